@@ -1,0 +1,54 @@
+# LabJobs: `make run` serves the demo site, `make test` runs the whole suite.
+# Both work on a fresh machine: they create .venv, install the pinned requirements and,
+# unless DATABASE_URL is set, start the project's own embedded PostgreSQL under .data/.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+HOST ?= 127.0.0.1
+
+.PHONY: run test lint format db-start db-stop migrate seed clean-db
+
+$(BIN)/python:
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "LabJobs needs Python 3.11 or newer (set PYTHON=python3.11).")'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+# Reinstall whenever a requirements file changes.
+$(VENV)/.installed: requirements.txt requirements-dev.txt | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	@touch $@
+
+db-start: $(VENV)/.installed
+	$(BIN)/python manage.py devdb start
+
+db-stop: $(VENV)/.installed
+	$(BIN)/python manage.py devdb stop
+
+migrate: db-start
+	$(BIN)/python manage.py migrate --noinput
+
+seed: migrate
+	$(BIN)/python manage.py seed_demo
+
+run: seed
+	@echo "LabJobs on http://$(HOST):$(PORT)/  (admin: http://$(HOST):$(PORT)/admin/)"
+	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+test: db-start
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: $(VENV)/.installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/python manage.py makemigrations --check --dry-run
+
+format: $(VENV)/.installed
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+# Stops the embedded server and deletes its data (the demo data comes back with make run).
+clean-db: $(VENV)/.installed
+	-$(BIN)/python manage.py devdb stop
+	rm -rf .data/postgres

@@ -1,0 +1,1 @@
+"""Users (email login, student or lab staff) and their profiles."""

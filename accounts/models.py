@@ -1,0 +1,152 @@
+"""Users log in by email and are students or lab staff; admins are `is_staff`."""
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.contrib.postgres.fields import ArrayField
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils import timezone
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def get_by_natural_key(self, email):
+        # Logins are case-insensitive: "Ana@Uni.edu" and "ana@uni.edu" are one account.
+        return self.get(email__iexact=email)
+
+    def _create_user(self, email, password, **extra_fields):
+        if not email:
+            raise ValueError("An email address is required.")
+        user = self.model(email=self.normalize_email(email).strip(), **extra_fields)
+        user.set_password(password)
+        user.full_clean(exclude=["password"])
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", False)
+        extra_fields.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra_fields)
+
+    def create_superuser(self, email, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", True)
+        extra_fields.setdefault("is_superuser", True)
+        if not extra_fields["is_staff"] or not extra_fields["is_superuser"]:
+            raise ValueError("A superuser must have is_staff and is_superuser set.")
+        return self._create_user(email, password, **extra_fields)
+
+
+class User(AbstractUser):
+    class Role(models.TextChoices):
+        STUDENT = "student", "Student"
+        LAB_STAFF = "lab_staff", "Lab staff"
+
+    username = None
+    email = models.EmailField("email address", max_length=254, unique=True)
+    role = models.CharField(max_length=16, choices=Role.choices, default=Role.STUDENT)
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = []
+
+    objects = UserManager()
+
+    class Meta:
+        ordering = ["email"]
+        constraints = [
+            models.UniqueConstraint(
+                Lower("email"),
+                name="user_email_unique_ci",
+                violation_error_message="An account with this email address already exists.",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(role__in=["student", "lab_staff"]), name="user_role_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return self.get_full_name() or self.email
+
+    @property
+    def is_student(self) -> bool:
+        return self.role == self.Role.STUDENT
+
+    @property
+    def is_lab_staff(self) -> bool:
+        return self.role == self.Role.LAB_STAFF
+
+
+class Program(models.TextChoices):
+    """A student's program; listings use the same values for the levels they accept."""
+
+    PRE_MED = "pre_med", "Pre-med undergraduate"
+    MS1 = "ms1", "Medical student, year 1 (MS1)"
+    MS2 = "ms2", "Medical student, year 2 (MS2)"
+    MS3 = "ms3", "Medical student, year 3 (MS3)"
+    MS4 = "ms4", "Medical student, year 4 (MS4)"
+    MD_PHD = "md_phd", "MD/PhD"
+    PA = "pa", "Physician assistant (PA)"
+    LAB_SCIENCE = "lab_science", "Lab-science student"
+
+
+class StudentProfile(models.Model):
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="student_profile"
+    )
+    program = models.CharField(max_length=16, choices=Program.choices)
+    graduation_year = models.PositiveSmallIntegerField(null=True, blank=True)
+    skills = ArrayField(
+        models.CharField(max_length=80),
+        blank=True,
+        default=list,
+        help_text="Comma-separated, e.g. pipetting, REDCap, phlebotomy.",
+    )
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(graduation_year__isnull=True)
+                | models.Q(graduation_year__gte=1950, graduation_year__lte=2100),
+                name="studentprofile_graduation_year_range",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(program__in=Program.values), name="studentprofile_program_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user} ({self.get_program_display()})"
+
+
+class LabStaffProfile(models.Model):
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="lab_staff_profile"
+    )
+    # A lab with staff cannot be deleted out from under them (and their listings).
+    lab = models.ForeignKey("listings.Lab", on_delete=models.PROTECT, related_name="staff")
+    title = models.CharField(max_length=120, blank=True, help_text="e.g. Lab manager, PI")
+    verified = models.BooleanField(default=False)
+    verified_at = models.DateTimeField(null=True, blank=True)
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = "lab staff profile"
+
+    def __str__(self):
+        return f"{self.user} ({self.lab})"
+
+    def verify(self, *, by) -> None:
+        """Mark this staff member as verified by `by` (an admin)."""
+        if self.verified:
+            return
+        self.verified = True
+        self.verified_at = timezone.now()
+        self.verified_by = by
+        self.save(update_fields=["verified", "verified_at", "verified_by"])

@@ -1,0 +1,1 @@
+"""LabJobs: a job board for student laboratory positions."""

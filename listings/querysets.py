@@ -1,0 +1,49 @@
+"""Chainable reads: `Listing.objects.public().for_roles([...]).with_card_data()`."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils import timezone
+
+
+class ListingQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status="published")
+
+    def unexpired(self):
+        return self.filter(expires_at__gt=timezone.now())
+
+    def public(self):
+        """Published and not past expiry: the only listings anonymous users may search."""
+        return self.published().unexpired()
+
+    def for_roles(self, role_types):
+        """Listings carrying any of `role_types` (RoleType objects or a queryset)."""
+        if not role_types:
+            return self
+        return self.filter(role_types__in=role_types).distinct()
+
+    def visible_to(self, user):
+        """Listings whose page `user` may open.
+
+        Everyone sees published ones, and closed or expired ones (marked as such); a
+        lab's own staff also see its drafts, pending and rejected listings; admins
+        see everything.
+        """
+        if user.is_authenticated and user.is_active and user.is_staff:
+            return self
+        visible = models.Q(status__in=["published", "closed", "expired"])
+        if user.is_authenticated and user.is_active and user.is_lab_staff:
+            visible |= models.Q(lab__staff__user=user)
+        return self.filter(visible)
+
+    def with_card_data(self):
+        """What a listing card shows, in a fixed number of queries."""
+        return self.select_related("lab", "lab__institution").prefetch_related("role_types")
+
+    def newest_first(self):
+        return self.order_by("-published_at", "-id")
+
+    def pending_review(self):
+        """Submitted listings, oldest submission first (the moderation queue)."""
+        return self.filter(status="pending").order_by("submitted_at", "id")
