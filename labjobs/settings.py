@@ -15,7 +15,7 @@ DEBUG = env.bool("DEBUG", default=DJANGO_ENV != "production")
 # DEBUG=0 must not fall back to the development secret or hosts.
 PRODUCTION = DJANGO_ENV == "production" or not DEBUG
 
-_DEVELOPMENT_SECRET_KEY = "django-insecure-labjobs-development-only-never-use-in-production"
+_DEVELOPMENT_SECRET_KEY = "django-insecure-labjobs-development-only-never-use-in-production"  # noqa: S105
 SECRET_KEY = env.str("SECRET_KEY", default="")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=[])
 
@@ -54,6 +54,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "labjobs.middleware.RejectNulBytesMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",

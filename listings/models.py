@@ -71,7 +71,9 @@ class Lab(models.Model):
     class Meta:
         ordering = ["name"]
         constraints = [
-            models.UniqueConstraint(fields=["institution", "name"], name="lab_unique_per_institution"),
+            models.UniqueConstraint(
+                fields=["institution", "name"], name="lab_unique_per_institution"
+            ),
             _max_length("description", TEXT_MAX, "lab"),
         ]
 
@@ -206,7 +208,9 @@ class Listing(TransitionsMixin):
         null=True, blank=True, help_text="Empty: ongoing."
     )
     work_mode = models.CharField(max_length=16, choices=WorkMode.choices, default=WorkMode.ON_SITE)
-    deadline = models.DateField("application deadline", null=True, blank=True, help_text="Empty: rolling.")
+    deadline = models.DateField(
+        "application deadline", null=True, blank=True, help_text="Empty: rolling."
+    )
     openings = models.PositiveSmallIntegerField(default=1)
     benefits = ArrayField(
         models.CharField(max_length=32, choices=Benefit.choices), blank=True, default=list
@@ -279,9 +283,7 @@ class Listing(TransitionsMixin):
             models.CheckConstraint(
                 condition=models.Q(schedules__len__gte=1), name="listing_has_schedules"
             ),
-            models.CheckConstraint(
-                condition=~models.Q(title=""), name="listing_title_not_blank"
-            ),
+            models.CheckConstraint(condition=~models.Q(title=""), name="listing_title_not_blank"),
             models.CheckConstraint(
                 condition=models.Q(status__in=["draft", "pending", "rejected"])
                 | models.Q(published_at__isnull=False, expires_at__isnull=False),
@@ -319,12 +321,30 @@ class Listing(TransitionsMixin):
     def is_rolling(self) -> bool:
         return self.deadline is None
 
+    @property
+    def schedule_labels(self) -> list[str]:
+        return [Schedule(value).label for value in self.schedules]
+
+    @property
+    def level_labels(self) -> list[str]:
+        return [Program(value).label for value in self.levels]
+
+    @property
+    def benefit_labels(self) -> list[str]:
+        return [Benefit(value).label for value in self.benefits]
+
     # -- transitions (each records a ListingEvent) -------------------------
     def submit(self, *, by) -> None:
         """Send for review; a trusted lab's listing is published at once."""
         if self.lab.trusted:
-            self._move("publish_trusted", by=by, reason="Published without review (trusted lab).",
-                       submitted_at=timezone.now(), rejection_reason="", **self._publication_dates())
+            self._move(
+                "publish_trusted",
+                by=by,
+                reason="Published without review (trusted lab).",
+                submitted_at=timezone.now(),
+                rejection_reason="",
+                **self._publication_dates(),
+            )
         else:
             self._move("submit", by=by, submitted_at=timezone.now())
 
@@ -506,3 +526,12 @@ class ApplicationEvent(models.Model):
 
     def __str__(self):
         return f"{self.application}: {self.from_status} -> {self.to_status}"
+
+
+class PendingListing(Listing):
+    """The moderation queue in the admin: pending listings, oldest submission first."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "listing pending review"
+        verbose_name_plural = "pending review"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.db import models
 from django.utils import timezone
 
@@ -22,6 +23,18 @@ class ListingQuerySet(models.QuerySet):
         if not role_types:
             return self
         return self.filter(role_types__in=role_types).distinct()
+
+    def matching(self, text: str):
+        """Listings whose title or description match `text` (websearch syntax:
+        quotes, -word, or). Computed per query; the search issue stores the vector."""
+        text = (text or "").strip()
+        if not text:
+            return self
+        vector = SearchVector("title", weight="A", config="english") + SearchVector(
+            "description", "responsibilities", weight="C", config="english"
+        )
+        query = SearchQuery(text, search_type="websearch", config="english")
+        return self.annotate(text_vector=vector).filter(text_vector=query)
 
     def visible_to(self, user):
         """Listings whose page `user` may open.

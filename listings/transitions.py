@@ -1,4 +1,4 @@
-"""State machines for listings and applications: named moves, refused when illegal, each recorded."""
+"""State machines of listings and applications: named moves, refused when illegal, recorded."""
 
 from __future__ import annotations
 
@@ -56,12 +56,14 @@ class TransitionsMixin(models.Model):
         now = timezone.now()
         changes.setdefault("updated_at", now)
         with transaction.atomic():
-            updated = type(self)._default_manager.filter(pk=self.pk, status=self.status).update(
-                status=transition.target, **changes
+            updated = (
+                type(self)
+                ._default_manager.filter(pk=self.pk, status=self.status)
+                .update(status=transition.target, **changes)
             )
             if not updated:
-                current = type(self)._default_manager.filter(pk=self.pk).values_list(
-                    "status", flat=True
+                current = (
+                    type(self)._default_manager.filter(pk=self.pk).values_list("status", flat=True)
                 )
                 raise IllegalTransition(
                     f"Cannot {transition.verb} this {label}: it changed meanwhile "

@@ -1,0 +1,12 @@
+"""Top-level URLs: the public site, accounts and the admin."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+admin.site.site_header = "LabJobs administration"
+admin.site.site_title = "LabJobs admin"
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("", include("listings.urls")),
+]
