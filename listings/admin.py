@@ -3,6 +3,7 @@
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.db.models import Count, Q
 from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
@@ -30,6 +31,8 @@ from .services import MODERATE_PERMISSION, listing_approve, listing_reject
 from .transitions import IllegalTransition
 
 MODERATION_ACTIONS = {"approve_selected", "reject_selected"}
+# Links typed without a scheme ("lab.example.edu") get https://, not http://.
+HTTPS_URL_FIELDS = {models.URLField: {"assume_scheme": "https"}}
 
 
 class ListingEventInline(admin.TabularInline):
@@ -129,6 +132,7 @@ class ModerationMixin:
 
 @admin.register(Listing)
 class ListingAdmin(ModerationMixin, admin.ModelAdmin):
+    formfield_overrides = HTTPS_URL_FIELDS
     list_display = ["title", "lab", "institution", "status", "published_at", "expires_at"]
     list_filter = ["status", "role_types", "compensation", "work_mode", "lab__institution"]
     list_select_related = ["lab", "lab__institution"]
@@ -256,6 +260,7 @@ class LabStaffInline(admin.TabularInline):
 
 @admin.register(Lab)
 class LabAdmin(admin.ModelAdmin):
+    formfield_overrides = HTTPS_URL_FIELDS
     list_display = [
         "name",
         "institution",
@@ -303,6 +308,7 @@ class LabAdmin(admin.ModelAdmin):
 
 @admin.register(Institution)
 class InstitutionAdmin(admin.ModelAdmin):
+    formfield_overrides = HTTPS_URL_FIELDS
     list_display = ["name", "slug", "website"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}

@@ -259,7 +259,10 @@ class Listing(TransitionsMixin):
                 condition=models.Q(openings__gte=1), name="listing_openings_at_least_one"
             ),
             models.CheckConstraint(
-                condition=models.Q(compensation=Compensation.PAID, pay_rate__gt=0)
+                # isnull=False matters: "NULL > 0" is NULL, which a CHECK lets through.
+                condition=models.Q(
+                    compensation=Compensation.PAID, pay_rate__isnull=False, pay_rate__gt=0
+                )
                 | (~models.Q(compensation=Compensation.PAID) & models.Q(pay_rate__isnull=True)),
                 name="listing_pay_rate_only_when_paid",
                 violation_error_message="A paid listing needs a pay rate; other kinds have none.",

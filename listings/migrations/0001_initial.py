@@ -219,7 +219,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='listing',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('compensation', 'paid'), ('pay_rate__gt', 0)), models.Q(models.Q(('compensation', 'paid'), _negated=True), ('pay_rate__isnull', True)), _connector='OR'), name='listing_pay_rate_only_when_paid', violation_error_message='A paid listing needs a pay rate; other kinds have none.'),
+            constraint=models.CheckConstraint(condition=models.Q(models.Q(('compensation', 'paid'), ('pay_rate__gt', 0), ('pay_rate__isnull', False)), models.Q(models.Q(('compensation', 'paid'), _negated=True), ('pay_rate__isnull', True)), _connector='OR'), name='listing_pay_rate_only_when_paid', violation_error_message='A paid listing needs a pay rate; other kinds have none.'),
         ),
         migrations.AddConstraint(
             model_name='listing',

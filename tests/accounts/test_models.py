@@ -1,0 +1,60 @@
+"""Users: email is the login, unique whatever its case; roles; profiles."""
+
+import pytest
+from django.contrib.auth import authenticate
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+
+from accounts.models import LabStaffProfile, User
+from tests.factories import LabStaffProfileFactory, StudentFactory, StudentProfileFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_email_is_unique_regardless_of_case():
+    User.objects.create_user("Ana.Lopez@Uni.edu", "pw-12345-xyz")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        User.objects.bulk_create([User(email="ana.lopez@uni.EDU")])
+
+
+def test_create_user_refuses_a_duplicate_in_other_case_with_a_clear_message():
+    User.objects.create_user("ana@uni.edu", "pw-12345-xyz")
+    with pytest.raises(ValidationError, match="already exists"):
+        User.objects.create_user("ANA@uni.edu", "pw-12345-xyz")
+
+
+def test_login_by_email_ignores_case():
+    user = User.objects.create_user("Ben@Example.edu", "a long passphrase")
+    assert authenticate(username="ben@example.EDU", password="a long passphrase") == user
+    assert authenticate(username="ben@example.edu", password="wrong") is None
+
+
+def test_role_must_be_known():
+    user = StudentFactory()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        User.objects.filter(pk=user.pk).update(role="pirate")
+
+
+def test_superuser_needs_no_username():
+    admin = User.objects.create_superuser("root@labjobs.test", "pw-12345-xyz")
+    assert admin.is_staff and admin.is_superuser
+    assert admin.get_username() == "root@labjobs.test"
+
+
+def test_student_profile_graduation_year_is_checked():
+    profile = StudentProfileFactory()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        type(profile).objects.filter(pk=profile.pk).update(graduation_year=20260)
+
+
+def test_lab_staff_verify_records_who_and_when(superuser):
+    profile = LabStaffProfileFactory(verified=False)
+    profile.verify(by=superuser)
+    profile.refresh_from_db()
+    assert profile.verified and profile.verified_by == superuser and profile.verified_at
+    assert LabStaffProfile.objects.filter(verified=True).count() == 1
+
+
+def test_role_helpers():
+    assert StudentFactory().is_student
+    assert LabStaffProfileFactory().user.is_lab_staff

@@ -1,0 +1,65 @@
+"""Shared fixtures: users in each role, and the labs they belong to."""
+
+import pytest
+from django.contrib.auth.models import Group
+
+from tests.factories import AdminFactory, LabFactory, LabStaffFactory, StudentFactory, UserFactory
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    # The production hasher is slow on purpose; tests hash hundreds of passwords.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def lab():
+    return LabFactory()
+
+
+@pytest.fixture
+def other_lab():
+    return LabFactory()
+
+
+@pytest.fixture
+def student():
+    return StudentFactory()
+
+
+@pytest.fixture
+def lab_staff(lab):
+    return LabStaffFactory(profile__lab=lab)
+
+
+@pytest.fixture
+def other_lab_staff(other_lab):
+    return LabStaffFactory(profile__lab=other_lab)
+
+
+@pytest.fixture
+def superuser():
+    return AdminFactory()
+
+
+@pytest.fixture
+def moderator():
+    """Staff in the Moderators group (created by migration), not a superuser."""
+    user = UserFactory(is_staff=True)
+    user.groups.add(Group.objects.get(name="Moderators"))
+    return user
+
+
+@pytest.fixture
+def staff_without_moderation():
+    """An admin-site user who may view and edit listings but not moderate them."""
+    from django.contrib.auth.models import Permission
+
+    user = UserFactory(is_staff=True)
+    user.user_permissions.add(
+        *Permission.objects.filter(
+            content_type__app_label="listings",
+            codename__in=["view_listing", "change_listing"],
+        )
+    )
+    return user

@@ -1,0 +1,163 @@
+"""factory_boy factories, one subclass per listing state."""
+
+from datetime import timedelta
+
+import factory
+from django.utils import timezone
+
+from accounts.models import LabStaffProfile, Program, StudentProfile, User
+from listings.models import (
+    Application,
+    Compensation,
+    Institution,
+    Lab,
+    Listing,
+    RoleType,
+    Schedule,
+)
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"user{n}@example.edu")
+    role = User.Role.STUDENT
+    password = factory.PostGenerationMethodCall("set_password", "correct horse battery")
+
+    @factory.post_generation
+    def save_password(self, create, extracted, **kwargs):
+        if create:
+            self.save()
+
+
+class StudentFactory(UserFactory):
+    profile = factory.RelatedFactory(
+        "tests.factories.StudentProfileFactory", factory_related_name="user"
+    )
+
+
+class StudentProfileFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = StudentProfile
+
+    user = factory.SubFactory(UserFactory)
+    program = Program.MS1
+    graduation_year = 2029
+
+
+class AdminFactory(UserFactory):
+    is_staff = True
+    is_superuser = True
+
+
+class InstitutionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Institution
+        django_get_or_create = ["slug"]
+
+    name = factory.Sequence(lambda n: f"University {n}")
+    slug = factory.Sequence(lambda n: f"university-{n}")
+
+
+class LabFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Lab
+
+    name = factory.Sequence(lambda n: f"Lab {n}")
+    slug = factory.Sequence(lambda n: f"lab-{n}")
+    institution = factory.SubFactory(InstitutionFactory)
+    city = "Boston"
+    region = "MA"
+
+
+class LabStaffFactory(UserFactory):
+    """A verified lab staff user; pass `profile__lab=` to choose the lab."""
+
+    role = User.Role.LAB_STAFF
+    profile = factory.RelatedFactory(
+        "tests.factories.LabStaffProfileFactory", factory_related_name="user"
+    )
+
+
+class LabStaffProfileFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = LabStaffProfile
+
+    user = factory.SubFactory(UserFactory, role=User.Role.LAB_STAFF)
+    lab = factory.SubFactory(LabFactory)
+    title = "Lab manager"
+    verified = True
+
+
+def role_type(slug: str = "research-assistant") -> RoleType:
+    """A seeded role type (the data migration creates them)."""
+    return RoleType.objects.get(slug=slug)
+
+
+class ListingFactory(factory.django.DjangoModelFactory):
+    """A draft listing; the subclasses below are the other states."""
+
+    class Meta:
+        model = Listing
+        skip_postgeneration_save = True
+
+    title = factory.Sequence(lambda n: f"Research Assistant position {n}")
+    lab = factory.SubFactory(LabFactory)
+    description = "Help with **sample processing** and data collection."
+    responsibilities = "- Process samples\n- Enter data"
+    skills = ["attention to detail", "teamwork"]
+    levels = [Program.PRE_MED, Program.MS1]
+    compensation = Compensation.VOLUNTEER
+    pay_rate = None
+    hours_min = 6
+    hours_max = 10
+    schedules = [Schedule.WEEKDAYS]
+    status = Listing.Status.DRAFT
+
+    @factory.post_generation
+    def role_types(self, create, extracted, **kwargs):
+        if create:
+            self.role_types.set(extracted if extracted is not None else [role_type()])
+
+
+class PendingListingFactory(ListingFactory):
+    status = Listing.Status.PENDING
+    submitted_at = factory.LazyFunction(lambda: timezone.now() - timedelta(hours=3))
+
+
+class RejectedListingFactory(ListingFactory):
+    status = Listing.Status.REJECTED
+    submitted_at = factory.LazyFunction(lambda: timezone.now() - timedelta(days=1))
+    rejection_reason = "Please state the hourly rate."
+
+
+class PublishedListingFactory(ListingFactory):
+    status = Listing.Status.PUBLISHED
+    submitted_at = factory.LazyFunction(lambda: timezone.now() - timedelta(days=2))
+    published_at = factory.LazyFunction(lambda: timezone.now() - timedelta(days=1))
+    expires_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=30))
+
+
+class PastExpiryListingFactory(PublishedListingFactory):
+    """Still `published`, but past its expiry date (the expiry job has not run yet)."""
+
+    published_at = factory.LazyFunction(lambda: timezone.now() - timedelta(days=70))
+    expires_at = factory.LazyFunction(lambda: timezone.now() - timedelta(days=1))
+
+
+class ClosedListingFactory(PublishedListingFactory):
+    status = Listing.Status.CLOSED
+
+
+class ExpiredListingFactory(PastExpiryListingFactory):
+    status = Listing.Status.EXPIRED
+
+
+class ApplicationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Application
+
+    student = factory.SubFactory(StudentFactory)
+    listing = factory.SubFactory(PublishedListingFactory)

@@ -1,0 +1,56 @@
+"""Markdown is rendered, and anything active in it is made inert."""
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from listings.rendering import render_markdown
+from tests.factories import PublishedListingFactory
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "<script>alert(1)</script>",
+        "[click](javascript:alert(1))",
+        "[click](JaVaScRiPt:alert(1))",
+        "[click](data:text/html;base64,PHNjcmlwdD4=)",
+        '<a href="https://x.org" onclick="alert(1)">x</a>',
+        "<img src=x onerror=alert(1)>",
+        '<div onmouseover="alert(1)">hover</div>',
+        "![x](https://x.org/a.png)",
+        '<iframe src="https://evil.example"></iframe>',
+        "[x](vbscript:msgbox(1))",
+    ],
+)
+def test_active_content_is_inert(source):
+    html = str(render_markdown(source))
+    # Whatever remains may show as text, but no tag may carry active content.
+    for tag in re.findall(r"<[^>]+>", html):
+        lowered = tag.lower()
+        assert re.match(r"</?(p|a|strong|em|code|pre|ul|ol|li|h[3-6]|br|hr|blockquote)\b", lowered)
+        assert not re.search(r"\son\w+\s*=", lowered)
+        for scheme in ("javascript:", "vbscript:", "data:"):
+            assert scheme not in lowered
+
+
+def test_markdown_is_rendered():
+    html = str(render_markdown("# Role\n\n**Bold** and [site](https://lab.example.edu)\n\n- one"))
+    assert "<h3>Role</h3>" in html  # page headings come first, so listing headings start at h3
+    assert "<strong>Bold</strong>" in html
+    assert 'href="https://lab.example.edu"' in html and 'rel="nofollow noopener' in html
+    assert "<li>one</li>" in html
+
+
+@pytest.mark.django_db
+def test_listing_page_renders_markdown_safely(client):
+    listing = PublishedListingFactory(
+        title="<b>Bold title</b>",
+        description="**Real** text <script>alert('x')</script> [x](javascript:alert(1))",
+    )
+    page = client.get(reverse("listings:listing_detail", args=[listing.pk])).content.decode()
+    assert "<strong>Real</strong>" in page
+    assert "<script>alert" not in page
+    assert 'href="javascript:' not in page
+    assert "&lt;b&gt;Bold title&lt;/b&gt;" in page

@@ -1,0 +1,96 @@
+"""Settings come from the environment; production refuses to start half-configured."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+GOOD_SECRET = "k3J9-very-long-random-secret-key-for-tests-only-8f2a1c9d0e7b6a5c4d3e2f1"
+
+
+def manage(*args, **env):
+    environment = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "DEBUG")}
+    environment.pop("ALLOWED_HOSTS", None)
+    environment.pop("DJANGO_ENV", None)
+    environment.update(env)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+@pytest.mark.parametrize(
+    "env",
+    [
+        {"DJANGO_ENV": "production"},
+        {"DEBUG": "0"},
+        {"DJANGO_ENV": "production", "SECRET_KEY": "short"},
+        {"DJANGO_ENV": "production", "SECRET_KEY": "django-insecure-" + "x" * 60},
+        {"DJANGO_ENV": "production", "SECRET_KEY": "a" * 60},
+    ],
+)
+def test_production_refuses_to_start_without_a_real_secret(env):
+    result = manage("check", ALLOWED_HOSTS="labjobs.example.edu", **env)
+    assert result.returncode != 0
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert "refuses to start in production without a real SECRET_KEY" in lines[0]
+
+
+def test_production_refuses_to_start_without_allowed_hosts():
+    result = manage("check", DJANGO_ENV="production", SECRET_KEY=GOOD_SECRET)
+    assert result.returncode != 0
+    assert result.stderr.strip().splitlines() == [
+        "LabJobs refuses to start in production without ALLOWED_HOSTS "
+        "(comma-separated host names, e.g. ALLOWED_HOSTS=labjobs.example.edu)."
+    ]
+
+
+def test_production_starts_when_configured():
+    result = manage(
+        "check",
+        DJANGO_ENV="production",
+        SECRET_KEY=GOOD_SECRET,
+        ALLOWED_HOSTS="labjobs.example.edu",
+    )
+    assert result.returncode == 0, result.stderr
+
+
+def test_database_url_must_be_postgresql():
+    result = manage("check", DATABASE_URL="mysql://root@127.0.0.1/labjobs")
+    assert result.returncode != 0
+    assert "DATABASE_URL must point at PostgreSQL" in result.stderr
+
+
+def test_unreachable_database_gives_one_line_naming_host_and_port():
+    # Port 9 (discard) has no PostgreSQL on it: the connection is refused at once.
+    result = manage("migrate", DATABASE_URL="postgres://labjobs@127.0.0.1:9/labjobs")
+    assert result.returncode == 1
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert "127.0.0.1:9" in lines[0]
+    assert "unset DATABASE_URL" in lines[0]
+    assert "Traceback" not in result.stderr
+
+
+def test_settings_read_the_environment():
+    result = manage(
+        "shell",
+        "-c",
+        "from django.conf import settings as s; "
+        "print(s.TIME_ZONE, s.EMAIL_HOST, s.EMAIL_PORT, s.EMAIL_USE_TLS, s.ALLOWED_HOSTS)",
+        TIME_ZONE="America/Chicago",
+        EMAIL_URL="smtp+tls://mailer:pw@smtp.example.edu:587",
+        ALLOWED_HOSTS="a.example.edu,b.example.edu",
+    )
+    assert result.returncode == 0, result.stderr
+    assert "America/Chicago smtp.example.edu 587 True ['a.example.edu', 'b.example.edu']" in (
+        result.stdout
+    )
