@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
+from django.db.utils import OperationalError
 
 from labjobs import devdb
 
@@ -16,8 +17,8 @@ class Command(BaseCommand):
     def handle(self, *args, action, **options):
         if not settings.USING_EMBEDDED_DATABASE:
             if action == "start":
-                # A server of your own: only check that it answers.
-                connection.ensure_connection()
+                # A server of your own: check that it answers, create the database if missing.
+                self._ensure_database()
                 self.stdout.write("DATABASE_URL is set; its server answers.")
                 return
             raise CommandError("DATABASE_URL is set, so the embedded PostgreSQL is not used.")
@@ -31,3 +32,16 @@ class Command(BaseCommand):
             self.stdout.write("running" if devdb.is_running() else "stopped")
         else:
             self.stdout.write(devdb.url())
+
+    def _ensure_database(self) -> None:
+        try:
+            connection.ensure_connection()
+        except OperationalError as exc:
+            if "does not exist" not in str(exc):
+                raise
+            name = connection.settings_dict["NAME"]
+            # Connects to the server's maintenance database, as the test runner does.
+            with connection._nodb_cursor() as cursor:
+                cursor.execute(f"CREATE DATABASE {connection.ops.quote_name(name)}")
+            self.stdout.write(f"Created database {name!r}.")
+            connection.ensure_connection()
