@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
+from django.core.validators import URLValidator
 from django.db import models
 from django.db.models.functions import Length
 from django.db.models.lookups import LessThanOrEqual
@@ -18,6 +19,8 @@ from .querysets import ListingQuerySet
 from .transitions import IllegalTransition, Transition, TransitionsMixin
 
 TITLE_MAX = 200
+# Links end up in href attributes: only web addresses, never javascript: or data:.
+WEB_URL = [URLValidator(schemes=["http", "https"])]
 TEXT_MAX = 20_000  # description, responsibilities, cover letter: about 3,000 words
 
 
@@ -33,7 +36,7 @@ def _max_length(field: str, limit: int, model: str) -> models.CheckConstraint:
 class Institution(models.Model):
     name = models.CharField(max_length=200, unique=True)
     slug = models.SlugField(max_length=80, unique=True)
-    website = models.URLField(blank=True)
+    website = models.URLField(blank=True, validators=WEB_URL)
 
     class Meta:
         ordering = ["name"]
@@ -51,7 +54,7 @@ class Lab(models.Model):
     city = models.CharField(max_length=100)
     region = models.CharField("state or region", max_length=100, blank=True)
     country = models.CharField(max_length=100, default="United States")
-    website = models.URLField(blank=True)
+    website = models.URLField(blank=True, validators=WEB_URL)
     description = models.TextField(blank=True, help_text="Markdown.")
     email_domains = ArrayField(
         models.CharField(max_length=120),
@@ -218,7 +221,9 @@ class Listing(TransitionsMixin):
     apply_method = models.CharField(
         max_length=16, choices=ApplyMethod.choices, default=ApplyMethod.LABJOBS
     )
-    apply_url = models.URLField("external application link", blank=True, max_length=500)
+    apply_url = models.URLField(
+        "external application link", blank=True, max_length=500, validators=WEB_URL
+    )
 
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.DRAFT)
     rejection_reason = models.TextField(blank=True, help_text="Shown to the poster.")
@@ -279,6 +284,12 @@ class Listing(TransitionsMixin):
                 | models.Q(apply_method=ApplyMethod.LABJOBS, apply_url=""),
                 name="listing_apply_url_iff_external",
                 violation_error_message="An external application needs its link (and only it).",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(apply_url="")
+                | models.Q(apply_url__startswith="https://")
+                | models.Q(apply_url__startswith="http://"),
+                name="listing_apply_url_is_web_address",
             ),
             models.CheckConstraint(
                 condition=models.Q(levels__len__gte=1), name="listing_has_levels"

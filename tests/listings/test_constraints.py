@@ -40,6 +40,9 @@ def _violates(**changes):
         pytest.param({"status": "published"}, id="published-without-dates"),
         pytest.param({"apply_method": "external", "apply_url": ""}, id="external-without-link"),
         pytest.param({"apply_method": "labjobs", "apply_url": "https://x.org"}, id="link-unused"),
+        pytest.param(
+            {"apply_method": "external", "apply_url": "javascript:alert(1)"}, id="script-link"
+        ),
         pytest.param({"levels": []}, id="no-levels"),
         pytest.param({"schedules": []}, id="no-schedules"),
         pytest.param({"title": ""}, id="blank-title"),
@@ -110,3 +113,17 @@ def test_deleting_an_institution_with_labs_is_refused():
     lab = LabFactory()
     with pytest.raises(ProtectedError):
         lab.institution.delete()
+
+
+@pytest.mark.parametrize("url", ["javascript:alert(1)", "ftp://lab.example.edu/apply", "data:,x"])
+def test_links_must_be_web_addresses_in_forms_too(url):
+    from django.core.exceptions import ValidationError
+
+    listing = ListingFactory.build(apply_method="external", apply_url=url)
+    with pytest.raises(ValidationError) as caught:
+        listing.full_clean(exclude=["lab"])
+    assert "apply_url" in caught.value.message_dict
+    lab = LabFactory.build(website=url)
+    with pytest.raises(ValidationError) as caught:
+        lab.full_clean(exclude=["institution"])
+    assert "website" in caught.value.message_dict
