@@ -341,7 +341,13 @@ class Listing(TransitionsMixin):
 
     @property
     def level_labels(self) -> list[str]:
-        return [Program(value).label for value in self.levels]
+        return [label for value, label in Program.choices if value in self.levels]
+
+    @property
+    def hours_label(self) -> str:
+        if self.hours_min == self.hours_max:
+            return f"{self.hours_min} h/week"
+        return f"{self.hours_min}–{self.hours_max} h/week"
 
     @property
     def benefit_labels(self) -> list[str]:

@@ -19,7 +19,7 @@ def home(request):
             "listings",
             filter=Q(listings__status=Listing.Status.PUBLISHED, listings__expires_at__gt=now),
         )
-    )
+    ).order_by("position", "name")  # Meta.ordering is not applied to aggregate queries
     newest = Listing.objects.public().with_card_data().newest_first()[:HOME_NEWEST]
     return render(request, "listings/home.html", {"role_types": role_types, "newest": newest})
 

@@ -229,3 +229,20 @@ def test_base_template_has_landmarks_and_skip_link(client):
     assert '<main id="main"' in page and "<header" in page and "<footer" in page
     assert '<html lang="en">' in page
     assert "https://" not in page.split("<body>")[0]  # nothing loaded from elsewhere
+
+
+def test_home_role_tiles_follow_the_admin_order(client):
+    response = client.get(reverse("listings:home"))
+    slugs = [role.slug for role in response.context["role_types"]]
+    assert slugs[:4] == [
+        "research-assistant",
+        "lab-technician",
+        "phlebotomist",
+        "pathology-assistant",
+    ]
+
+
+def test_hours_read_naturally(client):
+    listing = PublishedListingFactory(hours_min=4, hours_max=4)
+    assert "4 h/week" in client.get(listing.get_absolute_url()).content.decode()
+    assert PublishedListingFactory(hours_min=6, hours_max=10).hours_label == "6–10 h/week"
