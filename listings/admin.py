@@ -35,8 +35,9 @@ MODERATION_ACTIONS = {"approve_selected", "reject_selected"}
 HTTPS_URL_FIELDS = {models.URLField: {"assume_scheme": "https"}}
 
 
-class ListingEventInline(admin.TabularInline):
-    model = ListingEvent
+class HistoryInline(admin.TabularInline):
+    """State-change events, read-only: history is recorded by transitions, never edited."""
+
     extra = 0
     can_delete = False
     fields = ["created_at", "actor", "from_status", "to_status", "reason"]
@@ -51,6 +52,10 @@ class ListingEventInline(admin.TabularInline):
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("actor")
+
+
+class ListingEventInline(HistoryInline):
+    model = ListingEvent
 
 
 class ModerationMixin:
@@ -327,18 +332,8 @@ class CertificationAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
 
 
-class ApplicationEventInline(admin.TabularInline):
+class ApplicationEventInline(HistoryInline):
     model = ApplicationEvent
-    extra = 0
-    can_delete = False
-    fields = ["created_at", "actor", "from_status", "to_status", "reason"]
-    readonly_fields = fields
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("actor")
 
 
 @admin.register(Application)
