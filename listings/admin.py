@@ -15,6 +15,7 @@ from django.utils.timesince import timesince
 from accounts.models import LabStaffProfile
 from accounts.services import lab_staff_verify
 
+from .catalogue import forget_catalogue
 from .forms import RejectionForm
 from .models import (
     Application,
@@ -26,6 +27,7 @@ from .models import (
     ListingEvent,
     PendingListing,
     RoleType,
+    SearchSynonym,
 )
 from .services import MODERATE_PERMISSION, listing_approve, listing_reject
 from .transitions import IllegalTransition
@@ -33,6 +35,22 @@ from .transitions import IllegalTransition
 MODERATION_ACTIONS = {"approve_selected", "reject_selected"}
 # Links typed without a scheme ("lab.example.edu") get https://, not http://.
 HTTPS_URL_FIELDS = {models.URLField: {"assume_scheme": "https"}}
+
+
+class ForgetsCatalogue:
+    """Admin for a list that searches cache (see catalogue.py): changes apply at once."""
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        forget_catalogue()
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        forget_catalogue()
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset)
+        forget_catalogue()
 
 
 class HistoryInline(admin.TabularInline):
@@ -312,7 +330,7 @@ class LabAdmin(admin.ModelAdmin):
 
 
 @admin.register(Institution)
-class InstitutionAdmin(admin.ModelAdmin):
+class InstitutionAdmin(ForgetsCatalogue, admin.ModelAdmin):
     formfield_overrides = HTTPS_URL_FIELDS
     list_display = ["name", "slug", "website"]
     search_fields = ["name"]
@@ -320,16 +338,29 @@ class InstitutionAdmin(admin.ModelAdmin):
 
 
 @admin.register(RoleType)
-class RoleTypeAdmin(admin.ModelAdmin):
+class RoleTypeAdmin(ForgetsCatalogue, admin.ModelAdmin):
     list_display = ["name", "slug", "position"]
     list_editable = ["position"]
     prepopulated_fields = {"slug": ["name"]}
 
 
 @admin.register(Certification)
-class CertificationAdmin(admin.ModelAdmin):
+class CertificationAdmin(ForgetsCatalogue, admin.ModelAdmin):
     list_display = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(SearchSynonym)
+class SearchSynonymAdmin(ForgetsCatalogue, admin.ModelAdmin):
+    list_display = ["term", "equivalent"]
+    search_fields = ["term", "equivalent"]
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {
+            **(extra_context or {}),
+            "subtitle": "A search for either side of a pair also finds the other.",
+        }
+        return super().changelist_view(request, extra_context)
 
 
 class ApplicationEventInline(HistoryInline):

@@ -1,28 +1,114 @@
-"""URL parameters of the listing pages, as django-filter FilterSets."""
+"""URL parameters of the search page, feed and JSON API: one django-filter FilterSet.
+
+Every value is validated by the filter's form field; an invalid one is reported
+beside its control and ignored, while the other filters still apply."""
+
+from datetime import timedelta
 
 import django_filters
 from django import forms
+from django.utils import timezone
 
-from .models import RoleType
+from accounts.models import Program
+
+from .catalogue import get_catalogue
+from .models import Certification, Compensation, Listing, Schedule, WorkMode
+from .search import SORTS
+
+CHECKBOXES = forms.CheckboxSelectMultiple
+
+
+def _role_choices():
+    return get_catalogue().role_types
+
+
+def _institution_choices():
+    return get_catalogue().institutions
+
+
+def _certification_choices():
+    return [*get_catalogue().certifications, ("none", "None required")]
 
 
 class ListingFilter(django_filters.FilterSet):
-    """`/listings/?q=phlebotomy&role=phlebotomist&role=lab-technician`."""
-
     q = django_filters.CharFilter(
         label="Keywords",
         method="filter_text",
         max_length=200,
-        widget=forms.TextInput(attrs={"type": "search", "placeholder": "e.g. phlebotomy, PCR"}),
+        widget=forms.TextInput(
+            attrs={"type": "search", "placeholder": "e.g. phlebotomy, PCR, “blood draw”"}
+        ),
     )
-    role = django_filters.ModelMultipleChoiceFilter(
-        label="Role type",
-        field_name="role_types__slug",
-        to_field_name="slug",
-        queryset=RoleType.objects.all(),
-        widget=forms.CheckboxSelectMultiple,
-        distinct=True,
+    role = django_filters.MultipleChoiceFilter(
+        label="Role type", choices=_role_choices, method="filter_role", widget=CHECKBOXES
+    )
+    comp = django_filters.MultipleChoiceFilter(
+        label="Compensation", choices=Compensation.choices, field_name="compensation",
+        widget=CHECKBOXES,
+    )  # fmt: skip
+    schedule = django_filters.MultipleChoiceFilter(
+        label="Schedule", choices=Schedule.choices, method="filter_overlap", widget=CHECKBOXES,
+        field_name="schedules",
+    )  # fmt: skip
+    mode = django_filters.MultipleChoiceFilter(
+        label="Where", choices=WorkMode.choices, field_name="work_mode", widget=CHECKBOXES
+    )
+    level = django_filters.MultipleChoiceFilter(
+        label="Student level", choices=Program.choices, method="filter_overlap",
+        field_name="levels", widget=CHECKBOXES,
+    )  # fmt: skip
+    institution = django_filters.MultipleChoiceFilter(
+        label="Institution", choices=_institution_choices, field_name="lab__institution__slug",
+        widget=CHECKBOXES,
+    )  # fmt: skip
+    city = django_filters.CharFilter(
+        label="City", field_name="lab__city", lookup_expr="unaccent__iexact", max_length=100
+    )
+    hours_max = django_filters.NumberFilter(
+        label="At most hours a week", field_name="hours_min", lookup_expr="lte",
+        min_value=1, max_value=80,
+    )  # fmt: skip
+    certs = django_filters.MultipleChoiceFilter(
+        label="Certifications I hold", choices=_certification_choices, method="filter_certs",
+        widget=CHECKBOXES,
+    )  # fmt: skip
+    deadline_within = django_filters.NumberFilter(
+        label="Deadline within (days)", method="filter_deadline_within", min_value=0,
+        max_value=366,
+    )  # fmt: skip
+    posted_within = django_filters.NumberFilter(
+        label="Posted within (days)", method="filter_posted_within", min_value=0, max_value=366
+    )
+    sort = django_filters.ChoiceFilter(
+        label="Sort by", choices=list(SORTS.items()), method="keep", empty_label=None
     )
 
     def filter_text(self, queryset, name, value):
-        return queryset.matching(value)
+        return queryset.search(value)
+
+    def filter_role(self, queryset, name, value):
+        # A subquery, not a join: a listing with two chosen role types appears once.
+        through = Listing.role_types.through.objects.filter(roletype__slug__in=value)
+        return queryset.filter(id__in=through.values("listing_id"))
+
+    def filter_overlap(self, queryset, name, value):
+        return queryset.filter(**{f"{name}__overlap": list(value)})
+
+    def filter_certs(self, queryset, name, value):
+        """Listings whose required certifications are all among those chosen."""
+        held = [slug for slug in value if slug != "none"]
+        lacking = Certification.objects.exclude(slug__in=held)
+        through = Listing.certifications.through.objects.filter(certification__in=lacking)
+        return queryset.exclude(id__in=through.values("listing_id"))
+
+    def filter_deadline_within(self, queryset, name, value):
+        today = timezone.localdate()
+        return queryset.filter(
+            deadline__gte=today, deadline__lte=today + timedelta(days=int(value))
+        )
+
+    def filter_posted_within(self, queryset, name, value):
+        return queryset.filter(published_at__gte=timezone.now() - timedelta(days=int(value)))
+
+    def keep(self, queryset, name, value):
+        return queryset  # ordering is applied by search.run_search, after all filters

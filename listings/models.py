@@ -6,9 +6,11 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVectorField
 from django.core.validators import URLValidator
 from django.db import models
-from django.db.models.functions import Length
+from django.db.models.functions import Length, Lower
 from django.db.models.lookups import LessThanOrEqual
 from django.urls import reverse
 from django.utils import timezone
@@ -239,6 +241,9 @@ class Listing(TransitionsMixin):
     submitted_at = models.DateTimeField(null=True, blank=True)
     published_at = models.DateTimeField("posted", null=True, blank=True)
     expires_at = models.DateTimeField(null=True, blank=True)
+    # Kept by database triggers (migration 0007): title A; role types, lab and
+    # institution names B; description, responsibilities and skills C.
+    search_vector = SearchVectorField(null=True, editable=False)
 
     objects = ListingQuerySet.as_manager()
 
@@ -248,6 +253,7 @@ class Listing(TransitionsMixin):
         indexes = [
             models.Index(fields=["status", "expires_at"], name="listing_status_expiry"),
             models.Index(fields=["status", "submitted_at"], name="listing_status_submitted"),
+            GinIndex(fields=["search_vector"], name="listing_search_vector"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -395,6 +401,29 @@ class Listing(TransitionsMixin):
         if self.expires_at is None or self.expires_at <= now:
             dates["expires_at"] = now + timedelta(days=settings.LISTING_DEFAULT_LIFETIME_DAYS)
         return dates
+
+
+class SearchSynonym(models.Model):
+    """Two ways students say the same thing ("blood draw" / "phlebotomy", "RA" /
+    "research assistant"): a search for either also finds the other."""
+
+    term = models.CharField(max_length=60, help_text="A word, phrase or abbreviation.")
+    equivalent = models.CharField(max_length=60, help_text="What it means in listings.")
+
+    class Meta:
+        ordering = ["term"]
+        constraints = [
+            models.UniqueConstraint(
+                Lower("term"), Lower("equivalent"), name="searchsynonym_unique_pair"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(term="") & ~models.Q(equivalent=""),
+                name="searchsynonym_not_blank",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.term} = {self.equivalent}"
 
 
 class ListingEvent(models.Model):

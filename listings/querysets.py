@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from django.contrib.postgres.search import SearchQuery, SearchVector
+from django.contrib.postgres.search import SearchRank
 from django.db import models
+from django.db.models import F
 from django.utils import timezone
 
 
@@ -24,17 +25,17 @@ class ListingQuerySet(models.QuerySet):
             return self
         return self.filter(role_types__in=role_types).distinct()
 
-    def matching(self, text: str):
-        """Listings whose title or description match `text` (websearch syntax:
-        quotes, -word, or). Computed per query; the search issue stores the vector."""
-        text = (text or "").strip()
-        if not text:
+    def search(self, text: str):
+        """Listings matching `text` (websearch syntax: quotes, -word, or; synonyms
+        included), annotated with `rank` from the stored, weighted search vector."""
+        from .search import build_query
+
+        query = build_query(text)
+        if query is None:
             return self
-        vector = SearchVector("title", weight="A", config="english") + SearchVector(
-            "description", "responsibilities", weight="C", config="english"
+        return self.filter(search_vector=query).annotate(
+            rank=SearchRank(F("search_vector"), query, normalization=1)
         )
-        query = SearchQuery(text, search_type="websearch", config="english")
-        return self.annotate(text_vector=vector).filter(text_vector=query)
 
     def visible_to(self, user):
         """Listings whose page `user` may open.

@@ -1,14 +1,13 @@
 """Public pages: home, the listing list, a listing, a lab."""
 
-from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
 from .filters import ListingFilter
 from .models import Lab, Listing, RoleType
+from .search import FACETS, run_search
 
-PAGE_SIZE = 20
 HOME_NEWEST = 6
 
 
@@ -24,30 +23,13 @@ def home(request):
     return render(request, "listings/home.html", {"role_types": role_types, "newest": newest})
 
 
-def _page_of(request, queryset):
-    """The requested page, or the nearest real one with a note saying so."""
-    paginator = Paginator(queryset, PAGE_SIZE)
-    raw = request.GET.get("page", "")
-    try:
-        wanted = int(raw) if raw else 1
-    except ValueError:
-        wanted = None
-    number = 1 if wanted is None else min(max(wanted, 1), paginator.num_pages)
-    page = paginator.page(number)
-    notice = ""
-    if raw and (wanted is None or wanted != number):
-        notice = f"There is no page “{raw[:20]}”; showing page {number} of {paginator.num_pages}."
-    return page, notice
-
-
 def listing_list(request):
-    base = Listing.objects.public().with_card_data().newest_first()
-    listing_filter = ListingFilter(request.GET, queryset=base)
-    page, page_notice = _page_of(request, listing_filter.qs)
+    listing_filter = ListingFilter(request.GET, queryset=Listing.objects.public())
+    result = run_search(listing_filter, page=request.GET.get("page"))
     return render(
         request,
         "listings/listing_list.html",
-        {"filter": listing_filter, "page_obj": page, "page_notice": page_notice},
+        {"filter": listing_filter, "result": result, "facet_fields": FACETS},
     )
 
 

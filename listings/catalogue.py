@@ -1,0 +1,52 @@
+"""The small, admin-managed lists that searches use (role types, institutions,
+certifications, synonyms), read in one query and cached so that a search page does
+not query them every time. The admin forgets the cache when one of them changes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.core.cache import cache
+from django.db import connection
+
+CACHE_KEY = "listings:catalogue:v1"
+CACHE_SECONDS = 300
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    role_types: list[tuple[str, str]]  # (slug, name), in admin order
+    institutions: list[tuple[str, str]]
+    certifications: list[tuple[str, str]]
+    synonyms: list[tuple[str, str]]  # (term, equivalent)
+
+
+def get_catalogue() -> Catalogue:
+    catalogue = cache.get(CACHE_KEY)
+    if catalogue is None:
+        lists: dict[str, list[tuple[str, str]]] = {
+            "role": [], "institution": [], "cert": [], "synonym": []
+        }  # fmt: skip
+        with connection.cursor() as cursor:  # one query for the four lists
+            cursor.execute(
+                "SELECT 'role', slug, name, position FROM listings_roletype "
+                "UNION ALL SELECT 'institution', slug, name, 0 FROM listings_institution "
+                "UNION ALL SELECT 'cert', slug, name, 0 FROM listings_certification "
+                "UNION ALL SELECT 'synonym', term, equivalent, 0 FROM listings_searchsynonym "
+                "ORDER BY 1, 4, 3"
+            )
+            for kind, slug, name, _position in cursor.fetchall():
+                lists[kind].append((slug, name))
+        catalogue = Catalogue(
+            role_types=lists["role"],
+            institutions=lists["institution"],
+            certifications=lists["cert"],
+            synonyms=lists["synonym"],
+        )
+        cache.set(CACHE_KEY, catalogue, CACHE_SECONDS)
+    return catalogue
+
+
+def forget_catalogue() -> None:
+    """Call after changing role types, institutions, certifications or synonyms."""
+    cache.delete(CACHE_KEY)

@@ -1,0 +1,297 @@
+"""Listing search on PostgreSQL alone: websearch syntax with synonyms, ranking on the
+stored vector, capped counts, disjunctive facet counts in one query, snippets."""
+
+from __future__ import annotations
+
+import itertools
+import math
+import re
+from dataclasses import dataclass, field
+
+from django.contrib.postgres.search import SearchHeadline, SearchQuery
+from django.db import connection
+from django.db.models import F, QuerySet
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+from .catalogue import get_catalogue
+
+SEARCH_CONFIG = "labjobs"  # english stemming + unaccent (migration 0007)
+COUNT_CAP = 1000
+PAGE_SIZE = 20
+MAX_VARIANTS = 16
+FACETS = ("role", "comp", "schedule", "mode", "level", "institution")
+SORTS = {
+    "relevance": "Relevance",
+    "newest": "Newest",
+    "deadline": "Deadline (soonest first)",
+    "pay": "Pay (highest first)",
+}
+_MARK_START, _MARK_STOP = "\ue000", "\ue001"  # private-use characters: never in real text
+
+
+# -- synonyms ------------------------------------------------------------------------
+def synonym_pairs() -> list[tuple[str, str]]:
+    return get_catalogue().synonyms
+
+
+def query_variants(text: str, pairs: list[tuple[str, str]] | None = None) -> list[str]:
+    """`text` and its rewrites with each synonym swapped in, e.g. "blood draw clinic"
+    -> ["blood draw clinic", "phlebotomy clinic"]. Negated words ("-RA") stay as
+    they are; a multi-word replacement outside quotes becomes a quoted phrase."""
+    pairs = synonym_pairs() if pairs is None else pairs
+    alternatives: dict[str, set[str]] = {}
+    for term, equivalent in pairs:
+        alternatives.setdefault(term.lower(), set()).add(equivalent)
+        alternatives.setdefault(equivalent.lower(), set()).add(term)
+    spots = []  # (start, end, [replacements])
+    taken = [False] * len(text)
+    in_quotes = _quoted_mask(text)
+    # Longest phrases first, so "blood draw" wins over "blood".
+    for phrase in sorted(alternatives, key=len, reverse=True):
+        pattern = re.compile(rf"(?<![\w-]){re.escape(phrase)}(?!\w)", re.IGNORECASE)
+        for match in pattern.finditer(text):
+            start, end = match.span()
+            if any(taken[start:end]):
+                continue
+            quoted = in_quotes[start]
+            options = [
+                alt if quoted or " " not in alt else f'"{alt}"'
+                for alt in sorted(alternatives[phrase])
+            ]
+            spots.append((start, end, options))
+            for i in range(start, end):
+                taken[i] = True
+    spots.sort()
+    variants = [text]
+    choices = [[None, *options] for _, _, options in spots]
+    for combination in itertools.islice(itertools.product(*choices), 1, MAX_VARIANTS):
+        pieces, cursor = [], 0
+        for (start, end, _), replacement in zip(spots, combination, strict=True):
+            pieces.append(text[cursor:start])
+            pieces.append(text[start:end] if replacement is None else replacement)
+            cursor = end
+        pieces.append(text[cursor:])
+        variants.append("".join(pieces))
+    return variants
+
+
+def _quoted_mask(text: str) -> list[bool]:
+    mask, inside = [], False
+    for char in text:
+        if char == '"':
+            inside = not inside
+        mask.append(inside)
+    return mask
+
+
+def build_query(text: str) -> SearchQuery | None:
+    """One tsquery for `text` in websearch syntax, OR'ed with its synonym rewrites."""
+    text = (text or "").strip()
+    if not text:
+        return None
+    query = None
+    for variant in query_variants(text):
+        part = SearchQuery(variant, search_type="websearch", config=SEARCH_CONFIG)
+        query = part if query is None else query | part
+    return query
+
+
+# -- running a search ----------------------------------------------------------------
+@dataclass
+class FacetOption:
+    value: str
+    label: str
+    count: int
+    selected: bool
+
+
+@dataclass
+class SearchPage:
+    listings: list
+    total: int
+    total_is_capped: bool
+    number: int
+    num_pages: int
+    sort: str
+    facets: dict[str, list[FacetOption]] = field(default_factory=dict)
+    notice: str = ""
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.number < self.num_pages
+
+    @property
+    def total_label(self) -> str:
+        return f"{COUNT_CAP:,}+" if self.total_is_capped else f"{self.total:,}"
+
+
+def apply_filters(listing_filter, queryset: QuerySet, *, skip: str | None = None) -> QuerySet:
+    """`queryset` narrowed by every valid filter of `listing_filter` except `skip`.
+
+    Invalid values were dropped by validation, so the other filters still apply."""
+    cleaned = listing_filter.form.cleaned_data
+    for name, search_filter in listing_filter.filters.items():
+        if name == skip or name not in cleaned:
+            continue
+        queryset = search_filter.filter(queryset, cleaned[name])
+    return queryset
+
+
+def order(queryset: QuerySet, sort: str, has_text: bool) -> QuerySet:
+    if sort == "relevance" and has_text:
+        return queryset.order_by("-rank", "-published_at", "-id")
+    if sort == "deadline":
+        return queryset.order_by(F("deadline").asc(nulls_last=True), "-published_at", "-id")
+    if sort == "pay":
+        return queryset.order_by(F("pay_rate").desc(nulls_last=True), "-published_at", "-id")
+    return queryset.order_by("-published_at", "-id")
+
+
+def run_search(
+    listing_filter,
+    *,
+    page: str | None,
+    with_facets: bool = True,
+    page_size: int = PAGE_SIZE,
+    sort: str | None = None,
+) -> SearchPage:
+    """The page of results, total and facets for a bound, validated ListingFilter."""
+    from .models import Listing
+
+    listing_filter.is_valid()  # fills cleaned_data; bad fields are reported by the form
+    cleaned = listing_filter.form.cleaned_data
+    has_text = bool((cleaned.get("q") or "").strip())
+    sort = sort or cleaned.get("sort") or ("relevance" if has_text else "newest")
+
+    base = Listing.objects.public()
+    matching = apply_filters(listing_filter, base)  # `q` filters and annotates `rank`
+
+    total = matching.order_by().values("id")[: COUNT_CAP + 1].count()
+    capped = total > COUNT_CAP
+    num_pages = max(1, math.ceil(min(total, COUNT_CAP) / page_size))
+    number, notice = _page_number(page, num_pages)
+
+    offset = (number - 1) * page_size
+    listings = list(order(matching, sort, has_text).with_card_data()[offset : offset + page_size])
+    if has_text and listings:
+        _attach_snippets(listings, build_query(cleaned["q"]))
+    result = SearchPage(
+        listings=listings,
+        total=min(total, COUNT_CAP) if capped else total,
+        total_is_capped=capped,
+        number=number,
+        num_pages=num_pages,
+        sort=sort,
+        notice=notice,
+    )
+    if with_facets:
+        result.facets = facet_counts(listing_filter, base)
+    return result
+
+
+def _page_number(raw: str | None, num_pages: int) -> tuple[int, str]:
+    """The requested page, or the nearest real one with a note saying so."""
+    raw = (raw or "").strip()
+    if not raw:
+        return 1, ""
+    try:
+        wanted = int(raw)
+    except ValueError:
+        return 1, f"There is no page “{raw[:20]}”; showing page 1 of {num_pages}."
+    number = min(max(wanted, 1), num_pages)
+    if number != wanted:
+        return number, f"There is no page “{raw[:20]}”; showing page {number} of {num_pages}."
+    return number, ""
+
+
+def _attach_snippets(listings: list, query: SearchQuery) -> None:
+    """Highlighted description snippets, computed only for the rows on the page."""
+    from .models import Listing
+
+    snippets = dict(
+        Listing.objects.filter(id__in=[listing.id for listing in listings])
+        .annotate(
+            snippet=SearchHeadline(
+                "description",
+                query,
+                config=SEARCH_CONFIG,
+                start_sel=_MARK_START,
+                stop_sel=_MARK_STOP,
+                max_words=30,
+                min_words=12,
+                max_fragments=2,
+                fragment_delimiter=" … ",
+            )
+        )
+        .values_list("id", "snippet")
+    )
+    for listing in listings:
+        listing.snippet = highlight(snippets.get(listing.id, ""))
+
+
+def highlight(snippet: str) -> SafeString:
+    """Escape the listing's own text, then turn the match markers into <mark>."""
+    html = escape(snippet).replace(_MARK_START, "<mark>").replace(_MARK_STOP, "</mark>")
+    return mark_safe(html)  # noqa: S308 - escaped just above; only our own tags added
+
+
+# -- facets --------------------------------------------------------------------------
+# How each facet's value is read from a listing row `l` (joins and expression).
+_FACET_SQL = {
+    "role": (
+        "JOIN listings_listing_role_types lr ON lr.listing_id = l.id "
+        "JOIN listings_roletype r ON r.id = lr.roletype_id",
+        "r.slug",
+    ),
+    "comp": ("", "l.compensation"),
+    "schedule": ("CROSS JOIN LATERAL unnest(l.schedules) AS s(value)", "s.value"),
+    "mode": ("", "l.work_mode"),
+    "level": ("CROSS JOIN LATERAL unnest(l.levels) AS v(value)", "v.value"),
+    "institution": (
+        "JOIN listings_lab lab ON lab.id = l.lab_id "
+        "JOIN listings_institution i ON i.id = lab.institution_id",
+        "i.slug",
+    ),
+}
+
+
+def facet_counts(listing_filter, base: QuerySet) -> dict[str, list[FacetOption]]:
+    """For each option of each facet, how many results choosing it would give.
+
+    Disjunctive: a facet's counts apply every other filter but not its own, so
+    ticking a second role type adds results. All facets in one SQL statement."""
+    parts, params = [], []
+    for facet in FACETS:
+        scoped = apply_filters(listing_filter, base, skip=facet).order_by().values("id")
+        sub_sql, sub_params = scoped.query.sql_with_params()
+        joins, value = _FACET_SQL[facet]
+        # Only fixed SQL from _FACET_SQL and Django's compiled subquery; values are bound.
+        statement = "SELECT %s AS facet, {v} AS value, COUNT(DISTINCT l.id) AS n FROM "
+        statement += "listings_listing l {j} WHERE l.id IN ({s}) GROUP BY {v}"
+        parts.append(statement.format(v=value, j=joins, s=sub_sql))
+        params.extend([facet, *sub_params])
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(parts), params)
+        rows = cursor.fetchall()
+    counts: dict[str, dict[str, int]] = {facet: {} for facet in FACETS}
+    for facet, value, n in rows:
+        counts[facet][value] = n
+    cleaned = listing_filter.form.cleaned_data
+    facets = {}
+    for facet in FACETS:
+        chosen = {str(v) for v in cleaned.get(facet) or []}
+        facets[facet] = [
+            FacetOption(
+                value=value,
+                label=label,
+                count=counts[facet].get(value, 0),
+                selected=value in chosen,
+            )
+            for value, label in listing_filter.filters[facet].field.choices
+        ]
+    return facets
