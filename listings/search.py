@@ -40,10 +40,7 @@ def query_variants(text: str, pairs: list[tuple[str, str]] | None = None) -> lis
     -> ["blood draw clinic", "phlebotomy clinic"]. Negated words ("-RA") stay as
     they are; a multi-word replacement outside quotes becomes a quoted phrase."""
     pairs = synonym_pairs() if pairs is None else pairs
-    alternatives: dict[str, set[str]] = {}
-    for term, equivalent in pairs:
-        alternatives.setdefault(term.lower(), set()).add(equivalent)
-        alternatives.setdefault(equivalent.lower(), set()).add(term)
+    alternatives = _equivalence_classes(pairs)
     spots = []  # (start, end, [replacements])
     taken = [False] * len(text)
     in_quotes = _quoted_mask(text)
@@ -74,6 +71,31 @@ def query_variants(text: str, pairs: list[tuple[str, str]] | None = None) -> lis
         pieces.append(text[cursor:])
         variants.append("".join(pieces))
     return variants
+
+
+def _equivalence_classes(pairs: list[tuple[str, str]]) -> dict[str, set[str]]:
+    """Each word or phrase -> every other one it is linked to, directly or through
+    others ("blood draw" = "phlebotomy" = "phlebotomist")."""
+    parent: dict[str, str] = {}
+    spelling: dict[str, str] = {}
+
+    def root(key: str) -> str:
+        while parent[key] != key:
+            parent[key] = parent[parent[key]]
+            key = parent[key]
+        return key
+
+    for term, equivalent in pairs:
+        for word in (term, equivalent):
+            parent.setdefault(word.lower(), word.lower())
+            spelling.setdefault(word.lower(), word)
+        parent[root(term.lower())] = root(equivalent.lower())
+    classes: dict[str, set[str]] = {}
+    for key in parent:
+        classes.setdefault(root(key), set()).add(key)
+    return {
+        key: {spelling[other] for other in classes[root(key)] if other != key} for key in parent
+    }
 
 
 def _quoted_mask(text: str) -> list[bool]:

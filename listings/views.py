@@ -7,6 +7,7 @@ from django.utils import timezone
 from .filters import ListingFilter
 from .models import Lab, Listing, RoleType
 from .search import FACETS, run_search
+from .structured_data import job_posting_script
 
 HOME_NEWEST = 6
 
@@ -40,7 +41,17 @@ def listing_detail(request, pk):
         .prefetch_related("role_types", "certifications"),
         pk=pk,
     )
-    return render(request, "listings/listing_detail.html", {"listing": listing})
+    # Search engines should only be told about listings that take applications.
+    structured_data = (
+        job_posting_script(listing, url=request.build_absolute_uri(listing.get_absolute_url()))
+        if listing.takes_applications
+        else ""
+    )
+    return render(
+        request,
+        "listings/listing_detail.html",
+        {"listing": listing, "structured_data": structured_data},
+    )
 
 
 def lab_detail(request, slug):

@@ -1,0 +1,248 @@
+"""Full-text search: ranking, synonyms, accents, websearch syntax, filters, triggers."""
+
+import pytest
+from django.urls import reverse
+
+from listings.catalogue import forget_catalogue
+from listings.models import Lab, Listing, RoleType, SearchSynonym
+from listings.search import query_variants
+from tests.factories import (
+    LabFactory,
+    PendingListingFactory,
+    PublishedListingFactory,
+    role_type,
+)
+
+pytestmark = pytest.mark.django_db
+URL = reverse("listings:listing_list")
+
+
+def found(client, **params):
+    response = client.get(URL, params)
+    assert response.status_code == 200
+    return [listing.title for listing in response.context["result"].listings]
+
+
+def test_phlebotomy_ranks_phlebotomist_listings_first(client):
+    PublishedListingFactory(
+        title="Research assistant, hematology",
+        description="Occasional help with phlebotomy alongside data entry.",
+    )
+    PublishedListingFactory(
+        title="Student Phlebotomist, outpatient clinic",
+        role_types=[role_type("phlebotomist")],
+        description="Draw blood and handle specimens.",
+    )
+    PublishedListingFactory(title="Data analyst", description="R and Python.")
+    titles = found(client, q="phlebotomy")
+    assert titles == ["Student Phlebotomist, outpatient clinic", "Research assistant, hematology"]
+
+
+@pytest.mark.parametrize(
+    ("query", "title"),
+    [
+        ("blood draw", "Student Phlebotomist"),
+        ('"blood draw"', "Student Phlebotomist"),
+        ("RA", "Undergraduate Research Assistant"),
+        ("CRC", "Clinical Research Coordinator"),
+        ("histotech", "Histology Technician"),
+        ("BLS", "Basic Life Support instructor aide"),
+        ("PI", "Assistant to the principal investigator"),
+    ],
+)
+def test_students_words_find_the_listings_words(client, query, title):
+    for each in [
+        "Student Phlebotomist",
+        "Undergraduate Research Assistant",
+        "Clinical Research Coordinator",
+        "Histology Technician",
+        "Basic Life Support instructor aide",
+        "Assistant to the principal investigator",
+    ]:
+        PublishedListingFactory(title=each, description="Lab work.")
+    assert title in found(client, q=query)
+
+
+def test_admin_edited_synonym_applies_at_once(client, superuser):
+    PublishedListingFactory(title="Flow cytometry technician")
+    assert found(client, q="FACS") == []
+    client.force_login(superuser)
+    response = client.post(
+        reverse("admin:listings_searchsynonym_add"),
+        {"term": "FACS", "equivalent": "flow cytometry"},
+    )
+    assert response.status_code == 302
+    assert found(client, q="FACS") == ["Flow cytometry technician"]
+
+
+def test_accents_and_case_never_matter(client):
+    PublishedListingFactory(title="Hématologie research aide")
+    PublishedListingFactory(title="Hematology lab technician")
+    assert len(found(client, q="HEMATOLOGIE")) == 1
+    assert len(found(client, q="hématology")) == 1
+    assert len(found(client, q="Hematology")) == 1
+
+
+def test_websearch_syntax(client):
+    PublishedListingFactory(title="PCR testing technician", description="Run PCR panels.")
+    PublishedListingFactory(title="Sequencing assistant", description="Tumour sequencing.")
+    PublishedListingFactory(title="PCR and sequencing", description="Both.")
+    assert len(found(client, q="pcr or sequencing")) == 3
+    assert found(client, q="pcr -sequencing") == ["PCR testing technician"]
+    assert found(client, q='"run pcr panels"') == ["PCR testing technician"]
+
+
+def test_only_public_listings_are_searched(client):
+    PublishedListingFactory(title="Phlebotomist open")
+    PendingListingFactory(title="Phlebotomist pending")
+    from tests.factories import ClosedListingFactory, PastExpiryListingFactory
+
+    ClosedListingFactory(title="Phlebotomist closed")
+    PastExpiryListingFactory(title="Phlebotomist past expiry")
+    assert found(client, q="phlebotomist") == ["Phlebotomist open"]
+
+
+def test_search_vector_follows_role_types_labs_and_institutions(client):
+    listing = PublishedListingFactory(title="Assistant", role_types=[role_type("data-analyst")])
+    assert found(client, q="analyst") == ["Assistant"]
+    listing.role_types.set([role_type("phlebotomist")])
+    assert found(client, q="analyst") == []
+    assert found(client, q="phlebotomist") == ["Assistant"]
+    RoleType.objects.filter(slug="phlebotomist").update(name="Venesection Specialist")
+    role = RoleType.objects.get(slug="phlebotomist")
+    role.save()  # the trigger fires on an UPDATE OF name
+    assert found(client, q="venesection") == ["Assistant"]
+    lab = Lab.objects.get(pk=listing.lab_id)
+    lab.name = "Zebrafish Genetics Lab"
+    lab.save()
+    assert found(client, q="zebrafish") == ["Assistant"]
+    lab.institution.name = "Tallgrass University"
+    lab.institution.save()
+    assert found(client, q="tallgrass") == ["Assistant"]
+    listing.refresh_from_db()
+    assert "A" in str(listing.search_vector) and "B" in str(listing.search_vector)
+
+
+def test_snippets_highlight_matches_and_escape_listing_text(client):
+    PublishedListingFactory(
+        title="Phlebotomy aide",
+        description="<script>alert(1)</script> Tom & Jerry's phlebotomy <b>daily</b>.",
+    )
+    response = client.get(URL, {"q": "phlebotomy"})
+    snippet = str(response.context["result"].listings[0].snippet)
+    assert "<mark>phlebotomy</mark>" in snippet
+    assert "Jerry&#x27;s" in snippet  # escaped, not raw
+    assert "<script" not in snippet and "<b>" not in snippet
+    assert "<script>alert(1)</script>" not in response.content.decode()
+
+
+def test_query_variants():
+    pairs = [("blood draw", "phlebotomy"), ("RA", "research assistant")]
+    assert query_variants("blood draw clinic", pairs) == [
+        "blood draw clinic",
+        "phlebotomy clinic",
+    ]
+    assert query_variants("RA -volunteer", pairs) == [
+        "RA -volunteer",
+        '"research assistant" -volunteer',
+    ]
+    assert query_variants('"RA" summer', pairs) == ['"RA" summer', '"research assistant" summer']
+    assert query_variants("-RA paid", pairs) == ["-RA paid"]  # a negated word stays
+    assert query_variants("BRAIN", pairs) == ["BRAIN"]  # whole words only
+
+
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        ({"comp": "paid"}, {"paid"}),
+        ({"comp": ["paid", "credit"]}, {"paid", "credit"}),
+        ({"schedule": "evenings"}, {"evenings"}),
+        ({"mode": "remote"}, {"remote"}),
+        ({"level": "ms3"}, {"ms3"}),
+        ({"city": "chicago"}, {"chicago"}),
+        ({"hours_max": "8"}, {"few-hours"}),
+        ({"certs": "none"}, {"no-certs"}),
+        ({"deadline_within": "10"}, {"soon"}),
+        ({"posted_within": "3"}, {"fresh"}),
+    ],
+)
+def test_each_filter(client, params, expected):
+    from datetime import timedelta
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from listings.models import Certification
+
+    neutral = {
+        "hours_min": 12,
+        "hours_max": 20,
+        "published_at": timezone.now() - timedelta(days=20),
+        "deadline": None,
+    }
+    variations = {
+        "paid": {"compensation": "paid", "pay_rate": Decimal("18")},
+        "credit": {"compensation": "credit"},
+        "evenings": {"schedules": ["evenings"]},
+        "remote": {"work_mode": "remote"},
+        "ms3": {"levels": ["ms3"]},
+        "chicago": {"lab": LabFactory(city="Chicago")},
+        "few-hours": {"hours_min": 4, "hours_max": 8},
+        "soon": {"deadline": timezone.localdate() + timedelta(days=5)},
+        "fresh": {"published_at": timezone.now() - timedelta(days=1)},
+        "no-certs": {},
+    }
+    hipaa = Certification.objects.get(slug="hipaa")
+    for title, fields in variations.items():
+        listing = PublishedListingFactory(title=title, **{**neutral, **fields})
+        if title != "no-certs":
+            listing.certifications.add(hipaa)
+    assert set(found(client, **params)) == expected
+
+
+def test_certs_lists_listings_needing_only_what_the_student_holds(client):
+    from listings.models import Certification
+
+    def needs(title, *slugs):
+        listing = PublishedListingFactory(title=title)
+        listing.certifications.set(Certification.objects.filter(slug__in=slugs))
+
+    needs("none")
+    needs("bls", "bls-cpr")
+    needs("bls+hipaa", "bls-cpr", "hipaa")
+    assert set(found(client, certs="bls-cpr")) == {"none", "bls"}
+    assert set(found(client, certs=["bls-cpr", "hipaa"])) == {"none", "bls", "bls+hipaa"}
+    assert set(found(client, certs="none")) == {"none"}
+
+
+def test_sorts(client):
+    from datetime import timedelta
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    PublishedListingFactory(title="late", deadline=today + timedelta(days=30))
+    PublishedListingFactory(title="rolling", deadline=None)
+    PublishedListingFactory(title="soon", deadline=today + timedelta(days=3))
+    PublishedListingFactory(title="rich", compensation="paid", pay_rate=Decimal("30"))
+    PublishedListingFactory(title="modest", compensation="paid", pay_rate=Decimal("16"))
+    by_deadline = found(client, sort="deadline")
+    assert by_deadline.index("soon") < by_deadline.index("late") < by_deadline.index("rolling")
+    assert found(client, sort="pay")[:2] == ["rich", "modest"]
+    assert found(client, sort="newest")[0] == "modest"  # the last one made is the newest
+
+
+def test_counts_above_the_cap_show_a_plus(client, monkeypatch):
+    import listings.search
+
+    monkeypatch.setattr(listings.search, "COUNT_CAP", 5)
+    PublishedListingFactory.create_batch(7)
+    response = client.get(URL)
+    assert response.context["result"].total_is_capped
+    assert "5+ open listings" in response.content.decode()
+
+
+def test_synonyms_are_seeded():
+    assert SearchSynonym.objects.filter(term="blood draw", equivalent="phlebotomy").exists()
+    forget_catalogue()
