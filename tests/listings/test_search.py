@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from listings.catalogue import forget_catalogue
-from listings.models import Lab, Listing, RoleType, SearchSynonym
+from listings.models import Lab, RoleType, SearchSynonym
 from listings.search import query_variants
 from tests.factories import (
     LabFactory,

@@ -1,0 +1,121 @@
+"""Facet counts are exactly right: a property test against a brute-force count."""
+
+import random
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.test import RequestFactory
+from django.utils import timezone
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from accounts.models import Program
+from listings.filters import ListingFilter
+from listings.models import Compensation, Listing, Schedule, WorkMode
+from listings.search import FACETS, run_search
+from tests.factories import InstitutionFactory, LabFactory, PublishedListingFactory, role_type
+
+ROLES = ["research-assistant", "lab-technician", "phlebotomist", "data-analyst"]
+INSTITUTIONS = ["north", "lake", "pacific"]
+OPTIONS = {
+    "role": ROLES,
+    "comp": Compensation.values,
+    "schedule": Schedule.values,
+    "mode": WorkMode.values,
+    "level": Program.values,
+    "institution": INSTITUTIONS,
+}
+
+
+@pytest.fixture(scope="module")
+def random_listings(django_db_setup, django_db_blocker):
+    """Forty listings with random facets, made once for all examples."""
+    rng = random.Random(20261125)  # noqa: S311
+    with django_db_blocker.unblock():
+        from django.db import transaction
+
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        labs = [
+            LabFactory(institution=InstitutionFactory(slug=slug, name=slug.title()))
+            for slug in INSTITUTIONS
+        ]
+        rows = []
+        for n in range(40):
+            compensation = rng.choice(Compensation.values)
+            roles = rng.sample(ROLES, rng.randint(1, 2))
+            listing = PublishedListingFactory(
+                title=f"Listing {n} {'phlebotomy' if n % 3 == 0 else 'research'}",
+                lab=rng.choice(labs),
+                compensation=compensation,
+                pay_rate=Decimal("17.50") if compensation == "paid" else None,
+                schedules=rng.sample(Schedule.values, rng.randint(1, 2)),
+                work_mode=rng.choice(WorkMode.values),
+                levels=rng.sample(Program.values, rng.randint(1, 3)),
+                hours_min=rng.choice([4, 8, 12]),
+                hours_max=20,
+                role_types=[role_type(slug) for slug in roles],
+                published_at=timezone.now() - timedelta(days=rng.randint(0, 20)),
+            )
+            rows.append(
+                {
+                    "role": set(roles),
+                    "comp": {compensation},
+                    "schedule": set(listing.schedules),
+                    "mode": {listing.work_mode},
+                    "level": set(listing.levels),
+                    "institution": {listing.lab.institution.slug},
+                    "hours_min": listing.hours_min,
+                    # "phlebotomy" matches the title word, and (by synonym) the role type.
+                    "text": "phlebotomy" in listing.title or "phlebotomist" in roles,
+                }
+            )
+        yield rows
+        transaction.set_rollback(True)
+        atomic.__exit__(None, None, None)
+
+
+def brute_force(rows, selection, q, hours_max, skip=None):
+    def keep(row):
+        for facet, chosen in selection.items():
+            if facet != skip and chosen and not (row[facet] & set(chosen)):
+                return False
+        if hours_max is not None and row["hours_min"] > hours_max:
+            return False
+        return not (q and not row["text"])
+
+    return [row for row in rows if keep(row)]
+
+
+selections = st.fixed_dictionaries(
+    {facet: st.lists(st.sampled_from(values), max_size=3, unique=True)
+     for facet, values in OPTIONS.items()}
+)  # fmt: skip
+
+
+@pytest.mark.django_db
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    selection=selections,
+    q=st.sampled_from(["", "phlebotomy"]),
+    hours_max=st.sampled_from([None, 8, 12]),
+)
+def test_facet_counts_match_brute_force(random_listings, selection, q, hours_max):
+    params = {facet: values for facet, values in selection.items() if values}
+    if q:
+        params["q"] = q
+    if hours_max is not None:
+        params["hours_max"] = str(hours_max)
+    request = RequestFactory().get("/listings/", params)
+    listing_filter = ListingFilter(request.GET, queryset=Listing.objects.public())
+    result = run_search(listing_filter, page="1")
+
+    assert result.total == len(brute_force(random_listings, selection, q, hours_max))
+    for facet in FACETS:
+        scoped = brute_force(random_listings, selection, q, hours_max, skip=facet)
+        for option in result.facets[facet]:
+            if facet in OPTIONS:
+                expected = sum(1 for row in scoped if option.value in row[facet])
+                assert option.count == expected, (facet, option.value)
+            assert option.selected == (option.value in selection.get(facet, []))
