@@ -1,6 +1,9 @@
 """`/listings/feed/`: an Atom feed of any search (same parameters as the page)."""
 
+import re
+
 from django.contrib.syndication.views import Feed
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 
@@ -9,11 +12,16 @@ from .models import Listing
 from .search import run_search
 
 FEED_SIZE = 50
+# XML 1.0 cannot carry these, even escaped; a search or a listing may contain them.
+_NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def xml_safe(text: str) -> str:
+    return _NOT_XML.sub("", text)
 
 
 class ListingSearchFeed(Feed):
     feed_type = Atom1Feed
-    description_template = "listings/_feed_item.html"
 
     def get_object(self, request, *args, **kwargs):
         listing_filter = ListingFilter(request.GET, queryset=Listing.objects.public())
@@ -22,12 +30,13 @@ class ListingSearchFeed(Feed):
         )
         query = request.GET.copy()
         query.pop("page", None)
+        # Links carry the query percent-encoded, so control characters are safe there.
         return {"result": result, "q": listing_filter.form.cleaned_data.get("q") or "",
                 "query": query.urlencode()}  # fmt: skip
 
     def title(self, search):
         if search["q"]:
-            return f"LabJobs: “{search['q'][:80]}”"
+            return xml_safe(f"LabJobs: “{search['q'][:80]}”")
         return "LabJobs: new lab positions"
 
     def subtitle(self, search):
@@ -45,7 +54,10 @@ class ListingSearchFeed(Feed):
         return search["result"].listings
 
     def item_title(self, listing):
-        return f"{listing.title} — {listing.lab.name}, {listing.lab.institution.name}"
+        return xml_safe(f"{listing.title} — {listing.lab.name}, {listing.lab.institution.name}")
+
+    def item_description(self, listing):
+        return xml_safe(render_to_string("listings/_feed_item.html", {"obj": listing}))
 
     def item_link(self, listing):
         return listing.get_absolute_url()
@@ -60,7 +72,7 @@ class ListingSearchFeed(Feed):
         return listing.updated_at
 
     def item_author_name(self, listing):
-        return listing.lab.name
+        return xml_safe(listing.lab.name)
 
     def item_categories(self, listing):
-        return [role_type.name for role_type in listing.role_types.all()]
+        return [xml_safe(role_type.name) for role_type in listing.role_types.all()]

@@ -1,9 +1,18 @@
 """Shared fixtures: users in each role, and the labs they belong to."""
 
+import os
+
 import pytest
 from django.contrib.auth.models import Group
+from hypothesis import settings as hypothesis_settings
 
 from tests.factories import AdminFactory, LabFactory, LabStaffFactory, StudentFactory, UserFactory
+
+# In CI the property tests replay the same examples every run, so a red build means a
+# change broke something; locally they explore new examples each run.
+hypothesis_settings.register_profile("ci", derandomize=True, print_blob=True)
+if os.environ.get("CI"):
+    hypothesis_settings.load_profile("ci")
 
 
 @pytest.fixture(autouse=True)

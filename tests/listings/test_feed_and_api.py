@@ -159,3 +159,14 @@ def test_non_utf8_percent_escapes_are_harmless(client):
     assert response.status_code in (200, 400)
     response = client.get("/api/listings/?q=%ff")
     assert response.status_code in (200, 400)
+
+
+def test_feed_survives_control_characters_in_search_and_listings(client):
+    PublishedListingFactory(title="Bell\x07 ringer", description="Form\x0cfeed phlebotomy")
+    response = client.get(reverse("listings:listing_feed"), {"q": "phlebotomy\x1b[31m"})
+    assert response.status_code == 200
+    feed = ET.fromstring(response.content)
+    assert "\x1b" not in feed.find(f"{ATOM}title").text
+    response = client.get(reverse("listings:listing_feed"))
+    entry = ET.fromstring(response.content).find(f"{ATOM}entry")
+    assert entry.find(f"{ATOM}title").text.startswith("Bell ringer")
