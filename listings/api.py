@@ -54,6 +54,8 @@ def listing_search_json(request):
         body["errors"] = {name: list(errors) for name, errors in listing_filter.form.errors.items()}
     if result.notice:
         body["notice"] = result.notice
+    if result.suggestion:
+        body["suggestion"] = result.suggestion
     response = JsonResponse(body, json_dumps_params={"ensure_ascii": False})
     response["Access-Control-Allow-Origin"] = "*"  # public data, meant to be embedded
     return response

@@ -138,6 +138,7 @@ class SearchPage:
     sort: str
     facets: dict[str, list[FacetOption]] = field(default_factory=dict)
     notice: str = ""
+    suggestion: str = ""  # "did you mean", when a text search found nothing
 
     @property
     def has_previous(self) -> bool:
@@ -199,7 +200,10 @@ def run_search(
     number, notice = _page_number(page, num_pages)
 
     offset = (number - 1) * page_size
-    listings = list(order(matching, sort, has_text).with_card_data()[offset : offset + page_size])
+    listings = []
+    if total:
+        page_rows = order(matching, sort, has_text).with_card_data()[offset : offset + page_size]
+        listings = list(page_rows)
     if has_text and listings:
         _attach_snippets(listings, build_query(cleaned["q"]))
     result = SearchPage(
@@ -210,6 +214,7 @@ def run_search(
         num_pages=num_pages,
         sort=sort,
         notice=notice,
+        suggestion=suggest(cleaned["q"]) if has_text and not total else "",
     )
     if with_facets:
         result.facets = facet_counts(listing_filter, base)
@@ -260,6 +265,48 @@ def highlight(snippet: str) -> SafeString:
     """Escape the listing's own text, then turn the match markers into <mark>."""
     html = escape(snippet).replace(_MARK_START, "<mark>").replace(_MARK_STOP, "</mark>")
     return mark_safe(html)  # noqa: S308 - escaped just above; only our own tags added
+
+
+# -- did you mean -------------------------------------------------------------------
+_WORD = re.compile(r"(?<![\w-])[^\W\d_]{3,40}(?!\w)")
+
+
+def suggest(text: str) -> str:
+    """`text` with each word that no open listing uses replaced by the most similar
+    word that one does ("flebotomy" -> "phlebotomy"); "" when nothing changes."""
+    words = [m for m in _WORD.finditer(text) if m.group().lower() != "or"]
+    if not words:
+        return ""
+    with connection.cursor() as cursor:  # one query for all the words
+        cursor.execute(
+            "SELECT (SELECT word FROM listings_search_word WHERE word = lower(unaccent(w)))"
+            " IS NOT NULL,"
+            " (SELECT word FROM listings_search_word WHERE word %% lower(unaccent(w))"
+            "   ORDER BY word <-> lower(unaccent(w)), listings DESC LIMIT 1)"
+            " FROM unnest(%s::text[]) WITH ORDINALITY AS t(w, n) ORDER BY n",
+            [[m.group() for m in words]],
+        )
+        rows = cursor.fetchall()
+    pieces, cursor_at, changed = [], 0, False
+    for match, (known, closest) in zip(words, rows, strict=True):
+        pieces.append(text[cursor_at : match.start()])
+        if not known and closest:
+            pieces.append(closest)
+            changed = True
+        else:
+            pieces.append(match.group())
+        cursor_at = match.end()
+    pieces.append(text[cursor_at:])
+    return "".join(pieces) if changed else ""
+
+
+def refresh_search_words() -> None:
+    """Rebuild the vocabulary that suggestions come from (after bulk changes, by cron)."""
+    with connection.cursor() as cursor:
+        if connection.in_atomic_block:
+            cursor.execute("REFRESH MATERIALIZED VIEW listings_search_word")
+        else:  # readers are not blocked while it rebuilds
+            cursor.execute("REFRESH MATERIALIZED VIEW CONCURRENTLY listings_search_word")
 
 
 # -- facets --------------------------------------------------------------------------

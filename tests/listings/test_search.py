@@ -246,3 +246,22 @@ def test_counts_above_the_cap_show_a_plus(client, monkeypatch):
 def test_synonyms_are_seeded():
     assert SearchSynonym.objects.filter(term="blood draw", equivalent="phlebotomy").exists()
     forget_catalogue()
+
+
+def test_did_you_mean_comes_from_the_listings_own_words(client, django_assert_max_num_queries):
+    from listings.search import refresh_search_words
+
+    PublishedListingFactory(title="Student phlebotomy aide", description="Outpatient clinic work.")
+    refresh_search_words()
+    with django_assert_max_num_queries(6):
+        response = client.get(URL, {"q": "flebotomy clinc"})
+    assert response.context["result"].total == 0
+    assert response.context["result"].suggestion == "phlebotomy clinic"
+    page = response.content.decode()
+    assert "Did you mean" in page and 'href="?q=phlebotomy+clinic&amp;page=1"' in page
+    assert found(client, q="phlebotomy clinic") == ["Student phlebotomy aide"]
+    api = client.get(reverse("listings:api_listings"), {"q": "flebotomy"}).json()
+    assert api["suggestion"] == "phlebotomy"
+    # Nothing to suggest: known words, negated words, or nothing close enough.
+    assert client.get(URL, {"q": "phlebotomy -clinic"}).context["result"].suggestion == ""
+    assert client.get(URL, {"q": "xyzzyq"}).context["result"].suggestion == ""

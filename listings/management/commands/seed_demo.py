@@ -28,6 +28,7 @@ from listings.models import (
     Schedule,
     WorkMode,
 )
+from listings.search import refresh_search_words
 
 LISTINGS_PER_LAB = 8
 
@@ -75,6 +76,7 @@ class Command(BaseCommand):
         with transaction.atomic():
             accounts = self._accounts_and_labs()
             created = self._listings(accounts)
+        refresh_search_words()
         self.stdout.write(
             f"Demo data ready: {Lab.objects.count()} labs, {Listing.objects.count()} listings "
             f"({created} new), {Listing.objects.public().count()} open."
