@@ -32,6 +32,25 @@ def empty_cache():
 
 
 @pytest.fixture
+def migration_data(transactional_db):
+    """For transactional tests: the rows that data migrations create (role types,
+    certifications, the Moderators group, synonyms), put back after the flush that
+    ends each such test. Idempotent, so it does not matter which test runs first."""
+    import importlib
+
+    from django.apps import apps
+    from django.core.management.sql import emit_post_migrate_signal
+
+    emit_post_migrate_signal(verbosity=0, interactive=False, db="default")  # types, perms
+    for module, function in [
+        ("listings.migrations.0002_seed_role_types_and_certifications", "seed"),
+        ("listings.migrations.0003_moderators_group", "create_group"),
+        ("listings.migrations.0007_search_triggers_and_synonyms", "seed_synonyms"),
+    ]:
+        getattr(importlib.import_module(module), function)(apps, None)
+
+
+@pytest.fixture
 def lab():
     return LabFactory()
 

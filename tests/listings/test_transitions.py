@@ -132,9 +132,8 @@ def test_stale_copy_cannot_decide_twice(moderator):
     assert listing.events.count() == 1
 
 
-# serialized_rollback restores the seeded role types and groups after the flush.
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_concurrent_approvals_record_one_decision(moderator):
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_approvals_record_one_decision(migration_data, moderator):
     listing = PendingListingFactory()
     outcomes = []
     barrier = threading.Barrier(2)

@@ -1,0 +1,101 @@
+"""A student searches in a real browser, with JavaScript and without, and the pages
+have no serious accessibility problems (axe-core)."""
+
+import re
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+from listings.search import refresh_search_words
+from tests.factories import PublishedListingFactory, role_type
+
+# The live server needs committed data: transactional tests, with the migrations'
+# rows put back after each flush.
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("migration_data")]
+AXE = Path(__file__).parent / "assets" / "axe.min.js"
+
+
+@pytest.fixture
+def listings():
+    from decimal import Decimal
+
+    phlebotomist = role_type("phlebotomist")
+    for n in range(23):
+        PublishedListingFactory(
+            title=f"Student Phlebotomist {n:02d}",
+            role_types=[phlebotomist],
+            description="Draw blood at the outpatient clinic.",
+            compensation="paid" if n % 2 else "volunteer",
+            pay_rate=Decimal(15 + n) if n % 2 else None,
+        )
+    PublishedListingFactory(title="Data analyst", description="R and Python.")
+    refresh_search_words()
+
+
+def _search_flow(page, base_url, *, javascript: bool):
+    page.goto(f"{base_url}/listings/")
+    expect(page.get_by_role("heading", name="Find a lab position")).to_be_visible()
+    page.get_by_label("Keywords").fill("phlebotomy")
+    if javascript:
+        page.get_by_label("Keywords").press("Enter")
+    else:
+        page.get_by_role("button", name="Search").click()
+    expect(page.locator("#results-title")).to_have_text("23 open listings")
+    expect(page).to_have_url(re.compile(r"q=phlebotomy"))
+
+    page.get_by_label(re.compile(r"^Paid")).check()
+    if not javascript:
+        page.get_by_role("button", name="Apply filters").click()
+    expect(page.locator("#results-title")).to_have_text("11 open listings")
+    expect(page).to_have_url(re.compile(r"comp=paid"))
+
+    page.get_by_label("Keywords").fill("")
+    page.get_by_label(re.compile(r"^Paid")).uncheck()
+    page.get_by_label("Sort by").select_option("pay")
+    if not javascript:
+        page.get_by_role("button", name="Apply filters").click()
+    expect(page).to_have_url(re.compile(r"sort=pay"))
+    expect(page.locator(".card-title").first).to_have_text("Student Phlebotomist 21")
+
+    page.get_by_role("link", name="Next").click()
+    expect(page).to_have_url(re.compile(r"page=2"))
+    expect(page.get_by_text("Page 2 of 2")).to_be_visible()
+    page.locator(".card-title a").first.click()
+    expect(page).to_have_url(re.compile(r"/listings/\d+/$"))
+    expect(page.get_by_role("heading", name="At a glance")).to_be_visible()
+
+
+def test_search_with_javascript(page, live_server, listings):
+    _search_flow(page, live_server.url, javascript=True)
+
+
+def test_search_without_javascript(browser, live_server, listings):
+    context = browser.new_context(java_script_enabled=False)
+    try:
+        _search_flow(context.new_page(), live_server.url, javascript=False)
+    finally:
+        context.close()
+
+
+def test_did_you_mean_link(page, live_server, listings):
+    page.goto(f"{live_server.url}/listings/?q=flebotomist")
+    expect(page.locator(".suggestion")).to_contain_text("Did you mean phlebotomist?")
+    page.locator(".suggestion a").click()
+    expect(page.locator("#results-title")).to_have_text("23 open listings")
+
+
+@pytest.mark.parametrize("path", ["/", "/listings/?q=phlebotomy&comp=paid", "detail"])
+def test_no_serious_accessibility_violations(page, live_server, listings, path):
+    if path == "detail":
+        from listings.models import Listing
+
+        path = Listing.objects.get(title="Student Phlebotomist 01").get_absolute_url()
+    page.goto(f"{live_server.url}{path}")
+    page.add_script_tag(content=AXE.read_text())
+    violations = page.evaluate(
+        "async () => (await axe.run(document)).violations"
+        ".filter(v => v.impact === 'serious' || v.impact === 'critical')"
+        ".map(v => v.id + ': ' + v.help + ' ' + v.nodes.map(n => n.target).join(' | '))"
+    )
+    assert violations == []
