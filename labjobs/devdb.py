@@ -15,7 +15,6 @@ from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = BASE_DIR / ".data" / "postgres"
-DATABASE_NAME = "labjobs"
 SUPERUSER = "postgres"
 
 
@@ -49,27 +48,30 @@ def _server():
 
 @cache
 def ensure_running() -> str:
-    """Start the embedded server if needed, create the `labjobs` database if missing,
-    and return the directory of the server's Unix socket (the connection "host")."""
+    """Start the embedded server if needed, create the configured database (`labjobs`
+    unless DATABASE_NAME says otherwise) if missing, and return the directory of the
+    server's Unix socket (the connection "host")."""
+    from django.conf import settings
+
     server = _server()
     socket_dir = str(server.get_postmaster_info().socket_dir)
-    _create_database_if_missing(socket_dir)
+    _create_database_if_missing(socket_dir, settings.DATABASES["default"]["NAME"])
     return socket_dir
 
 
-def _create_database_if_missing(socket_dir: str) -> None:
+def _create_database_if_missing(socket_dir: str, name: str) -> None:
     import psycopg2
-    from psycopg2 import errors
+    from psycopg2 import errors, sql
 
     connection = psycopg2.connect(host=socket_dir, user=SUPERUSER, dbname="postgres")
     connection.autocommit = True
     try:
         with connection.cursor() as cursor:
-            cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [DATABASE_NAME])
+            cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
             if cursor.fetchone() is None:
                 # Another process may create it between the check and here.
                 with contextlib.suppress(errors.DuplicateDatabase):
-                    cursor.execute(f'CREATE DATABASE "{DATABASE_NAME}"')
+                    cursor.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
     finally:
         connection.close()
 
@@ -95,8 +97,11 @@ def stop() -> bool:
 
 
 def url() -> str:
-    """A libpq URL for the embedded `labjobs` database (starts the server if needed)."""
-    return f"postgres://{SUPERUSER}@/{DATABASE_NAME}?host={ensure_running()}"
+    """A libpq URL for the embedded database (starts the server if needed)."""
+    from django.conf import settings
+
+    name = settings.DATABASES["default"]["NAME"]
+    return f"postgres://{SUPERUSER}@/{name}?host={ensure_running()}"
 
 
 _UNREACHABLE_MARKERS = (

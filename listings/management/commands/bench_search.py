@@ -1,0 +1,176 @@
+"""`manage.py bench_search`: time a fixed mix of searches on the benchmark database,
+next to the way typical job boards search (icontains, counted in Python).
+
+Whole-page time is measured through Django's test client (URL routing, middleware,
+the search, template rendering); SQL time is the sum of the database round trips.
+"""
+
+import json
+import statistics
+import time
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+from django.db import connection
+from django.db.models import Q
+from django.test import Client
+from django.utils import timezone
+
+from listings.models import Listing
+
+# (kind, query string): at least 30 searches, as students and career offices run them.
+SEARCHES = [
+    ("broad word", "q=research"),
+    ("broad word", "q=lab"),
+    ("broad word", "q=assistant"),
+    ("broad word", "q=clinical"),
+    ("rare word", "q=zebrafish"),
+    ("rare word", "q=drosophila"),
+    ("rare word", "q=apheresis"),
+    ("rare word", "q=parasitology"),
+    ("two words", "q=blood+specimen"),
+    ("two words", "q=data+analysis"),
+    ("two words", "q=patient+consent"),
+    ("two words", "q=tissue+biopsy"),
+    ("phrase", "q=%22sample+preparation%22"),
+    ("phrase", "q=%22informed+consent%22"),
+    ("phrase", "q=%22literature+reviews%22"),
+    ("negation", "q=research+-volunteer"),
+    ("negation", "q=phlebotomy+-weekends"),
+    ("negation", "q=assay+-mouse"),
+    ("filters only", "role=phlebotomist"),
+    ("filters only", "comp=paid&mode=remote"),
+    ("filters only", "level=ms1&schedule=evenings"),
+    ("filters only", "institution=bench-university-1&comp=credit"),
+    ("filters only", "hours_max=8&certs=none"),
+    ("filters + words", "q=research&comp=paid"),
+    ("filters + words", "q=blood&role=phlebotomist&schedule=weekends"),
+    ("filters + words", "q=python&mode=remote"),
+    ("sort", "sort=deadline"),
+    ("sort", "sort=pay&comp=paid"),
+    ("sort", "q=specimen&sort=newest"),
+    ("sort", "q=lab&sort=deadline"),
+    ("deep page", "page=40"),
+    ("deep page", "q=research&page=30"),
+    ("typo", "q=flebotomy"),
+]
+BASELINE_KINDS = {"broad word", "rare word", "two words"}
+
+
+def percentile(values, fraction):
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
+
+
+class Command(BaseCommand):
+    help = "Time the search page on the benchmark data (seed_bench first)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--repeat", type=int, default=5, help="runs of each search")
+        parser.add_argument("--json", action="store_true", help="print JSON, not a table")
+        parser.add_argument("--no-baseline", action="store_true")
+
+    def handle(self, *args, repeat, no_baseline, **options):
+        as_json = options["json"]
+        settings.DEBUG = False
+        client = Client()
+        listings = Listing.objects.count()
+        rows = {}
+        for kind, query in SEARCHES:
+            for run in range(repeat + 1):  # the first run also warms caches; all are kept
+                page_ms, sql_ms, queries, status = self._time_page(client, query)
+                if status != 200:
+                    raise SystemExit(f"/listings/?{query} answered {status}")
+                entry = rows.setdefault(kind, {"page": [], "sql": [], "queries": set()})
+                entry["page"].append(page_ms)
+                entry["sql"].append(sql_ms)
+                entry["queries"].add(queries)
+        baseline = {} if no_baseline else self._baseline(repeat)
+        report = {
+            "listings": listings,
+            "runs_per_search": repeat + 1,
+            "kinds": {
+                kind: {
+                    "searches": sum(1 for k, _ in SEARCHES if k == kind),
+                    "page_p50_ms": round(statistics.median(e["page"]), 1),
+                    "page_p95_ms": round(percentile(e["page"], 0.95), 1),
+                    "page_max_ms": round(max(e["page"]), 1),
+                    "sql_p50_ms": round(statistics.median(e["sql"]), 1),
+                    "sql_p95_ms": round(percentile(e["sql"], 0.95), 1),
+                    "queries": max(e["queries"]),
+                }
+                for kind, e in rows.items()
+            },
+            "all_page_p95_ms": round(
+                percentile([t for e in rows.values() for t in e["page"]], 0.95), 1
+            ),
+            "baseline_icontains": baseline,
+        }
+        if as_json:
+            self.stdout.write(json.dumps(report, indent=2))
+            return
+        self._print_table(report)
+
+    @staticmethod
+    def _time_page(client, query):
+        sql_times = []
+
+        def timed(execute, sql, params, many, context):
+            start = time.perf_counter()
+            try:
+                return execute(sql, params, many, context)
+            finally:
+                sql_times.append((time.perf_counter() - start) * 1000)
+
+        with connection.execute_wrapper(timed):
+            start = time.perf_counter()
+            response = client.get(f"/listings/?{query}")
+            page_ms = (time.perf_counter() - start) * 1000
+        return page_ms, sum(sql_times), len(sql_times), response.status_code
+
+    def _baseline(self, repeat):
+        """The way typical boards search: icontains on title and description, every
+        match loaded and counted in Python, newest first, then sliced to a page."""
+        times = []
+        for kind, query in SEARCHES:
+            if kind not in BASELINE_KINDS:
+                continue
+            words = query.removeprefix("q=").split("+")
+            for _ in range(repeat + 1):
+                start = time.perf_counter()
+                matches = Listing.objects.filter(status="published", expires_at__gt=timezone.now())
+                for word in words:
+                    matches = matches.filter(
+                        Q(title__icontains=word) | Q(description__icontains=word)
+                    )
+                found = list(matches.select_related("lab").order_by("-published_at"))
+                total = len(found)
+                page = found[:20]
+                times.append((time.perf_counter() - start) * 1000)
+                assert total >= len(page)
+        return {
+            "searches": sum(1 for k, _ in SEARCHES if k in BASELINE_KINDS),
+            "p50_ms": round(statistics.median(times), 1),
+            "p95_ms": round(percentile(times, 0.95), 1),
+            "max_ms": round(max(times), 1),
+        }
+
+    def _print_table(self, report):
+        write = self.stdout.write
+        write(f"{report['listings']:,} listings, {report['runs_per_search']} runs of each search")
+        write(
+            f"{'kind':<16}{'n':>3} {'page p50':>9} {'p95':>7} {'max':>7}  "
+            f"{'SQL p50':>8} {'p95':>7}  queries"
+        )
+        for kind, k in report["kinds"].items():
+            write(
+                f"{kind:<16}{k['searches']:>3} {k['page_p50_ms']:>9} {k['page_p95_ms']:>7} "
+                f"{k['page_max_ms']:>7}  {k['sql_p50_ms']:>8} {k['sql_p95_ms']:>7}  {k['queries']}"
+            )
+        write(f"p95 of the whole page over all searches: {report['all_page_p95_ms']} ms")
+        if report["baseline_icontains"]:
+            b = report["baseline_icontains"]
+            write(
+                f"icontains baseline ({b['searches']} word searches): p50 {b['p50_ms']} ms, "
+                f"p95 {b['p95_ms']} ms, max {b['max_ms']} ms"
+            )
