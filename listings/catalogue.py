@@ -19,6 +19,7 @@ class Catalogue:
     institutions: list[tuple[str, str]]
     certifications: list[tuple[str, str]]
     synonyms: list[tuple[str, str]]  # (term, equivalent)
+    ids: dict[tuple[str, str], int]  # ("role" or "institution", slug) -> id
 
 
 def get_catalogue() -> Catalogue:
@@ -27,21 +28,24 @@ def get_catalogue() -> Catalogue:
         lists: dict[str, list[tuple[str, str]]] = {
             "role": [], "institution": [], "cert": [], "synonym": []
         }  # fmt: skip
+        ids: dict[tuple[str, str], int] = {}
         with connection.cursor() as cursor:  # one query for the four lists
             cursor.execute(
-                "SELECT 'role', slug, name, position FROM listings_roletype "
-                "UNION ALL SELECT 'institution', slug, name, 0 FROM listings_institution "
-                "UNION ALL SELECT 'cert', slug, name, 0 FROM listings_certification "
-                "UNION ALL SELECT 'synonym', term, equivalent, 0 FROM listings_searchsynonym "
+                "SELECT 'role', slug, name, position, id FROM listings_roletype "
+                "UNION ALL SELECT 'institution', slug, name, 0, id FROM listings_institution "
+                "UNION ALL SELECT 'cert', slug, name, 0, id FROM listings_certification "
+                "UNION ALL SELECT 'synonym', term, equivalent, 0, id FROM listings_searchsynonym "
                 "ORDER BY 1, 4, 3"
             )
-            for kind, slug, name, _position in cursor.fetchall():
+            for kind, slug, name, _position, pk in cursor.fetchall():
                 lists[kind].append((slug, name))
+                ids[(kind, slug)] = pk
         catalogue = Catalogue(
             role_types=lists["role"],
             institutions=lists["institution"],
             certifications=lists["cert"],
             synonyms=lists["synonym"],
+            ids=ids,
         )
         cache.set(CACHE_KEY, catalogue, CACHE_SECONDS)
     return catalogue

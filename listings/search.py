@@ -3,12 +3,15 @@ stored vector, capped counts, disjunctive facet counts in one query, snippets.""
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 import math
 import re
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.contrib.postgres.search import SearchHeadline, SearchQuery
+from django.core.cache import cache
 from django.db import connection
 from django.db.models import F, QuerySet
 from django.utils.html import escape
@@ -18,6 +21,7 @@ from .catalogue import get_catalogue
 
 SEARCH_CONFIG = "labjobs"  # english stemming + unaccent (migration 0007)
 COUNT_CAP = 1000
+RANK_CANDIDATES = COUNT_CAP
 PAGE_SIZE = 20
 MAX_VARIANTS = 16
 FACETS = ("role", "comp", "schedule", "mode", "level", "institution")
@@ -153,13 +157,12 @@ class SearchPage:
         return f"{COUNT_CAP:,}+" if self.total_is_capped else f"{self.total:,}"
 
 
-def apply_filters(listing_filter, queryset: QuerySet, *, skip: str | None = None) -> QuerySet:
-    """`queryset` narrowed by every valid filter of `listing_filter` except `skip`.
-
-    Invalid values were dropped by validation, so the other filters still apply."""
+def apply_filters(listing_filter, queryset: QuerySet, *, skip=()) -> QuerySet:
+    """`queryset` narrowed by every valid filter of `listing_filter` except those in
+    `skip`. Invalid values were dropped by validation, so the other filters apply."""
     cleaned = listing_filter.form.cleaned_data
     for name, search_filter in listing_filter.filters.items():
-        if name == skip or name not in cleaned:
+        if name in skip or name not in cleaned:
             continue
         queryset = search_filter.filter(queryset, cleaned[name])
     return queryset
@@ -167,7 +170,11 @@ def apply_filters(listing_filter, queryset: QuerySet, *, skip: str | None = None
 
 def order(queryset: QuerySet, sort: str, has_text: bool) -> QuerySet:
     if sort == "relevance" and has_text:
-        return queryset.order_by("-rank", "-published_at", "-id")
+        # Rank a bounded set of candidates, the newest matches, so that a broad word
+        # does not compute a rank for every listing that contains it. Totals are
+        # capped at the same number, so every page a student can reach is ranked.
+        candidates = queryset.order_by("-published_at", "-id").values("id")[:RANK_CANDIDATES]
+        return queryset.filter(id__in=candidates).order_by("-rank", "-published_at", "-id")
     if sort == "deadline":
         return queryset.order_by(F("deadline").asc(nulls_last=True), "-published_at", "-id")
     if sort == "pay":
@@ -194,7 +201,19 @@ def run_search(
     base = Listing.objects.public()
     matching = apply_filters(listing_filter, base)  # `q` filters and annotates `rank`
 
-    total = matching.order_by().values("id")[: COUNT_CAP + 1].count()
+    # Total and facets depend on the filters only, not on the page or the sort, and
+    # are cached briefly: paging through or re-sorting a search reuses them.
+    cache_key = _counts_cache_key(cleaned)
+    counts = cache.get(cache_key) if cache_key else None
+    if counts is None:
+        total = matching.order_by().values("id")[: COUNT_CAP + 1].count()
+        counts = {
+            "total": total,
+            "facets": facet_counts(listing_filter, base) if with_facets else None,
+        }
+        if cache_key and with_facets:
+            cache.set(cache_key, counts, settings.SEARCH_CACHE_SECONDS)
+    total = counts["total"]
     capped = total > COUNT_CAP
     num_pages = max(1, math.ceil(min(total, COUNT_CAP) / page_size))
     number, notice = _page_number(page, num_pages)
@@ -217,8 +236,20 @@ def run_search(
         suggestion=suggest(cleaned["q"]) if has_text and not total else "",
     )
     if with_facets:
-        result.facets = facet_counts(listing_filter, base)
+        result.facets = _facet_options(listing_filter, counts["facets"])
     return result
+
+
+def _counts_cache_key(cleaned: dict) -> str | None:
+    if not settings.SEARCH_CACHE_SECONDS:
+        return None
+    state = sorted(
+        (name, sorted(map(str, value)) if isinstance(value, list | tuple) else str(value))
+        for name, value in cleaned.items()
+        if name != "sort" and value not in (None, "", [], ())
+    )
+    digest = hashlib.sha256(repr(state).encode()).hexdigest()
+    return f"listings:search-counts:v1:{digest}"
 
 
 def _page_number(raw: str | None, num_pages: int) -> tuple[int, str]:
@@ -309,58 +340,84 @@ def refresh_search_words() -> None:
             cursor.execute("REFRESH MATERIALIZED VIEW CONCURRENTLY listings_search_word")
 
 
-# -- facets --------------------------------------------------------------------------
-# How each facet's value is read from a listing row `l` (joins and expression).
-_FACET_SQL = {
-    "role": (
-        "JOIN listings_listing_role_types lr ON lr.listing_id = l.id "
-        "JOIN listings_roletype r ON r.id = lr.roletype_id",
-        "r.slug",
-    ),
-    "comp": ("", "l.compensation"),
-    "schedule": ("CROSS JOIN LATERAL unnest(l.schedules) AS s(value)", "s.value"),
-    "mode": ("", "l.work_mode"),
-    "level": ("CROSS JOIN LATERAL unnest(l.levels) AS v(value)", "v.value"),
-    "institution": (
-        "JOIN listings_lab lab ON lab.id = l.lab_id "
-        "JOIN listings_institution i ON i.id = lab.institution_id",
-        "i.slug",
-    ),
+# -- facets ----------------------------------------------------------------------
+# Each facet: its column in the one-pass scan below, and whether it holds an array.
+_FACET_COLUMNS = {
+    "role": ("r", True),
+    "comp": ("c", False),
+    "schedule": ("s", True),
+    "mode": ("w", False),
+    "level": ("v", True),
+    "institution": ("i", False),
 }
+_ID_FACETS = {"role": "role", "institution": "institution"}  # facets stored as ids
 
 
-def facet_counts(listing_filter, base: QuerySet) -> dict[str, list[FacetOption]]:
+def facet_counts(listing_filter, base: QuerySet) -> dict[str, dict[str, int]]:
     """For each option of each facet, how many results choosing it would give.
 
     Disjunctive: a facet's counts apply every other filter but not its own, so
-    ticking a second role type adds results. All facets in one SQL statement."""
-    parts, params = [], []
+    ticking a second role type adds results. One SQL statement and one pass over
+    the listings that match the text and the other filters: they are read once
+    into a CTE, and each facet counts over it with the other facets' conditions."""
+    catalogue = get_catalogue()
+    cleaned = listing_filter.form.cleaned_data
+    scope = apply_filters(listing_filter, base, skip=FACETS).order_by()
+    rows = scope.values_list(
+        "facet_role_type_ids", "compensation", "schedules", "work_mode", "levels",
+        "facet_institution_id",
+    )  # fmt: skip
+    scope_sql, scope_params = rows.query.sql_with_params()
+
+    conditions: dict[str, tuple[str, list]] = {}
     for facet in FACETS:
-        scoped = apply_filters(listing_filter, base, skip=facet).order_by().values("id")
-        sub_sql, sub_params = scoped.query.sql_with_params()
-        joins, value = _FACET_SQL[facet]
-        # Only fixed SQL from _FACET_SQL and Django's compiled subquery; values are bound.
-        statement = "SELECT %s AS facet, {v} AS value, COUNT(DISTINCT l.id) AS n FROM "
-        statement += "listings_listing l {j} WHERE l.id IN ({s}) GROUP BY {v}"
-        parts.append(statement.format(v=value, j=joins, s=sub_sql))
-        params.extend([facet, *sub_params])
-    with connection.cursor() as cursor:
-        cursor.execute(" UNION ALL ".join(parts), params)
-        rows = cursor.fetchall()
+        chosen = [str(v) for v in cleaned.get(facet) or []]
+        if not chosen:
+            continue
+        column, is_array = _FACET_COLUMNS[facet]
+        if facet in _ID_FACETS:
+            chosen = [catalogue.ids[(facet, v)] for v in chosen if (facet, v) in catalogue.ids]
+            cast = "bigint[]"
+        else:
+            cast = "varchar[]"
+        operator = "&&" if is_array else "= ANY"
+        conditions[facet] = (f"m.{column} {operator}(%s::{cast})", [chosen])
+
+    parts, params = [], list(scope_params)
+    for facet in FACETS:
+        column, is_array = _FACET_COLUMNS[facet]
+        others = [conditions[f] for f in FACETS if f != facet and f in conditions]
+        where = " AND ".join(sql for sql, _ in others) or "TRUE"
+        source = f"m CROSS JOIN LATERAL unnest(m.{column}) AS x(value)" if is_array else "m"
+        value = "x.value" if is_array else f"m.{column}"
+        # Only fixed names from _FACET_COLUMNS and FACETS; values are bound parameters.
+        parts.append(
+            f"SELECT '{facet}', {value}::text, COUNT(*) FROM {source} WHERE {where} GROUP BY 2"  # noqa: S608
+        )
+        for _, condition_params in others:
+            params.extend(condition_params)
+    statement = f"WITH m (r, c, s, w, v, i) AS MATERIALIZED ({scope_sql}) "
+    statement += " UNION ALL ".join(parts)
     counts: dict[str, dict[str, int]] = {facet: {} for facet in FACETS}
-    for facet, value, n in rows:
-        counts[facet][value] = n
+    slugs = {(kind, str(pk)): slug for (kind, slug), pk in catalogue.ids.items()}
+    with connection.cursor() as cursor:
+        cursor.execute(statement, params)
+        for facet, value, n in cursor.fetchall():
+            if facet in _ID_FACETS:
+                value = slugs.get((_ID_FACETS[facet], value))
+            if value is not None:
+                counts[facet][value] = n
+    return counts
+
+
+def _facet_options(listing_filter, counts: dict[str, dict[str, int]]):
     cleaned = listing_filter.form.cleaned_data
     facets = {}
     for facet in FACETS:
         chosen = {str(v) for v in cleaned.get(facet) or []}
         facets[facet] = [
-            FacetOption(
-                value=value,
-                label=label,
-                count=counts[facet].get(value, 0),
-                selected=value in chosen,
-            )
+            FacetOption(value=value, label=label, count=counts[facet].get(value, 0),
+                        selected=value in chosen)
             for value, label in listing_filter.filters[facet].field.choices
-        ]
+        ]  # fmt: skip
     return facets

@@ -19,6 +19,8 @@ if os.environ.get("CI"):
 def fast_password_hashing(settings):
     # The production hasher is slow on purpose; tests hash hundreds of passwords.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Tests change listings between requests; cached counts would hide the change.
+    settings.SEARCH_CACHE_SECONDS = 0
 
 
 @pytest.fixture(autouse=True)

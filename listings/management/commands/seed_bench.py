@@ -166,8 +166,8 @@ class Command(BaseCommand):
 
     @staticmethod
     def _search_vectors(count: int, out, workers: int = 2) -> None:
-        """Compute every vector with the trigger's own function, one id range per core,
-        then build the GIN index once."""
+        """Compute every vector with the trigger itself, one id range per core, then
+        build the GIN index once."""
         from concurrent.futures import ThreadPoolExecutor
 
         from django.db import connections
@@ -180,8 +180,10 @@ class Command(BaseCommand):
         def update(start: int) -> None:
             try:
                 with connections["default"].cursor() as cursor:
+                    # Setting the vector fires the search trigger, which computes it and
+                    # the facet copies (role type ids, institution) from the same row.
                     cursor.execute(
-                        "UPDATE listings_listing l SET search_vector = listings_search_document(l)"
+                        "UPDATE listings_listing SET search_vector = NULL"
                         " WHERE id >= %s AND id < %s",
                         [start, start + step],
                     )
@@ -299,6 +301,7 @@ class Command(BaseCommand):
                     published.isoformat(),
                     published.isoformat() if live else None,
                     expires.isoformat() if live else None,
+                    "{}",  # facet_role_type_ids: the trigger fills it with the vectors
                 ]  # fmt: skip
                 listing_rows.write("\t".join(copy_text(v) for v in fields) + "\n")
                 role_ids = {roles[role]}
@@ -314,7 +317,7 @@ class Command(BaseCommand):
                  " skills, levels, compensation, pay_rate, hours_min, hours_max, schedules,"
                  " start_date, duration_months, work_mode, deadline, openings, benefits,"
                  " apply_method, apply_url, status, rejection_reason, created_at, updated_at,"
-                 " submitted_at, published_at, expires_at) FROM STDIN"),
+                 " submitted_at, published_at, expires_at, facet_role_type_ids) FROM STDIN"),
                 (role_rows,
                  "COPY listings_listing_role_types (listing_id, roletype_id) FROM STDIN"),
                 (cert_rows,
