@@ -58,7 +58,7 @@ class ListingFilter(django_filters.FilterSet):
         field_name="levels", widget=CHECKBOXES,
     )  # fmt: skip
     institution = django_filters.MultipleChoiceFilter(
-        label="Institution", choices=_institution_choices, field_name="lab__institution__slug",
+        label="Institution", choices=_institution_choices, method="filter_institution",
         widget=CHECKBOXES,
     )  # fmt: skip
     city = django_filters.CharFilter(
@@ -87,9 +87,13 @@ class ListingFilter(django_filters.FilterSet):
         return queryset.search(value)
 
     def filter_role(self, queryset, name, value):
-        # A subquery, not a join: a listing with two chosen role types appears once.
-        through = Listing.role_types.through.objects.filter(roletype__slug__in=value)
-        return queryset.filter(id__in=through.values("listing_id"))
+        # The trigger-kept copy of the listing's role type ids: no join, no duplicates.
+        ids = [get_catalogue().ids[("role", slug)] for slug in value]
+        return queryset.filter(facet_role_type_ids__overlap=ids)
+
+    def filter_institution(self, queryset, name, value):
+        ids = [get_catalogue().ids[("institution", slug)] for slug in value]
+        return queryset.filter(facet_institution_id__in=ids)
 
     def filter_overlap(self, queryset, name, value):
         return queryset.filter(**{f"{name}__overlap": list(value)})

@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.contrib.postgres.search import SearchHeadline, SearchQuery
+from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.core.cache import cache
 from django.db import connection
 from django.db.models import F, QuerySet
@@ -21,7 +21,7 @@ from .catalogue import get_catalogue
 
 SEARCH_CONFIG = "labjobs"  # english stemming + unaccent (migration 0007)
 COUNT_CAP = 1000
-RANK_CANDIDATES = COUNT_CAP
+RANK_CANDIDATES = 200
 PAGE_SIZE = 20
 MAX_VARIANTS = 16
 FACETS = ("role", "comp", "schedule", "mode", "level", "institution")
@@ -168,18 +168,31 @@ def apply_filters(listing_filter, queryset: QuerySet, *, skip=()) -> QuerySet:
     return queryset
 
 
-def order(queryset: QuerySet, sort: str, has_text: bool) -> QuerySet:
-    if sort == "relevance" and has_text:
-        # Rank a bounded set of candidates, the newest matches, so that a broad word
-        # does not compute a rank for every listing that contains it. Totals are
-        # capped at the same number, so every page a student can reach is ranked.
-        candidates = queryset.order_by("-published_at", "-id").values("id")[:RANK_CANDIDATES]
-        return queryset.filter(id__in=candidates).order_by("-rank", "-published_at", "-id")
+def order(queryset: QuerySet, sort: str) -> QuerySet:
+    """Order by a sort other than relevance (see page_ids for that)."""
     if sort == "deadline":
         return queryset.order_by(F("deadline").asc(nulls_last=True), "-published_at", "-id")
     if sort == "pay":
         return queryset.order_by(F("pay_rate").desc(nulls_last=True), "-published_at", "-id")
     return queryset.order_by("-published_at", "-id")
+
+
+def page_ids(matching: QuerySet, sort: str, query, offset: int, size: int) -> list[int]:
+    """The ids of one page of results, in order, in one query."""
+    from .models import Listing
+
+    if sort != "relevance" or query is None:
+        return list(order(matching, sort).values_list("id", flat=True)[offset : offset + size])
+    # Rank a bounded set of candidates, the newest matches, so that a broad word does
+    # not compute a rank for every listing that contains it; deeper pages widen it.
+    bound = min(COUNT_CAP, max(RANK_CANDIDATES, offset + size))
+    candidates = matching.order_by("-published_at", "-id").values("id")[:bound]
+    ranked = (
+        Listing.objects.filter(id__in=candidates)
+        .annotate(rank=SearchRank(F("search_vector"), query, normalization=1))
+        .order_by("-rank", "-published_at", "-id")
+    )
+    return list(ranked.values_list("id", flat=True)[offset : offset + size])
 
 
 def run_search(
@@ -206,11 +219,16 @@ def run_search(
     cache_key = _counts_cache_key(cleaned)
     counts = cache.get(cache_key) if cache_key else None
     if counts is None:
-        total = matching.order_by().values("id")[: COUNT_CAP + 1].count()
-        counts = {
-            "total": total,
-            "facets": facet_counts(listing_filter, base) if with_facets else None,
-        }
+        if with_facets:
+            facets = facet_counts(listing_filter, base)
+            # Every listing has exactly one compensation, so the compensation counts
+            # (all options, or the chosen ones) add up to the exact total.
+            chosen = cleaned.get("comp") or list(facets["comp"])
+            total = sum(facets["comp"].get(value, 0) for value in chosen)
+        else:
+            facets = None
+            total = matching.order_by().values("id")[: COUNT_CAP + 1].count()
+        counts = {"total": total, "facets": facets}
         if cache_key and with_facets:
             cache.set(cache_key, counts, settings.SEARCH_CACHE_SECONDS)
     total = counts["total"]
@@ -219,12 +237,18 @@ def run_search(
     number, notice = _page_number(page, num_pages)
 
     offset = (number - 1) * page_size
+    query = build_query(cleaned["q"]) if has_text else None
     listings = []
     if total:
-        page_rows = order(matching, sort, has_text).with_card_data()[offset : offset + page_size]
-        listings = list(page_rows)
-    if has_text and listings:
-        _attach_snippets(listings, build_query(cleaned["q"]))
+        ids = page_ids(matching, sort, query, offset, page_size)
+        rows = Listing.objects.filter(id__in=ids).with_card_data()
+        if query is not None:  # snippets for the rows on the page only
+            rows = rows.annotate(snippet_text=_headline(query))
+        by_id = {listing.id: listing for listing in rows}
+        listings = [by_id[i] for i in ids if i in by_id]
+        for listing in listings:
+            if query is not None:
+                listing.snippet = highlight(listing.snippet_text or "")
     result = SearchPage(
         listings=listings,
         total=min(total, COUNT_CAP) if capped else total,
@@ -267,29 +291,19 @@ def _page_number(raw: str | None, num_pages: int) -> tuple[int, str]:
     return number, ""
 
 
-def _attach_snippets(listings: list, query: SearchQuery) -> None:
-    """Highlighted description snippets, computed only for the rows on the page."""
-    from .models import Listing
-
-    snippets = dict(
-        Listing.objects.filter(id__in=[listing.id for listing in listings])
-        .annotate(
-            snippet=SearchHeadline(
-                "description",
-                query,
-                config=SEARCH_CONFIG,
-                start_sel=_MARK_START,
-                stop_sel=_MARK_STOP,
-                max_words=30,
-                min_words=12,
-                max_fragments=2,
-                fragment_delimiter=" … ",
-            )
-        )
-        .values_list("id", "snippet")
+def _headline(query: SearchQuery) -> SearchHeadline:
+    """A highlighted snippet of the description, matches between private markers."""
+    return SearchHeadline(
+        "description",
+        query,
+        config=SEARCH_CONFIG,
+        start_sel=_MARK_START,
+        stop_sel=_MARK_STOP,
+        max_words=30,
+        min_words=12,
+        max_fragments=2,
+        fragment_delimiter=" … ",
     )
-    for listing in listings:
-        listing.snippet = highlight(snippets.get(listing.id, ""))
 
 
 def highlight(snippet: str) -> SafeString:
@@ -357,9 +371,11 @@ def facet_counts(listing_filter, base: QuerySet) -> dict[str, dict[str, int]]:
     """For each option of each facet, how many results choosing it would give.
 
     Disjunctive: a facet's counts apply every other filter but not its own, so
-    ticking a second role type adds results. One SQL statement and one pass over
-    the listings that match the text and the other filters: they are read once
-    into a CTE, and each facet counts over it with the other facets' conditions."""
+    ticking a second role type adds results. One SQL statement, one pass: the rows
+    that match the words and the non-facet filters are grouped by institution (the
+    facet with the most options), every other option is a filtered count within
+    the group, and the groups are summed here. PostgreSQL may split the pass
+    between parallel workers."""
     catalogue = get_catalogue()
     cleaned = listing_filter.form.cleaned_data
     scope = apply_filters(listing_filter, base, skip=FACETS).order_by()
@@ -369,44 +385,55 @@ def facet_counts(listing_filter, base: QuerySet) -> dict[str, dict[str, int]]:
     )  # fmt: skip
     scope_sql, scope_params = rows.query.sql_with_params()
 
+    def stored(facet: str, value: str):
+        """The value as the listing row stores it (ids for role and institution)."""
+        return catalogue.ids.get((facet, value)) if facet in _ID_FACETS else value
+
     conditions: dict[str, tuple[str, list]] = {}
     for facet in FACETS:
-        chosen = [str(v) for v in cleaned.get(facet) or []]
-        if not chosen:
+        chosen = [stored(facet, str(v)) for v in cleaned.get(facet) or []]
+        chosen = [v for v in chosen if v is not None]
+        if cleaned.get(facet):
+            column, is_array = _FACET_COLUMNS[facet]
+            cast = "bigint[]" if facet in _ID_FACETS else "varchar[]"
+            operator = "&&" if is_array else "= ANY"
+            conditions[facet] = (f"m.{column} {operator}(%s::{cast})", [chosen])
+
+    def others(facet: str) -> tuple[str, list]:
+        parts = [conditions[f] for f in FACETS if f != facet and f in conditions]
+        return " AND ".join(sql for sql, _ in parts) or "TRUE", [p for _, ps in parts for p in ps]
+
+    columns, params, keys = [], [], []
+    for facet in FACETS:
+        if facet == "institution":
             continue
         column, is_array = _FACET_COLUMNS[facet]
-        if facet in _ID_FACETS:
-            chosen = [catalogue.ids[(facet, v)] for v in chosen if (facet, v) in catalogue.ids]
-            cast = "bigint[]"
-        else:
-            cast = "varchar[]"
-        operator = "&&" if is_array else "= ANY"
-        conditions[facet] = (f"m.{column} {operator}(%s::{cast})", [chosen])
-
-    parts, params = [], list(scope_params)
-    for facet in FACETS:
-        column, is_array = _FACET_COLUMNS[facet]
-        others = [conditions[f] for f in FACETS if f != facet and f in conditions]
-        where = " AND ".join(sql for sql, _ in others) or "TRUE"
-        source = f"m CROSS JOIN LATERAL unnest(m.{column}) AS x(value)" if is_array else "m"
-        value = "x.value" if is_array else f"m.{column}"
-        # Only fixed names from _FACET_COLUMNS and FACETS; values are bound parameters.
-        parts.append(
-            f"SELECT '{facet}', {value}::text, COUNT(*) FROM {source} WHERE {where} GROUP BY 2"  # noqa: S608
-        )
-        for _, condition_params in others:
-            params.extend(condition_params)
-    statement = f"WITH m (r, c, s, w, v, i) AS MATERIALIZED ({scope_sql}) "
-    statement += " UNION ALL ".join(parts)
+        where, where_params = others(facet)
+        for value, _label in listing_filter.filters[facet].field.choices:
+            option = stored(facet, value)
+            if option is None:
+                continue
+            match = f"%s = ANY(m.{column})" if is_array else f"m.{column} = %s"
+            columns.append(f"COUNT(*) FILTER (WHERE {where} AND {match})")
+            params.extend([*where_params, option])
+            keys.append((facet, value))
+    where, where_params = others("institution")
+    columns.append(f"COUNT(*) FILTER (WHERE {where})")
+    params.extend(where_params)
+    # Only fixed names from _FACET_COLUMNS; every value is a bound parameter.
+    statement = (
+        f"SELECT m.i, {', '.join(columns)} FROM ({scope_sql}) AS m (r, c, s, w, v, i) "  # noqa: S608
+        "GROUP BY m.i"
+    )
     counts: dict[str, dict[str, int]] = {facet: {} for facet in FACETS}
-    slugs = {(kind, str(pk)): slug for (kind, slug), pk in catalogue.ids.items()}
+    slugs = {pk: slug for (kind, slug), pk in catalogue.ids.items() if kind == "institution"}
     with connection.cursor() as cursor:
-        cursor.execute(statement, params)
-        for facet, value, n in cursor.fetchall():
-            if facet in _ID_FACETS:
-                value = slugs.get((_ID_FACETS[facet], value))
-            if value is not None:
-                counts[facet][value] = n
+        cursor.execute(statement, [*params, *scope_params])
+        for institution_id, *group in cursor.fetchall():
+            for (facet, value), n in zip(keys, group, strict=False):
+                counts[facet][value] = counts[facet].get(value, 0) + n
+            if institution_id in slugs and group[-1]:
+                counts["institution"][slugs[institution_id]] = group[-1]
     return counts
 
 
