@@ -8,7 +8,8 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 HOST ?= 127.0.0.1
 
-.PHONY: run test lint format db-start db-stop migrate seed clean-db chromium
+.PHONY: run test lint format db-start db-stop migrate seed clean-db chromium bench
+BENCH_LISTINGS ?= 100000
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "LabJobs needs Python 3.11 or newer (set PYTHON=python3.11).")'
@@ -45,6 +46,12 @@ chromium:
 	  echo "Installing Chromium for the browser tests (apt-get install chromium)..."; \
 	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
+
+# Search benchmark on a database of its own (labjobs_bench): make bench BENCH_LISTINGS=1000000
+bench: $(VENV)/.installed
+	DATABASE_NAME=labjobs_bench $(BIN)/python manage.py devdb start
+	DATABASE_NAME=labjobs_bench $(BIN)/python manage.py seed_bench --listings $(BENCH_LISTINGS)
+	DATABASE_NAME=labjobs_bench $(BIN)/python manage.py bench_search
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .

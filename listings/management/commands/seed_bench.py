@@ -155,9 +155,10 @@ class Command(BaseCommand):
             )
         self._search_vectors(listings, out)
         with connection.cursor() as cursor:
-            cursor.execute("VACUUM ANALYZE listings_listing")
-            cursor.execute("VACUUM ANALYZE listings_listing_role_types")
-            cursor.execute("VACUUM ANALYZE listings_listing_certifications")
+            for table in ("listings_listing", "listings_listing_role_types",
+                          "listings_listing_certifications"):  # fmt: skip
+                # VACUUM sets the visibility map that index-only scans rely on.
+                cursor.execute(f"VACUUM ANALYZE {table}")
         refresh_search_words()
         self.stdout.write(
             f"{listings:,} listings in {labs:,} labs loaded into {name!r} "

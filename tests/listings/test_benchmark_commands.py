@@ -1,0 +1,37 @@
+"""seed_bench and bench_search work end to end (on a few hundred listings)."""
+
+import json
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from listings.models import Listing
+
+# seed_bench commits and computes vectors on parallel connections, like the real run.
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("migration_data")]
+
+
+def test_seed_bench_refuses_a_database_not_meant_for_it():
+    with pytest.raises(CommandError, match="DATABASE_NAME=labjobs_bench"):
+        call_command("seed_bench", "--listings", "10", stdout=StringIO())
+
+
+def test_seed_bench_then_bench_search():
+    call_command("seed_bench", "--listings", "300", "--yes", stdout=StringIO(), stderr=StringIO())
+    assert Listing.objects.count() == 300
+    assert Listing.objects.public().count() > 200
+    assert not Listing.objects.filter(search_vector__isnull=True).exists()
+    listing = Listing.objects.filter(status="published").first()
+    assert listing.facet_role_type_ids == sorted(listing.role_types.values_list("id", flat=True))
+    assert listing.facet_institution_id == listing.lab.institution_id
+
+    out = StringIO()
+    call_command("bench_search", "--repeat", "0", "--json", stdout=out)
+    report = json.loads(out.getvalue())
+    assert report["listings"] == 300
+    assert sum(kind["searches"] for kind in report["kinds"].values()) >= 30
+    assert len(report["kinds"]) >= 10
+    assert all(kind["queries"] <= 6 for kind in report["kinds"].values())
+    assert report["baseline_icontains"]["searches"] == 12
+    assert report["kinds"]["broad word"]["page_p95_ms"] > 0
