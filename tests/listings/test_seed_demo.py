@@ -53,3 +53,15 @@ def test_seed_demo_refuses_production_settings(settings):
     settings.PRODUCTION = True
     with pytest.raises(CommandError, match="refuses to run with production settings"):
         call_command("seed_demo", verbosity=0)
+
+
+def test_phlebotomy_on_the_demo_data_ranks_phlebotomist_listings_first(client):
+    call_command("seed_demo", verbosity=0)
+    response = client.get("/listings/", {"q": "phlebotomy"})
+    listings = response.context["result"].listings
+    phlebotomist = [
+        any(role.slug == "phlebotomist" for role in listing.role_types.all())
+        for listing in listings
+    ]
+    assert len(listings) >= 10
+    assert all(phlebotomist[:10]), [listing.title for listing in listings[:10]]
