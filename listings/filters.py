@@ -30,6 +30,12 @@ def _certification_choices():
     return [*get_catalogue().certifications, ("none", "None required")]
 
 
+def _ids(kind: str, slugs) -> list[int]:
+    """Ids of validated slugs (one deleted since the choices were read matches nothing)."""
+    ids = get_catalogue().ids
+    return [ids[(kind, slug)] for slug in slugs if (kind, slug) in ids]
+
+
 class ListingFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         label="Keywords",
@@ -88,12 +94,11 @@ class ListingFilter(django_filters.FilterSet):
 
     def filter_role(self, queryset, name, value):
         # The trigger-kept copy of the listing's role type ids: no join, no duplicates.
-        ids = [get_catalogue().ids[("role", slug)] for slug in value]
+        ids = _ids("role", value)
         return queryset.filter(facet_role_type_ids__overlap=ids)
 
     def filter_institution(self, queryset, name, value):
-        ids = [get_catalogue().ids[("institution", slug)] for slug in value]
-        return queryset.filter(facet_institution_id__in=ids)
+        return queryset.filter(facet_institution_id__in=_ids("institution", value))
 
     def filter_overlap(self, queryset, name, value):
         return queryset.filter(**{f"{name}__overlap": list(value)})

@@ -72,8 +72,11 @@ class Command(BaseCommand):
         parser.add_argument("--repeat", type=int, default=5, help="runs of each search")
         parser.add_argument("--json", action="store_true", help="print JSON, not a table")
         parser.add_argument("--no-baseline", action="store_true")
+        parser.add_argument(
+            "--baseline-repeat", type=int, default=2, help="runs of each icontains search"
+        )
 
-    def handle(self, *args, repeat, no_baseline, **options):
+    def handle(self, *args, repeat, no_baseline, baseline_repeat, **options):
         as_json = options["json"]
         settings.DEBUG = False
         client = Client()
@@ -92,7 +95,7 @@ class Command(BaseCommand):
                 entry["sql"].append(sql_ms)
                 entry["queries"].add(queries)
                 entry["cold" if run == 0 else "warm"].append(page_ms)
-        baseline = {} if no_baseline else self._baseline(repeat)
+        baseline = {} if no_baseline else self._baseline(baseline_repeat)
         report = {
             "listings": listings,
             "runs_per_search": repeat + 1,
@@ -145,20 +148,22 @@ class Command(BaseCommand):
 
     def _baseline(self, repeat):
         """The way typical boards search: icontains on title and description, every
-        match loaded and counted in Python, newest first, then sliced to a page."""
+        match loaded and counted in Python, newest first, then sliced to a page.
+        Only three columns are loaded per match, which flatters the baseline (those
+        boards load whole rows) but keeps a million-row run within memory."""
         times = []
         for kind, query in SEARCHES:
             if kind not in BASELINE_KINDS:
                 continue
             words = query.removeprefix("q=").split("+")
-            for _ in range(repeat + 1):
+            for _ in range(max(1, repeat)):
                 start = time.perf_counter()
                 matches = Listing.objects.filter(status="published", expires_at__gt=timezone.now())
                 for word in words:
                     matches = matches.filter(
                         Q(title__icontains=word) | Q(description__icontains=word)
                     )
-                found = list(matches.select_related("lab").order_by("-published_at"))
+                found = list(matches.order_by("-published_at").values_list("id", "title", "lab_id"))
                 total, page = len(found), found[:20]  # what such a board then shows
                 times.append((time.perf_counter() - start) * 1000)
                 del total, page

@@ -6,6 +6,7 @@ bench` does). It replaces every listing in that database.
 """
 
 import io
+import itertools
 import random
 import sys
 import time
@@ -139,65 +140,42 @@ class Command(BaseCommand):
             cursor.execute("DELETE FROM listings_institution")
             institution_ids = self._institutions(cursor, max(4, labs // 12))
             lab_ids = self._labs(cursor, labs, institution_ids, rng)
-            # Vectors are computed in one pass at the end, not row by row on COPY.
-            cursor.execute("ALTER TABLE listings_listing DISABLE TRIGGER listings_listing_search")
+            # Role types are copied before their listings (the foreign key is checked
+            # at commit), so this trigger would only find nothing to update.
             cursor.execute(
                 "ALTER TABLE listings_listing_role_types "
                 "DISABLE TRIGGER listings_listing_role_types_search"
             )
             cursor.execute("DROP INDEX IF EXISTS listing_search_vector")
-            self._listings(cursor, listings, lab_ids, words, weights, rng, out)
-            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # run the deferred FK checks now
-            cursor.execute("ALTER TABLE listings_listing ENABLE TRIGGER listings_listing_search")
-            cursor.execute(
-                "ALTER TABLE listings_listing_role_types "
-                "ENABLE TRIGGER listings_listing_role_types_search"
-            )
-        self._search_vectors(listings, out)
+        try:
+            self._listings(listings, lab_ids, words, weights, rng, out)
+        finally:
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "ALTER TABLE listings_listing_role_types "
+                    "ENABLE TRIGGER listings_listing_role_types_search"
+                )
         with connection.cursor() as cursor:
+            t = time.monotonic()
+            out.write("Building the GIN index…")
+            out.flush()
+            cursor.execute("SET maintenance_work_mem = '512MB'")
+            cursor.execute(
+                "CREATE INDEX listing_search_vector ON listings_listing USING gin (search_vector)"
+            )
+            out.write(f" done in {time.monotonic() - t:.1f}s\n")
             for table in ("listings_listing", "listings_listing_role_types",
                           "listings_listing_certifications"):  # fmt: skip
                 # VACUUM sets the visibility map that index-only scans rely on.
                 cursor.execute(f"VACUUM ANALYZE {table}")
+            cursor.execute(
+                "SELECT setval(pg_get_serial_sequence('listings_listing', 'id'), %s)", [listings]
+            )
         refresh_search_words()
         self.stdout.write(
             f"{listings:,} listings in {labs:,} labs loaded into {name!r} "
             f"in {time.monotonic() - started:.0f}s."
         )
-
-    @staticmethod
-    def _search_vectors(count: int, out, workers: int = 2) -> None:
-        """Compute every vector with the trigger itself, one id range per core, then
-        build the GIN index once."""
-        from concurrent.futures import ThreadPoolExecutor
-
-        from django.db import connections
-
-        started = time.monotonic()
-        out.write("Computing search vectors and the GIN index…")
-        out.flush()
-        step = count // workers + 1
-
-        def update(start: int) -> None:
-            try:
-                with connections["default"].cursor() as cursor:
-                    # Setting the vector fires the search trigger, which computes it and
-                    # the facet copies (role type ids, institution) from the same row.
-                    cursor.execute(
-                        "UPDATE listings_listing SET search_vector = NULL"
-                        " WHERE id >= %s AND id < %s",
-                        [start, start + step],
-                    )
-            finally:
-                connections["default"].close()
-
-        with ThreadPoolExecutor(workers) as pool:
-            list(pool.map(update, range(1, count + 1, step)))
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "CREATE INDEX listing_search_vector ON listings_listing USING gin (search_vector)"
-            )
-        out.write(f" done in {time.monotonic() - started:.1f}s\n")
 
     def _institutions(self, cursor, count):
         ids = []
@@ -247,88 +225,134 @@ class Command(BaseCommand):
         cursor.execute("SELECT id FROM listings_lab ORDER BY id")
         return [row[0] for row in cursor.fetchall()]
 
-    def _listings(self, cursor, count, lab_ids, words, weights, rng, out):
+    def _listings(self, count, lab_ids, words, weights, rng, out, workers: int = 2):
+        """Generate batches here while worker connections COPY them in: each batch's
+        role types first, then its listings, whose trigger computes the search vector
+        and facet columns as the row goes in. PostgreSQL works on both cores while
+        Python writes the next batch."""
+        import queue
+        import threading
+
+        from django.db import connections
+
+        batches: queue.Queue = queue.Queue(maxsize=workers * 2)
+        progress = Progress(count, "Listings", out)
+        loaded = [0]
+        failures: list[BaseException] = []
+        lock = threading.Lock()
+
+        def load() -> None:
+            try:
+                while (batch := batches.get()) is not None:
+                    if failures:
+                        continue
+                    listing_rows, role_rows, cert_rows, size = batch
+                    with transaction.atomic(), connections["default"].cursor() as cursor:
+                        for buffer, sql in (
+                            (role_rows, COPY_ROLE_TYPES),
+                            (cert_rows, COPY_CERTIFICATIONS),
+                            (listing_rows, COPY_LISTINGS),
+                        ):
+                            buffer.seek(0)
+                            cursor.copy_expert(sql, buffer)
+                    with lock:
+                        loaded[0] += size
+                        progress.show(loaded[0])
+            except BaseException as exc:  # reported by the main thread
+                failures.append(exc)
+            finally:
+                connections["default"].close()
+
         roles = {r.slug: r.id for r in RoleType.objects.all()}
         certs = list(Certification.objects.values_list("id", flat=True))
+        cum_weights = list(itertools.accumulate(weights))
+        threads = [threading.Thread(target=load) for _ in range(workers)]
+        for thread in threads:
+            thread.start()
+        try:
+            next_id = 1
+            while next_id <= count and not failures:
+                size = min(BATCH, count - next_id + 1)
+                rows = self._batch(next_id, size, lab_ids, roles, certs, words, cum_weights, rng)
+                batches.put((*rows, size))
+                next_id += size
+        finally:
+            for _ in threads:
+                batches.put(None)
+            for thread in threads:
+                thread.join()
+        if failures:
+            raise failures[0]
+        progress.end()
+
+    @staticmethod
+    def _batch(first_id, size, lab_ids, roles, certs, words, cum_weights, rng):
+        """COPY text for `size` listings from `first_id`: listings, role types, certs."""
         now = timezone.now()
         today = timezone.localdate()
-        progress = Progress(count, "Listings", out)
-        next_id = 1
-        while next_id <= count:
-            batch = min(BATCH, count - next_id + 1)
-            listing_rows, role_rows, cert_rows = io.StringIO(), io.StringIO(), io.StringIO()
-            for listing_id in range(next_id, next_id + batch):
-                role = rng.choice(list(demo_content.TITLES))
-                template = rng.choice(demo_content.TITLES[role])
-                topic = " ".join(rng.choices(words, weights, k=2))
-                title = template.format(topic=topic)
-                description = " ".join(rng.choices(words, weights, k=rng.randint(60, 140)))
-                description = description[0].upper() + description[1:] + "."
-                responsibilities = "\n".join(
-                    "- " + rng.choice(demo_content.RESPONSIBILITIES[role]) for _ in range(3)
-                )
-                compensation = rng.choice(Compensation.values)
-                hours_min = rng.choice([2, 4, 6, 8, 10, 12, 15, 20, 35])
-                hours_max = min(40, hours_min + rng.choice([0, 2, 4, 6, 10]))
-                published = now - timedelta(days=rng.randint(0, 59), seconds=rng.randint(0, 86399))
-                status = rng.choices(
-                    ["published", "pending", "draft", "closed", "expired", "rejected"],
-                    [85, 4, 3, 4, 3, 1],
-                )[0]
-                live = status in ("published", "closed", "expired")
-                expires = (
-                    published + timedelta(days=60)
-                    if status != "expired"
-                    else now - timedelta(days=1)
-                )
-                deadline = (
-                    None if rng.random() < 0.3 else today + timedelta(days=rng.randint(1, 120))
-                )
-                fields = [
-                    listing_id, title[:200], rng.choice(lab_ids), description, responsibilities,
-                    pg_array(rng.sample(demo_content.SKILLS[role], 3)),
-                    pg_array(rng.sample(Program.values, rng.randint(1, 4))),
-                    compensation,
-                    f"{rng.uniform(14, 32):.2f}" if compensation == "paid" else None,
-                    hours_min, hours_max,
-                    pg_array(rng.sample(Schedule.values, rng.randint(1, 2))),
-                    today + timedelta(days=rng.randint(7, 120)) if rng.random() < 0.7 else None,
-                    rng.choice([None, 3, 6, 12]),
-                    rng.choices(WorkMode.values, [80, 15, 5])[0],
-                    deadline, rng.choice([1, 1, 1, 2, 3]),
-                    pg_array(rng.sample(Benefit.values, rng.randint(0, 3))),
-                    "labjobs", "", status, "",
-                    now.isoformat(), now.isoformat(),
-                    published.isoformat(),
-                    published.isoformat() if live else None,
-                    expires.isoformat() if live else None,
-                    "{}",  # facet_role_type_ids: the trigger fills it with the vectors
-                ]  # fmt: skip
-                listing_rows.write("\t".join(copy_text(v) for v in fields) + "\n")
-                role_ids = {roles[role]}
-                if rng.random() < 0.2:
-                    role_ids.add(rng.choice(list(roles.values())))
-                for role_id in role_ids:
-                    role_rows.write(f"{listing_id}\t{role_id}\n")
-                for cert_id in rng.sample(certs, rng.choice([0, 0, 1, 1, 2])):
-                    cert_rows.write(f"{listing_id}\t{cert_id}\n")
-            for buffer, sql in [
-                (listing_rows,
-                 "COPY listings_listing (id, title, lab_id, description, responsibilities,"
-                 " skills, levels, compensation, pay_rate, hours_min, hours_max, schedules,"
-                 " start_date, duration_months, work_mode, deadline, openings, benefits,"
-                 " apply_method, apply_url, status, rejection_reason, created_at, updated_at,"
-                 " submitted_at, published_at, expires_at, facet_role_type_ids) FROM STDIN"),
-                (role_rows,
-                 "COPY listings_listing_role_types (listing_id, roletype_id) FROM STDIN"),
-                (cert_rows,
-                 "COPY listings_listing_certifications (listing_id, certification_id) FROM STDIN"),
-            ]:  # fmt: skip
-                buffer.seek(0)
-                cursor.copy_expert(sql, buffer)
-            next_id += batch
-            progress.show(next_id - 1)
-        progress.end()
-        cursor.execute(
-            "SELECT setval(pg_get_serial_sequence('listings_listing', 'id'), %s)", [count]
-        )
+        listing_rows, role_rows, cert_rows = io.StringIO(), io.StringIO(), io.StringIO()
+        for listing_id in range(first_id, first_id + size):
+            role = rng.choice(list(demo_content.TITLES))
+            template = rng.choice(demo_content.TITLES[role])
+            topic = " ".join(rng.choices(words, cum_weights=cum_weights, k=2))
+            title = template.format(topic=topic)
+            description = " ".join(
+                rng.choices(words, cum_weights=cum_weights, k=rng.randint(60, 140))
+            )
+            description = description[0].upper() + description[1:] + "."
+            responsibilities = "\n".join(
+                "- " + rng.choice(demo_content.RESPONSIBILITIES[role]) for _ in range(3)
+            )
+            compensation = rng.choice(Compensation.values)
+            hours_min = rng.choice([2, 4, 6, 8, 10, 12, 15, 20, 35])
+            hours_max = min(40, hours_min + rng.choice([0, 2, 4, 6, 10]))
+            published = now - timedelta(days=rng.randint(0, 59), seconds=rng.randint(0, 86399))
+            status = rng.choices(
+                ["published", "pending", "draft", "closed", "expired", "rejected"],
+                [85, 4, 3, 4, 3, 1],
+            )[0]
+            live = status in ("published", "closed", "expired")
+            expires = published + timedelta(days=60) if status != "expired" else now - timedelta(1)
+            deadline = None if rng.random() < 0.3 else today + timedelta(days=rng.randint(1, 120))
+            fields = [
+                listing_id, title[:200], rng.choice(lab_ids), description, responsibilities,
+                pg_array(rng.sample(demo_content.SKILLS[role], 3)),
+                pg_array(rng.sample(Program.values, rng.randint(1, 4))),
+                compensation,
+                f"{rng.uniform(14, 32):.2f}" if compensation == "paid" else None,
+                hours_min, hours_max,
+                pg_array(rng.sample(Schedule.values, rng.randint(1, 2))),
+                today + timedelta(days=rng.randint(7, 120)) if rng.random() < 0.7 else None,
+                rng.choice([None, 3, 6, 12]),
+                rng.choices(WorkMode.values, [80, 15, 5])[0],
+                deadline, rng.choice([1, 1, 1, 2, 3]),
+                pg_array(rng.sample(Benefit.values, rng.randint(0, 3))),
+                "labjobs", "", status, "",
+                now.isoformat(), now.isoformat(),
+                published.isoformat(),
+                published.isoformat() if live else None,
+                expires.isoformat() if live else None,
+                "{}",  # facet_role_type_ids: the trigger fills it in
+            ]  # fmt: skip
+            listing_rows.write("\t".join(copy_text(v) for v in fields) + "\n")
+            role_ids = {roles[role]}
+            if rng.random() < 0.2:
+                role_ids.add(rng.choice(list(roles.values())))
+            for role_id in role_ids:
+                role_rows.write(f"{listing_id}\t{role_id}\n")
+            for cert_id in rng.sample(certs, rng.choice([0, 0, 1, 1, 2])):
+                cert_rows.write(f"{listing_id}\t{cert_id}\n")
+        return listing_rows, role_rows, cert_rows
+
+
+COPY_LISTINGS = (
+    "COPY listings_listing (id, title, lab_id, description, responsibilities, skills, levels,"
+    " compensation, pay_rate, hours_min, hours_max, schedules, start_date, duration_months,"
+    " work_mode, deadline, openings, benefits, apply_method, apply_url, status,"
+    " rejection_reason, created_at, updated_at, submitted_at, published_at, expires_at,"
+    " facet_role_type_ids) FROM STDIN"
+)
+COPY_ROLE_TYPES = "COPY listings_listing_role_types (listing_id, roletype_id) FROM STDIN"
+COPY_CERTIFICATIONS = (
+    "COPY listings_listing_certifications (listing_id, certification_id) FROM STDIN"
+)
