@@ -7,6 +7,7 @@ from datetime import timedelta
 
 import django_filters
 from django import forms
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from accounts.models import Program
@@ -107,8 +108,12 @@ class ListingFilter(django_filters.FilterSet):
         """Listings whose required certifications are all among those chosen."""
         held = [slug for slug in value if slug != "none"]
         lacking = Certification.objects.exclude(slug__in=held)
-        through = Listing.certifications.through.objects.filter(certification__in=lacking)
-        return queryset.exclude(id__in=through.values("listing_id"))
+        # NOT EXISTS, not NOT IN: an anti-join stays fast at a million listings, where
+        # NOT IN over a large subquery degrades to scanning it once per listing.
+        required_lacking = Listing.certifications.through.objects.filter(
+            listing_id=OuterRef("pk"), certification__in=lacking
+        )
+        return queryset.exclude(Exists(required_lacking))
 
     def filter_deadline_within(self, queryset, name, value):
         today = timezone.localdate()
