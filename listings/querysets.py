@@ -1,4 +1,4 @@
-"""Chainable reads: `Listing.objects.public().for_roles([...]).with_card_data()`."""
+"""Chainable reads: `Listing.objects.public().search("phlebotomy").with_card_data()`."""
 
 from __future__ import annotations
 
@@ -18,12 +18,6 @@ class ListingQuerySet(models.QuerySet):
     def public(self):
         """Published and not past expiry: the only listings anonymous users may search."""
         return self.published().unexpired()
-
-    def for_roles(self, role_types):
-        """Listings carrying any of `role_types` (RoleType objects or a queryset)."""
-        if not role_types:
-            return self
-        return self.filter(role_types__in=role_types).distinct()
 
     def search(self, text: str):
         """Listings matching `text` (websearch syntax: quotes, -word, or; synonyms

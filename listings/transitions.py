@@ -35,9 +35,6 @@ class TransitionsMixin(models.Model):
     class Meta:
         abstract = True
 
-    def can(self, name: str) -> bool:
-        return self.status in self.transitions[name].sources
-
     def _move(self, name: str, *, by, reason: str = "", **changes) -> None:
         transition = self.transitions[name]
         reason = (reason or "").strip()
