@@ -21,14 +21,16 @@ class ListingQuerySet(models.QuerySet):
 
     def search(self, text: str):
         """Listings matching `text` (websearch syntax: quotes, -word, or; synonyms
-        included), annotated with `rank` from the stored, weighted search vector."""
+        included), by the stored, weighted search vector."""
         from .search import build_query
 
         query = build_query(text)
-        if query is None:
-            return self
-        return self.filter(search_vector=query).annotate(
-            rank=SearchRank(F("search_vector"), query, normalization=1)
+        return self if query is None else self.filter(search_vector=query)
+
+    def ranked(self, query):
+        """Best match first for a SearchQuery (`search.build_query`), newest on ties."""
+        return self.annotate(rank=SearchRank(F("search_vector"), query, normalization=1)).order_by(
+            "-rank", "-published_at", "-id"
         )
 
     def visible_to(self, user):

@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
+from django.contrib.postgres.search import SearchHeadline, SearchQuery
 from django.core.cache import cache
 from django.db import connection
 from django.db.models import F, QuerySet
@@ -187,11 +187,7 @@ def page_ids(matching: QuerySet, sort: str, query, offset: int, size: int) -> li
     # not compute a rank for every listing that contains it; deeper pages widen it.
     bound = min(COUNT_CAP, max(RANK_CANDIDATES, offset + size))
     candidates = matching.order_by("-published_at", "-id").values("id")[:bound]
-    ranked = (
-        Listing.objects.filter(id__in=candidates)
-        .annotate(rank=SearchRank(F("search_vector"), query, normalization=1))
-        .order_by("-rank", "-published_at", "-id")
-    )
+    ranked = Listing.objects.filter(id__in=candidates).ranked(query)
     return list(ranked.values_list("id", flat=True)[offset : offset + size])
 
 
@@ -203,7 +199,8 @@ def run_search(
     page_size: int = PAGE_SIZE,
     sort: str | None = None,
 ) -> SearchPage:
-    """The page of results, total and facets for a bound, validated ListingFilter."""
+    """The page of results, total and facets for a bound ListingFilter, searching
+    its queryset (the callers pass published, unexpired listings)."""
     from .models import Listing
 
     listing_filter.is_valid()  # fills cleaned_data; bad fields are reported by the form
@@ -211,8 +208,8 @@ def run_search(
     has_text = bool((cleaned.get("q") or "").strip())
     sort = sort or cleaned.get("sort") or ("relevance" if has_text else "newest")
 
-    base = Listing.objects.public()
-    matching = apply_filters(listing_filter, base)  # `q` filters and annotates `rank`
+    base = listing_filter.queryset
+    matching = apply_filters(listing_filter, base)
 
     # Total and facets depend on the filters only, not on the page or the sort, and
     # are cached briefly: paging through or re-sorting a search reuses them.
@@ -246,12 +243,12 @@ def run_search(
             rows = rows.annotate(snippet_text=_headline(query))
         by_id = {listing.id: listing for listing in rows}
         listings = [by_id[i] for i in ids if i in by_id]
-        for listing in listings:
-            if query is not None:
+        if query is not None:
+            for listing in listings:
                 listing.snippet = highlight(listing.snippet_text or "")
     result = SearchPage(
         listings=listings,
-        total=min(total, COUNT_CAP) if capped else total,
+        total=min(total, COUNT_CAP),
         total_is_capped=capped,
         number=number,
         num_pages=num_pages,

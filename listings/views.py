@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from .filters import ListingFilter
 from .models import Lab, Listing, RoleType
-from .search import FACETS, run_search
+from .search import run_search
 from .structured_data import job_posting_script
 
 HOME_NEWEST = 6
@@ -30,7 +30,7 @@ def listing_list(request):
     return render(
         request,
         "listings/listing_list.html",
-        {"filter": listing_filter, "result": result, "facet_fields": FACETS},
+        {"filter": listing_filter, "result": result},
     )
 
 
