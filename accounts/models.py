@@ -1,5 +1,7 @@
 """Users log in by email and are students or lab staff; admins are `is_staff`."""
 
+import secrets
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.contrib.postgres.fields import ArrayField
@@ -90,6 +92,11 @@ class Program(models.TextChoices):
     LAB_SCIENCE = "lab_science", "Lab-science student"
 
 
+def cv_storage_name(instance, filename: str) -> str:
+    """A storage name nobody can guess; the uploaded file's own name is kept apart."""
+    return f"cvs/{secrets.token_urlsafe(24)}.pdf"
+
+
 class StudentProfile(models.Model):
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="student_profile"
@@ -102,6 +109,12 @@ class StudentProfile(models.Model):
         default=list,
         help_text="Comma-separated, e.g. pipetting, REDCap, phlebotomy.",
     )
+    certifications = models.ManyToManyField(
+        "listings.Certification", through="StudentCertification", blank=True, related_name="+"
+    )
+    cv = models.FileField("CV", upload_to=cv_storage_name, blank=True, max_length=200)
+    cv_filename = models.CharField("CV file name", max_length=200, blank=True)
+    cv_uploaded_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [
@@ -117,6 +130,69 @@ class StudentProfile(models.Model):
 
     def __str__(self):
         return f"{self.user} ({self.get_program_display()})"
+
+    def certification_match(self, listing) -> "CertificationMatch":
+        """Which of `listing`'s required certifications this student holds, lacks, or
+        holds but sees expire before the listing starts (or before today)."""
+        held = {held.certification_id: held.expires_on for held in self.held_certifications.all()}
+        return CertificationMatch.build(listing, held)
+
+
+class StudentCertification(models.Model):
+    """A certification a student holds, with its expiry date (if it has one)."""
+
+    profile = models.ForeignKey(
+        StudentProfile, on_delete=models.CASCADE, related_name="held_certifications"
+    )
+    certification = models.ForeignKey(
+        "listings.Certification", on_delete=models.PROTECT, related_name="+"
+    )
+    expires_on = models.DateField(null=True, blank=True, help_text="Empty: does not expire.")
+
+    class Meta:
+        ordering = ["certification__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["profile", "certification"],
+                name="studentcertification_once",
+                violation_error_message="You already listed this certification.",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.certification} (until {self.expires_on or 'no expiry'})"
+
+
+class CertificationMatch:
+    """The student's side of a listing's required certifications ("you meet 3 of 4")."""
+
+    def __init__(self, *, met, lacking, expiring):
+        self.met = met  # [Certification]
+        self.lacking = lacking  # [Certification]
+        self.expiring = expiring  # [(Certification, expires_on)]: held, expire too soon
+
+    @classmethod
+    def build(cls, listing, held: dict) -> "CertificationMatch":
+        # A certification must still be valid on the day the position starts (or
+        # today, for "as soon as possible").
+        needed_until = max(filter(None, [listing.start_date, timezone.localdate()]))
+        met, lacking, expiring = [], [], []
+        for certification in listing.certifications.all():
+            if certification.pk not in held:
+                lacking.append(certification)
+            elif held[certification.pk] is not None and held[certification.pk] < needed_until:
+                expiring.append((certification, held[certification.pk]))
+            else:
+                met.append(certification)
+        return cls(met=met, lacking=lacking, expiring=expiring)
+
+    @property
+    def required(self) -> int:
+        return len(self.met) + len(self.lacking) + len(self.expiring)
+
+    @property
+    def meets_all(self) -> bool:
+        return len(self.met) == self.required
 
 
 class LabStaffProfile(models.Model):

@@ -1,10 +1,10 @@
-"""Account writes that touch several rows."""
+"""Account writes that touch several rows or files."""
 
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.db import transaction
 from django.utils import timezone
 
-from .models import LabStaffProfile
+from .models import LabStaffProfile, StudentProfile
 
 
 @transaction.atomic
@@ -27,3 +27,65 @@ def lab_staff_verify(*, profiles, by) -> int:
         user_id=by.pk, queryset=to_verify, action_flag=CHANGE, change_message="Verified lab staff."
     )
     return len(to_verify)
+
+
+def _delete_file_after_commit(storage, name: str) -> None:
+    """Remove a stored file once the rows that named it are gone for good."""
+    if name:
+        transaction.on_commit(lambda: storage.delete(name))
+
+
+def student_profile_save(*, form, certifications, user) -> StudentProfile:
+    """Save the profile form and its certifications formset; store a new CV, if one
+    was uploaded, under an unguessable name and delete the one it replaces.
+
+    All or nothing: if a row fails to save, the new file is removed from storage too.
+    """
+    profile = form.instance
+    profile.user = user
+    upload = form.cleaned_data.get("cv_upload")
+    storage = profile.cv.storage
+    old_cv = profile.cv.name if upload else ""
+    stored = ""
+    try:
+        with transaction.atomic():
+            if upload:
+                upload_file, filename = upload
+                profile.cv.save(filename, upload_file, save=False)
+                stored = profile.cv.name
+                profile.cv_filename = filename
+                profile.cv_uploaded_at = timezone.now()
+            form.save()
+            certifications.instance = profile
+            certifications.save()
+            _delete_file_after_commit(storage, old_cv)
+    except Exception:
+        if stored:
+            storage.delete(stored)
+        raise
+    return profile
+
+
+@transaction.atomic
+def account_delete(*, user) -> None:
+    """Delete a student's account and personal data.
+
+    Saved (never sent) applications go with it. Sent ones stay with their labs as an
+    anonymised record: status and dates only, without the student, the cover letter,
+    the CV or the student's notes. Stored CV files are deleted once this commits.
+    """
+    from listings.models import Application
+
+    User = type(user)
+    user = User.objects.select_for_update().get(pk=user.pk)
+    applications = Application.objects.select_for_update().filter(student=user)
+    for application in applications:
+        _delete_file_after_commit(application.cv.storage, application.cv.name)
+    applications.filter(status=Application.Status.SAVED).delete()
+    applications.exclude(status=Application.Status.SAVED).update(
+        student=None, cover_letter="", cv="", cv_filename="", notes="", follow_up_on=None
+    )
+    profile = StudentProfile.objects.filter(user=user).first()
+    if profile is not None:
+        _delete_file_after_commit(profile.cv.storage, profile.cv.name)
+    user.delete()  # profile, certifications, saved searches, email addresses cascade

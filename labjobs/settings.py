@@ -45,6 +45,8 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "django.contrib.humanize",
     "django_filters",
+    "allauth",
+    "allauth.account",
     "labjobs",
     "accounts",
     "listings",
@@ -59,6 +61,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
 ]
 
 ROOT_URLCONF = "labjobs.urls"
@@ -108,7 +111,29 @@ DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = env.int(
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
-LOGIN_URL = "admin:login"
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",  # the admin's own login form
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+LOGIN_URL = "account_login"
+LOGIN_REDIRECT_URL = "listings:listing_list"
+
+# Accounts (django-allauth): log in by email, verify it by a link before applying.
+# Login attempts, sign-ups and emails sent are rate-limited in the shared cache below.
+ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
+ACCOUNT_FORMS = {"signup": "accounts.forms.StudentSignupForm"}
+ACCOUNT_USER_MODEL_USERNAME_FIELD = None
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_EMAIL_VERIFICATION = "optional"  # may sign in at once; must verify to apply
+ACCOUNT_CONFIRM_EMAIL_ON_GET = False  # a mail scanner following the link must not confirm
+ACCOUNT_CHANGE_EMAIL = True  # one address per account; a new one replaces it once verified
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
+ACCOUNT_LOGOUT_REDIRECT_URL = "listings:home"
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "[LabJobs] "
+ACCOUNT_PREVENT_ENUMERATION = True
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if PRODUCTION else "http"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -125,14 +150,44 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
-MEDIA_URL = "media/"
-MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
+# Uploaded files (CVs) go through Django's storage API and are never served as static
+# files: only permission-checking views hand them out. No MEDIA_URL route exists.
+MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / ".data" / "media")
+CV_MAX_BYTES = 5 * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024  # form fields other than files
+FILE_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
+
+# "default" is shared by every process: Redis when REDIS_URL is set, else a table in
+# PostgreSQL. Rate limits (logins, sign-ups, password resets) live there, so a limit
+# counted by one worker holds in every other.
+# "search" holds derived data (search counts, the role type and synonym lists) for a
+# minute or five: Redis too when there is one, else each process's memory, because a
+# database round trip would cost as much as recomputing it.
+REDIS_URL = env.str("REDIS_URL", default="")
+if REDIS_URL:
+    _REDIS = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    CACHES = {
+        "default": {**_REDIS, "KEY_PREFIX": "labjobs"},
+        "search": {**_REDIS, "KEY_PREFIX": "labjobs-search"},
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "labjobs_cache",
+        },
+        "search": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    }
 
 # Email: console in development, SMTP (or anything django-environ understands) by
 # EMAIL_URL in production, e.g. smtp+tls://user:password@smtp.example.edu:587.
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="LabJobs <noreply@labjobs.localhost>")
 SERVER_EMAIL = env.str("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
+
+# Notifications link back to the site with this address (no request to read it from
+# when cron sends reminders and search alerts).
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
 # Seconds a search's total and facet counts are reused while paging or re-sorting.
 SEARCH_CACHE_SECONDS = env.int("SEARCH_CACHE_SECONDS", default=60)

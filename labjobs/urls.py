@@ -8,5 +8,7 @@ admin.site.site_title = "LabJobs admin"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("accounts/", include("accounts.urls")),
+    path("accounts/", include("allauth.urls")),
     path("", include("listings.urls")),
 ]

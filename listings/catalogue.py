@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.core.cache import cache
+from django.core.cache import caches
 from django.db import connection
 
 CACHE_KEY = "listings:catalogue:v1"
@@ -23,7 +23,7 @@ class Catalogue:
 
 
 def get_catalogue() -> Catalogue:
-    catalogue = cache.get(CACHE_KEY)
+    catalogue = caches["search"].get(CACHE_KEY)
     if catalogue is None:
         lists: dict[str, list[tuple[str, str]]] = {
             "role": [], "institution": [], "cert": [], "synonym": []
@@ -47,10 +47,10 @@ def get_catalogue() -> Catalogue:
             synonyms=lists["synonym"],
             ids=ids,
         )
-        cache.set(CACHE_KEY, catalogue, CACHE_SECONDS)
+        caches["search"].set(CACHE_KEY, catalogue, CACHE_SECONDS)
     return catalogue
 
 
 def forget_catalogue() -> None:
     """Call after changing role types, institutions, certifications or synonyms."""
-    cache.delete(CACHE_KEY)
+    caches["search"].delete(CACHE_KEY)

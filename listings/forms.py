@@ -2,6 +2,8 @@
 
 from django import forms
 
+from .models import TEXT_MAX, SavedSearch
+
 # Canned reasons save moderators typing; the poster sees the reason as written here.
 REJECTION_REASONS = [
     ("incomplete", "The description is incomplete: say what the work is and what you expect."),
@@ -48,3 +50,82 @@ class RejectionForm(forms.Form):
         if details:
             parts.append(details)
         return " ".join(parts)
+
+
+class ApplicationForm(forms.Form):
+    """The apply page: a cover letter for this listing and which CV to send."""
+
+    CV_PROFILE = "profile"
+    CV_UPLOAD = "upload"
+    CV_DRAFT = "draft"
+
+    cover_letter = forms.CharField(
+        label="Cover letter",
+        widget=forms.Textarea(attrs={"rows": 16}),
+        required=False,
+        max_length=TEXT_MAX,
+        help_text="Say why this lab and this work; mention the skills the listing asks for.",
+    )
+    cv_choice = forms.ChoiceField(label="CV", widget=forms.RadioSelect, required=False)
+    cv_upload = forms.FileField(
+        label="A CV for this application (PDF, at most 5 MB)",
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,.pdf"}),
+    )
+    version = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, profile_cv_name: str = "", draft_cv_name: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = []
+        if draft_cv_name:
+            choices.append((self.CV_DRAFT, f"The CV attached to this draft ({draft_cv_name})"))
+        if profile_cv_name:
+            choices.append((self.CV_PROFILE, f"My profile CV ({profile_cv_name})"))
+        choices.append((self.CV_UPLOAD, "Upload a CV for this application only"))
+        self.fields["cv_choice"].choices = choices
+        self.fields["cv_choice"].initial = choices[0][0]
+
+    def clean_cover_letter(self):
+        return self.cleaned_data["cover_letter"].replace("\r\n", "\n")
+
+    def clean_cv_upload(self):
+        from accounts.forms import clean_cv
+
+        upload = self.cleaned_data.get("cv_upload")
+        return clean_cv(upload) if upload else None
+
+    def clean(self):
+        cleaned = super().clean()
+        choice = cleaned.get("cv_choice")
+        if (
+            choice == self.CV_UPLOAD
+            and not cleaned.get("cv_upload")
+            and "cv_upload" not in self.errors
+        ):
+            self.add_error("cv_upload", "Choose a PDF to upload, or pick another CV.")
+        return cleaned
+
+
+class TrackingForm(forms.Form):
+    notes = forms.CharField(
+        label="Private notes",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        required=False,
+        max_length=TEXT_MAX,
+        help_text="Only you see these: names, dates, what to ask.",
+    )
+    follow_up_on = forms.DateField(
+        label="Follow up on",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="We email you that day; the tracker marks it as due.",
+    )
+
+
+class SavedSearchForm(forms.Form):
+    name = forms.CharField(label="Name", max_length=120, required=False)
+    frequency = forms.ChoiceField(
+        label="Email me new listings", choices=SavedSearch.Frequency.choices,
+        initial=SavedSearch.Frequency.DAILY,
+    )  # fmt: skip
+    query = forms.CharField(widget=forms.HiddenInput, required=False, max_length=2000)

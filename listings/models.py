@@ -16,7 +16,7 @@ from django.db.models.lookups import LessThanOrEqual
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import Program
+from accounts.models import Program, cv_storage_name
 
 from .querysets import ListingQuerySet
 from .transitions import IllegalTransition, Transition, TransitionsMixin
@@ -472,10 +472,7 @@ class ListingEvent(models.Model):
 
 
 def _cv_upload_to(application, filename: str) -> str:
-    import uuid
-
-    # A name nobody can guess; the original name is not kept in the path.
-    return f"cvs/{uuid.uuid4().hex}.pdf"
+    return cv_storage_name(application, filename)
 
 
 class ApplicationStatus(models.TextChoices):
@@ -524,13 +521,27 @@ class Application(TransitionsMixin):
     event_model = "listings.ApplicationEvent"
     event_parent_field = "application"
 
+    # Empty only once the student deleted their account: the lab keeps an anonymised
+    # record of a submitted application (status and dates, no letter, no CV).
     student = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="applications"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="applications",
+        null=True,
+        blank=True,
     )
     listing = models.ForeignKey(Listing, on_delete=models.PROTECT, related_name="applications")
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.SAVED)
     cover_letter = models.TextField(blank=True)
-    cv = models.FileField(upload_to=_cv_upload_to, blank=True)
+    # The CV as submitted: a copy of its own, so later profile changes do not alter it.
+    cv = models.FileField("CV", upload_to=_cv_upload_to, blank=True, max_length=200)
+    cv_filename = models.CharField("CV file name", max_length=200, blank=True)
+    applied_externally = models.BooleanField(
+        default=False, help_text="Applied on the lab's own site; tracked here by hand."
+    )
+    notes = models.TextField("private notes", blank=True, help_text="Only you see these.")
+    follow_up_on = models.DateField("follow up on", null=True, blank=True)
+    follow_up_reminded_on = models.DateField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(default=timezone.now)
     submitted_at = models.DateTimeField(null=True, blank=True)
@@ -551,11 +562,24 @@ class Application(TransitionsMixin):
                 condition=models.Q(status="saved") | models.Q(submitted_at__isnull=False),
                 name="application_submitted_has_date",
             ),
+            models.CheckConstraint(
+                condition=models.Q(student__isnull=False) | ~models.Q(status="saved"),
+                name="application_anonymised_only_if_submitted",
+            ),
             _max_length("cover_letter", TEXT_MAX, "application"),
+            _max_length("notes", TEXT_MAX, "application"),
         ]
 
     def __str__(self):
-        return f"{self.student} -> {self.listing}"
+        return f"{self.student or 'Deleted account'} -> {self.listing}"
+
+    @property
+    def follow_up_due(self) -> bool:
+        return self.follow_up_on is not None and self.follow_up_on <= timezone.localdate()
+
+    @property
+    def can_withdraw(self) -> bool:
+        return self.status in IN_PROCESS
 
     def submit(self, *, by) -> None:
         if not self.listing.takes_applications:
@@ -601,6 +625,53 @@ class ApplicationEvent(models.Model):
 
     def __str__(self):
         return f"{self.application}: {self.from_status} -> {self.to_status}"
+
+
+class SavedSearch(models.Model):
+    """A student's search, re-run by `send_search_alerts` to email what is new."""
+
+    class Frequency(models.TextChoices):
+        DAILY = "daily", "Daily email"
+        WEEKLY = "weekly", "Weekly email"
+        NEVER = "never", "No email"
+
+    student = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="saved_searches"
+    )
+    name = models.CharField(max_length=120)
+    query = models.CharField(
+        max_length=2000, blank=True, help_text="The search page's parameters, URL-encoded."
+    )
+    frequency = models.CharField(max_length=8, choices=Frequency.choices, default=Frequency.DAILY)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    # Listings published after this moment are "new" for the next alert.
+    alerted_up_to = models.DateTimeField(default=timezone.now)
+    last_sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["student", "query"],
+                name="savedsearch_once_per_student",
+                violation_error_message="You already saved this search.",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(frequency__in=["daily", "weekly", "never"]),
+                name="savedsearch_frequency_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        url = reverse("listings:listing_list")
+        return f"{url}?{self.query}" if self.query else url
+
+    @property
+    def interval(self) -> timedelta:
+        return timedelta(days=1 if self.frequency == self.Frequency.DAILY else 7)
 
 
 class PendingListing(Listing):

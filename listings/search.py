@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchHeadline, SearchQuery
-from django.core.cache import cache
+from django.core.cache import caches
 from django.db import connection
 from django.db.models import F, QuerySet
 from django.utils.html import escape
@@ -214,7 +214,7 @@ def run_search(
     # Total and facets depend on the filters only, not on the page or the sort, and
     # are cached briefly: paging through or re-sorting a search reuses them.
     cache_key = _counts_cache_key(cleaned)
-    counts = cache.get(cache_key) if cache_key else None
+    counts = caches["search"].get(cache_key) if cache_key else None
     if counts is None:
         if with_facets:
             facets = facet_counts(listing_filter, base)
@@ -227,7 +227,7 @@ def run_search(
             total = matching.order_by().values("id")[: COUNT_CAP + 1].count()
         counts = {"total": total, "facets": facets}
         if cache_key and with_facets:
-            cache.set(cache_key, counts, settings.SEARCH_CACHE_SECONDS)
+            caches["search"].set(cache_key, counts, settings.SEARCH_CACHE_SECONDS)
     total = counts["total"]
     capped = total > COUNT_CAP
     num_pages = max(1, math.ceil(min(total, COUNT_CAP) / page_size))

@@ -4,8 +4,11 @@ from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
+from accounts.models import StudentProfile
+
 from .filters import ListingFilter
-from .models import Lab, Listing, RoleType
+from .forms import SavedSearchForm
+from .models import Application, Lab, Listing, RoleType
 from .search import run_search
 from .structured_data import job_posting_script
 
@@ -27,10 +30,17 @@ def home(request):
 def listing_list(request):
     listing_filter = ListingFilter(request.GET, queryset=Listing.objects.public())
     result = run_search(listing_filter, page=request.GET.get("page"))
+    applications = student_listing_state(request.user, [row.pk for row in result.listings])
+    for listing in result.listings:
+        listing.student_application = applications.get(listing.pk)
     return render(
         request,
         "listings/listing_list.html",
-        {"filter": listing_filter, "result": result},
+        {
+            "filter": listing_filter,
+            "result": result,
+            "saved_search_form": SavedSearchForm(initial={"query": request.GET.urlencode()}),
+        },
     )
 
 
@@ -50,11 +60,39 @@ def listing_detail(request, pk):
     return render(
         request,
         "listings/listing_detail.html",
-        {"listing": listing, "structured_data": structured_data},
+        {
+            "listing": listing,
+            "structured_data": structured_data,
+            **student_listing_context(request.user, listing),
+        },
     )
+
+
+def student_listing_context(user, listing) -> dict:
+    """A signed-in student's side of a listing: their application and certification match."""
+    if not (user.is_authenticated and user.is_student):
+        return {}
+    profile = (
+        StudentProfile.objects.prefetch_related("held_certifications").filter(user=user).first()
+    )
+    return {
+        "application": student_listing_state(user, [listing.pk]).get(listing.pk),
+        "match": profile.certification_match(listing) if profile else None,
+    }
 
 
 def lab_detail(request, slug):
     lab = get_object_or_404(Lab.objects.select_related("institution"), slug=slug)
     listings = Listing.objects.public().filter(lab=lab).with_card_data().newest_first()
     return render(request, "listings/lab_detail.html", {"lab": lab, "listings": listings})
+
+
+def student_listing_state(user, listing_ids) -> dict[int, Application]:
+    """The signed-in student's applications among these listings (one query), for
+    Save/Saved buttons on cards."""
+    if not (user.is_authenticated and user.is_student) or not listing_ids:
+        return {}
+    return {
+        application.listing_id: application
+        for application in Application.objects.filter(student=user, listing_id__in=listing_ids)
+    }

@@ -26,11 +26,13 @@ def fast_password_hashing(settings):
 @pytest.fixture(autouse=True)
 def empty_cache():
     # Cached catalogue and synonyms must not leak from one test's database to the next.
-    from django.core.cache import cache
+    from django.core.cache import caches
 
-    cache.clear()
+    for alias in ("default", "search"):
+        caches[alias].clear()
     yield
-    cache.clear()
+    for alias in ("default", "search"):
+        caches[alias].clear()
 
 
 @pytest.fixture

@@ -42,6 +42,12 @@
           var mine = form.querySelector('[data-error-for="' + error.getAttribute("data-error-for") + '"]');
           if (mine) mine.innerHTML = error.innerHTML;
         });
+        // Parts outside the search form that depend on the results (the forms the
+        // cards' Save buttons submit, the saved-search form's query).
+        fresh.querySelectorAll("[data-refresh]").forEach(function (part) {
+          var mine = document.querySelector('[data-refresh="' + part.getAttribute("data-refresh") + '"]');
+          if (mine) mine.innerHTML = part.innerHTML;
+        });
         window.history.replaceState(null, "", url);
         document.title = fresh.title;
       })

@@ -1,0 +1,141 @@
+"""Sign-up, the student profile (with certifications and CV), and account deletion."""
+
+import os
+
+from allauth.account.forms import SignupForm
+from django import forms
+from django.conf import settings
+from django.contrib.postgres.forms import SimpleArrayField
+from django.db import transaction
+from django.utils.text import get_valid_filename
+
+from .models import Program, StudentCertification, StudentProfile
+
+PDF_HEADER = b"%PDF-"
+PDF_TRAILER = b"%%EOF"
+MAX_SKILLS = 30
+
+
+def clean_cv(upload) -> tuple:
+    """Check an uploaded CV by its content: a PDF of at most CV_MAX_BYTES.
+
+    Returns (the upload, a display name). The file's own name and its declared
+    content type are not trusted: a renamed program is refused by its bytes.
+    """
+    limit = settings.CV_MAX_BYTES
+    if upload.size > limit:
+        raise forms.ValidationError(
+            f"This file is {upload.size / 1024 / 1024:.1f} MB; a CV may be at most "
+            f"{limit // 1024 // 1024} MB."
+        )
+    if upload.size == 0:
+        raise forms.ValidationError("This file is empty.")
+    upload.seek(0)
+    head = upload.read(1024)
+    upload.seek(max(0, upload.size - 2048))
+    tail = upload.read()
+    upload.seek(0)
+    # A PDF starts with "%PDF-" and its last part holds "%%EOF" (ISO 32000-1, 7.5).
+    if not head.startswith(PDF_HEADER) or PDF_TRAILER not in tail:
+        raise forms.ValidationError("A CV must be a PDF file. Save or export it as PDF and retry.")
+    return upload, display_filename(upload.name)
+
+
+def display_filename(name: str) -> str:
+    """A harmless name to show and to offer on download: "My CV (final).pdf" ->
+    "My_CV_final.pdf"; never a path, never over 100 characters."""
+    stem = os.path.splitext(os.path.basename(name or ""))[0].replace("\x00", "")[:90]
+    try:
+        stem = get_valid_filename(stem)
+    except Exception:  # noqa: BLE001 - Django raises SuspiciousFileOperation for "", ".", ".."
+        stem = "CV"
+    return f"{stem or 'CV'}.pdf"
+
+
+class StudentSignupForm(SignupForm):
+    """allauth's sign-up form plus the student's program; the account, its profile
+    and its email address are written together or not at all."""
+
+    program = forms.ChoiceField(label="Program and level", choices=Program.choices)
+    graduation_year = forms.IntegerField(
+        label="Expected graduation year", min_value=1950, max_value=2100, required=False
+    )
+
+    def save(self, request):
+        with transaction.atomic():
+            user = super().save(request)
+            StudentProfile.objects.create(
+                user=user,
+                program=self.cleaned_data["program"],
+                graduation_year=self.cleaned_data.get("graduation_year"),
+            )
+        return user
+
+
+class StudentProfileForm(forms.ModelForm):
+    skills = SimpleArrayField(
+        forms.CharField(max_length=80),
+        required=False,
+        max_length=MAX_SKILLS,
+        help_text="Comma-separated, e.g. pipetting, REDCap, phlebotomy.",
+    )
+    cv_upload = forms.FileField(
+        label="CV (PDF, at most 5 MB)",
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,.pdf"}),
+        help_text="Replaces your current CV. Applications you already sent keep theirs.",
+    )
+
+    class Meta:
+        model = StudentProfile
+        fields = ["program", "graduation_year", "skills"]
+        labels = {"program": "Program and level"}
+
+    def clean_skills(self):
+        # "pipetting, , REDCap" -> ["pipetting", "REDCap"]; duplicates dropped.
+        seen, skills = set(), []
+        for skill in self.cleaned_data["skills"]:
+            if skill and skill.lower() not in seen:
+                seen.add(skill.lower())
+                skills.append(skill)
+        return skills
+
+    def clean_cv_upload(self):
+        upload = self.cleaned_data.get("cv_upload")
+        return clean_cv(upload) if upload else None
+
+
+class StudentCertificationForm(forms.ModelForm):
+    class Meta:
+        model = StudentCertification
+        fields = ["certification", "expires_on"]
+        widgets = {"expires_on": forms.DateInput(attrs={"type": "date"})}
+
+
+CertificationFormSet = forms.inlineformset_factory(
+    StudentProfile,
+    StudentCertification,
+    form=StudentCertificationForm,
+    extra=2,
+    max_num=20,
+    validate_max=True,
+    can_delete=True,
+)
+
+
+class AccountDeleteForm(forms.Form):
+    password = forms.CharField(
+        label="Your password",
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        strip=False,
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        self.user = user
+        super().__init__(*args, **kwargs)
+
+    def clean_password(self):
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError("That is not your password.")
+        return password

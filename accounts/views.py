@@ -1,0 +1,72 @@
+"""The student's own account pages: profile (with certifications and CV), the CV
+download, and deleting the account. Sign-up, login, email and password pages are
+django-allauth's (see labjobs/urls.py)."""
+
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.http import Http404
+from django.shortcuts import redirect, render
+
+from listings.student_views import cv_response
+
+from . import services
+from .forms import AccountDeleteForm, CertificationFormSet, StudentProfileForm
+from .models import StudentProfile
+from .permissions import has_verified_email, student_required
+
+
+@student_required
+def profile(request):
+    # A student added by an admin may have no profile yet; the form creates it.
+    instance = StudentProfile.objects.filter(user=request.user).first() or StudentProfile(
+        user=request.user
+    )
+    if request.method == "POST":
+        form = StudentProfileForm(request.POST, request.FILES, instance=instance)
+        certifications = CertificationFormSet(request.POST, instance=instance, prefix="certs")
+        if form.is_valid() and certifications.is_valid():
+            services.student_profile_save(
+                form=form, certifications=certifications, user=request.user
+            )
+            messages.success(request, "Profile saved.")
+            return redirect("accounts:profile")
+        messages.error(request, "Please correct the fields marked below.")
+    else:
+        form = StudentProfileForm(instance=instance)
+        certifications = CertificationFormSet(instance=instance, prefix="certs")
+    return render(
+        request,
+        "accounts/profile.html",
+        {
+            "form": form,
+            "certifications": certifications,
+            "profile": instance,
+            "email_verified": has_verified_email(request.user),
+        },
+    )
+
+
+@student_required
+def profile_cv(request):
+    """The student's own profile CV. Labs see the copy sent with each application."""
+    profile = StudentProfile.objects.filter(user=request.user).first()
+    if profile is None or not profile.cv:
+        raise Http404("You have not uploaded a CV.")
+    return cv_response(profile.cv, profile.cv_filename)
+
+
+@student_required
+def account_delete(request):
+    if request.method == "POST":
+        form = AccountDeleteForm(request.POST, user=request.user)
+        if form.is_valid():
+            user = request.user
+            logout(request)
+            services.account_delete(user=user)
+            messages.success(
+                request, "Your account and personal data are deleted. Thank you for using LabJobs."
+            )
+            return redirect("listings:home")
+    else:
+        form = AccountDeleteForm(user=request.user)
+    return render(request, "accounts/account_delete.html", {"form": form})

@@ -1,0 +1,95 @@
+"""Email to students about their applications and saved searches: one place renders
+and sends them (a text and an HTML part each), always after the transaction commits,
+so a rolled-back change never sends mail."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core import signing
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+
+UNSUBSCRIBE_SALT = "labjobs.search-alert-unsubscribe"
+
+
+def absolute(path: str) -> str:
+    return f"{settings.SITE_URL}{path}"
+
+
+def send(*, to: str, template: str, context: dict, headers: dict | None = None) -> None:
+    """Render emails/<template>_subject.txt, .txt and .html and send them on commit."""
+    context = {"site_url": settings.SITE_URL, **context}
+    subject = " ".join(render_to_string(f"emails/{template}_subject.txt", context).split())
+    message = EmailMultiAlternatives(
+        subject=f"[LabJobs] {subject}",
+        body=render_to_string(f"emails/{template}.txt", context),
+        to=[to],
+        headers=headers or {},
+    )
+    message.attach_alternative(render_to_string(f"emails/{template}.html", context), "text/html")
+    transaction.on_commit(message.send)
+
+
+def _application_context(application) -> dict:
+    return {
+        "application": application,
+        "listing": application.listing,
+        "lab": application.listing.lab,
+        "application_url": absolute(
+            reverse("listings:application_detail", kwargs={"pk": application.pk})
+        ),
+        "listing_url": absolute(application.listing.get_absolute_url()),
+    }
+
+
+def application_submitted(application) -> None:
+    """Receipt for a submitted application."""
+    send(
+        to=application.student.email,
+        template="application_submitted",
+        context=_application_context(application),
+    )
+
+
+def application_status_changed(application, event) -> None:
+    """Tell the student that a lab moved their application (reviewing, interview, ...)."""
+    send(
+        to=application.student.email,
+        template="application_status_changed",
+        context={**_application_context(application), "event": event},
+    )
+
+
+def follow_up_due(application) -> None:
+    send(
+        to=application.student.email,
+        template="follow_up_due",
+        context=_application_context(application),
+    )
+
+
+def unsubscribe_url(saved_search) -> str:
+    token = signing.dumps(saved_search.pk, salt=UNSUBSCRIBE_SALT)
+    return absolute(reverse("listings:saved_search_unsubscribe", kwargs={"token": token}))
+
+
+def search_alert(saved_search, listings: list, more: int) -> None:
+    """New listings for a saved search; with a one-click unsubscribe (RFC 8058)."""
+    unsubscribe = unsubscribe_url(saved_search)
+    send(
+        to=saved_search.student.email,
+        template="search_alert",
+        context={
+            "saved_search": saved_search,
+            "listings": [(listing, absolute(listing.get_absolute_url())) for listing in listings],
+            "more": more,
+            "search_url": absolute(saved_search.get_absolute_url()),
+            "unsubscribe_url": unsubscribe,
+        },
+        headers={
+            "List-Unsubscribe": f"<{unsubscribe}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        },
+    )
