@@ -74,7 +74,7 @@ class StudentSignupForm(SignupForm):
 
 class StudentProfileForm(forms.ModelForm):
     skills = SimpleArrayField(
-        forms.CharField(max_length=80),
+        forms.CharField(max_length=80, required=False),  # empty items dropped below
         required=False,
         max_length=MAX_SKILLS,
         help_text="Comma-separated, e.g. pipetting, REDCap, phlebotomy.",

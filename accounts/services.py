@@ -1,6 +1,7 @@
 """Account writes that touch several rows or files."""
 
 from django.contrib.admin.models import CHANGE, LogEntry
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
@@ -76,8 +77,7 @@ def account_delete(*, user) -> None:
     """
     from listings.models import Application
 
-    User = type(user)
-    user = User.objects.select_for_update().get(pk=user.pk)
+    user = get_user_model().objects.select_for_update().get(pk=user.pk)
     applications = Application.objects.select_for_update().filter(student=user)
     for application in applications:
         _delete_file_after_commit(application.cv.storage, application.cv.name)

@@ -118,7 +118,9 @@ AUTHENTICATION_BACKENDS = [
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "listings:listing_list"
 
-# Accounts (django-allauth): log in by email, verify it by a link before applying.
+# Accounts (django-allauth): log in by email, confirmed by a link before the first
+# login (so before applying); sign-up and password reset never reveal whether an
+# address has an account (enumeration protection needs mandatory verification).
 # Login attempts, sign-ups and emails sent are rate-limited in the shared cache below.
 ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
 ACCOUNT_FORMS = {"signup": "accounts.forms.StudentSignupForm"}
@@ -126,7 +128,7 @@ ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_UNIQUE_EMAIL = True
-ACCOUNT_EMAIL_VERIFICATION = "optional"  # may sign in at once; must verify to apply
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False  # a mail scanner following the link must not confirm
 ACCOUNT_CHANGE_EMAIL = True  # one address per account; a new one replaces it once verified
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True

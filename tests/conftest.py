@@ -24,6 +24,24 @@ def fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    """Uploaded files go to a fresh folder per test, never into the project's .data/."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+def pdf(size: int = 2000, name: str = "My CV.pdf"):
+    """An upload that looks like a PDF by its content, of about `size` bytes."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    body = b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\n"
+    padding = max(0, size - len(body) - 7)
+    return SimpleUploadedFile(
+        name, body + b"%" * padding + b"\n%%EOF\n", content_type="application/pdf"
+    )
+
+
+@pytest.fixture(autouse=True)
 def empty_cache():
     # Cached catalogue and synonyms must not leak from one test's database to the next.
     from django.core.cache import caches

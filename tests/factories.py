@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 import factory
+from allauth.account.models import EmailAddress
 from django.utils import timezone
 
 from accounts.models import LabStaffProfile, Program, StudentProfile, User
@@ -13,6 +14,7 @@ from listings.models import (
     Lab,
     Listing,
     RoleType,
+    SavedSearch,
     Schedule,
 )
 
@@ -33,9 +35,19 @@ class UserFactory(factory.django.DjangoModelFactory):
 
 
 class StudentFactory(UserFactory):
+    """A student with a profile and a confirmed email address (pass
+    `verified_email=False` for one who has not clicked the link yet)."""
+
     profile = factory.RelatedFactory(
         "tests.factories.StudentProfileFactory", factory_related_name="user"
     )
+
+    @factory.post_generation
+    def verified_email(self, create, extracted, **kwargs):
+        if create:
+            EmailAddress.objects.create(
+                user=self, email=self.email, primary=True, verified=extracted is not False
+            )
 
 
 class StudentProfileFactory(factory.django.DjangoModelFactory):
@@ -156,8 +168,27 @@ class ExpiredListingFactory(PastExpiryListingFactory):
 
 
 class ApplicationFactory(factory.django.DjangoModelFactory):
+    """A saved application (a bookmark); SubmittedApplicationFactory for a sent one."""
+
     class Meta:
         model = Application
 
     student = factory.SubFactory(StudentFactory)
     listing = factory.SubFactory(PublishedListingFactory)
+
+
+class SubmittedApplicationFactory(ApplicationFactory):
+    status = Application.Status.SUBMITTED
+    submitted_at = factory.LazyFunction(timezone.now)
+    cover_letter = "I would love to process samples in your lab."
+    cv = factory.django.FileField(filename="cv.pdf", data=b"%PDF-1.4\n1 0 obj\n%%EOF\n")
+    cv_filename = "cv.pdf"
+
+
+class SavedSearchFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SavedSearch
+
+    student = factory.SubFactory(StudentFactory)
+    name = "Phlebotomy"
+    query = "q=phlebotomy"
