@@ -138,7 +138,7 @@ def application_submit(
     try:
         with transaction.atomic():
             current = (
-                Application.objects.select_for_update()
+                Application.objects.select_for_update(of=("self",))
                 .select_related("listing__lab__institution", "student")
                 .get(pk=application.pk)
             )

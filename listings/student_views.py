@@ -24,7 +24,7 @@ from accounts.permissions import has_verified_email, student_required
 
 from . import services
 from .forms import ApplicationForm, SavedSearchForm, TrackingForm
-from .models import Application, ApplicationEvent, Listing, SavedSearch
+from .models import Application, ApplicationEvent, ApplyMethod, Listing, SavedSearch
 from .transitions import IllegalTransition
 
 # The tracker's groups, in the order a student reads them.
@@ -115,7 +115,7 @@ def application_apply(request, pk):
         "match": profile.certification_match(listing) if profile else None,
         "email_verified": has_verified_email(request.user),
     }
-    if listing.apply_method == listing.ApplyMethod.EXTERNAL:
+    if listing.apply_method == ApplyMethod.EXTERNAL:
         return render(request, "listings/application_external.html", context)
 
     form_kwargs = {
