@@ -72,7 +72,9 @@ class User(AbstractUser):
 
     @property
     def is_student(self) -> bool:
-        return self.role == self.Role.STUDENT
+        # Admins (is_staff) are not students, whatever their role field says: the
+        # role defaults to student for accounts made with createsuperuser.
+        return self.role == self.Role.STUDENT and not self.is_staff
 
     @property
     def is_lab_staff(self) -> bool:

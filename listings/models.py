@@ -586,8 +586,8 @@ class Application(TransitionsMixin):
             raise IllegalTransition("This listing is not taking applications.")
         self._move("submit", by=by, submitted_at=timezone.now())
 
-    def start_review(self, *, by) -> None:
-        self._move("start_review", by=by)
+    def start_review(self, *, by, note: str = "") -> None:
+        self._move("start_review", by=by, reason=note)
 
     def invite_to_interview(self, *, by, note: str = "") -> None:
         self._move("invite_to_interview", by=by, reason=note)

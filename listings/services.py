@@ -238,11 +238,7 @@ def application_move(*, application: Application, move: str, by, note: str = "")
     and email the student after commit. Raises IllegalTransition for an illegal move."""
     if move not in LAB_MOVES:
         raise ApplicationError(f"Unknown move: {move}.")
-    method = getattr(application, LAB_MOVES[move])
-    if move == "start_review":
-        method(by=by)
-    else:
-        method(by=by, note=note)
+    getattr(application, LAB_MOVES[move])(by=by, note=note)
     if application.student_id is not None:
         event = application.events.order_by("-created_at", "-id").first()
         notifications.application_status_changed(application, event)

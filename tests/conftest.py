@@ -42,15 +42,19 @@ def pdf(size: int = 2000, name: str = "My CV.pdf"):
 
 
 @pytest.fixture(autouse=True)
-def empty_cache():
-    # Cached catalogue and synonyms must not leak from one test's database to the next.
+def empty_cache(request):
+    """Each test starts with empty caches: cached catalogue and synonyms must not leak
+    from one test's database to the next, nor rate-limit counts from one test's
+    logins to the next. The shared cache is a table, so only tests with a database
+    can (and need to) empty it."""
     from django.core.cache import caches
 
-    for alias in ("default", "search"):
-        caches[alias].clear()
-    yield
-    for alias in ("default", "search"):
-        caches[alias].clear()
+    caches["search"].clear()
+    if request.node.get_closest_marker("django_db") or {"db", "transactional_db"} & set(
+        request.fixturenames
+    ):
+        request.getfixturevalue("_django_db_helper")
+        caches["default"].clear()
 
 
 @pytest.fixture

@@ -183,7 +183,8 @@ def test_submit_freezes_letter_and_a_copy_of_the_cv_and_sends_a_receipt(
     assert application.cv.read() == profile.cv.read()
     assert application.cv_filename == "Ana_CV.pdf"
     [event] = ApplicationEvent.objects.filter(application=application)
-    assert (event.from_status, event.to_status, event.actor) == ("saved", "submitted", student_with_cv)
+    assert (event.from_status, event.to_status) == ("saved", "submitted")
+    assert event.actor == student_with_cv
 
     [receipt] = mail.outbox
     assert receipt.to == [student_with_cv.email]
@@ -220,9 +221,7 @@ def test_submit_with_a_cv_for_this_application_only(client, student, listing):
     assert not student.student_profile.cv
 
 
-def test_double_submit_leaves_one_application_and_a_clear_message(
-    client, student_with_cv, listing
-):
+def test_double_submit_leaves_one_application_and_a_clear_message(client, student_with_cv, listing):
     apply(client, listing)
 
     second = apply(client, listing, follow=False)
@@ -238,7 +237,9 @@ def test_two_tabs_submitting_the_same_draft(client, student_with_cv, listing):
     apply(client, listing, action="draft")
     application = Application.objects.get()
 
-    services.application_submit(application=application, cover_letter="tab one", use_profile_cv=True)
+    services.application_submit(
+        application=application, cover_letter="tab one", use_profile_cv=True
+    )
     with pytest.raises(services.ApplicationError, match="already sent"):
         services.application_submit(
             application=application, cover_letter="tab two", use_profile_cv=True
