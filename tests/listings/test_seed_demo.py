@@ -65,3 +65,21 @@ def test_phlebotomy_on_the_demo_data_ranks_phlebotomist_listings_first(client):
     ]
     assert len(listings) >= 10
     assert all(phlebotomist[:10]), [listing.title for listing in listings[:10]]
+
+
+def test_demo_accounts_can_log_in_and_the_student_has_a_tracker(client):
+    call_command("seed_demo", verbosity=0)
+
+    response = client.post(
+        "/accounts/login/", {"login": "student@labjobs.test", "password": "labjobs-student"}
+    )
+    assert response.status_code == 302
+    tracker = client.get("/applications/")
+    groups = {status.value for status, _ in tracker.context["groups"]}
+    assert groups == {"saved", "reviewing", "interview"}
+    assert (
+        "Tuesday at 10:00"
+        in client.get(
+            f"/applications/{Application.objects.get(status='interview').pk}/"
+        ).content.decode()
+    )

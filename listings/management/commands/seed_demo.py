@@ -8,15 +8,18 @@ import random
 from datetime import timedelta
 from decimal import Decimal
 
+from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
-from accounts.models import LabStaffProfile, Program, StudentProfile, User
+from accounts.models import LabStaffProfile, Program, StudentCertification, StudentProfile, User
 from listings import demo_content as content
 from listings.models import (
+    Application,
     ApplyMethod,
     Benefit,
     Certification,
@@ -76,6 +79,7 @@ class Command(BaseCommand):
         with transaction.atomic():
             accounts = self._accounts_and_labs()
             created = self._listings(accounts)
+            self._student_applications(accounts)
         refresh_search_words()
         self.stdout.write(
             f"Demo data ready: {Lab.objects.count()} labs, {Listing.objects.count()} listings "
@@ -131,6 +135,10 @@ class Command(BaseCommand):
             }[key]
             user.set_password(password)
             user.save()
+            # Demo addresses count as confirmed, so the accounts can log in at once.
+            EmailAddress.objects.update_or_create(
+                user=user, email=email, defaults={"verified": True, "primary": True}
+            )
             if key in ("admin", "moderator"):
                 user.groups.add(moderators)
             accounts[key] = user
@@ -150,6 +158,45 @@ class Command(BaseCommand):
         if not staff_profile.verified:
             staff_profile.verify(by=accounts["admin"])
         return accounts
+
+    def _student_applications(self, accounts) -> None:
+        """The demo student holds two certifications and has three applications in
+        different states, so /applications/ shows a tracker with a timeline."""
+        student, staff = accounts["student"], accounts["staff"]
+        profile = student.student_profile
+        today = timezone.localdate()
+        for slug, expires_on in [("bls-cpr", today + timedelta(days=400)), ("hipaa", None)]:
+            StudentCertification.objects.get_or_create(
+                profile=profile,
+                certification=Certification.objects.get(slug=slug),
+                defaults={"expires_on": expires_on},
+            )
+        if Application.objects.filter(student=student).exists():
+            return  # seeded before; the student may have changed them since
+        open_listings = Listing.objects.public().filter(
+            Q(deadline__isnull=True) | Q(deadline__gte=today), apply_method=ApplyMethod.LABJOBS
+        )
+        staff_lab = staff.lab_staff_profile.lab
+        own_lab = list(open_listings.filter(lab=staff_lab).order_by("pk")[:2])
+        elsewhere = open_listings.exclude(lab=staff_lab).order_by("pk").first()
+        targets = list(zip(["reviewing", "interview"], own_lab, strict=False))
+        targets.append(("saved", elsewhere))
+        for state, listing in targets:
+            if listing is None:
+                continue
+            application = Application.objects.create(
+                student=student,
+                listing=listing,
+                cover_letter=content.DEMO_COVER_LETTER.format(title=listing.title),
+            )
+            if state == "saved":
+                continue
+            application.submit(by=student)
+            application.start_review(by=staff)
+            if state == "interview":
+                application.invite_to_interview(
+                    by=staff, note="Could you come by on Tuesday at 10:00 for a short chat?"
+                )
 
     # -- listings ------------------------------------------------------------------
     def _listings(self, accounts) -> int:
