@@ -56,6 +56,7 @@ class StudentSignupForm(SignupForm):
     """allauth's sign-up form plus the student's program; the account, its profile
     and its email address are written together or not at all."""
 
+    field_order = ["email", "password1", "password2", "program", "graduation_year"]
     program = forms.ChoiceField(label="Program and level", choices=Program.choices)
     graduation_year = forms.IntegerField(
         label="Expected graduation year", min_value=1950, max_value=2100, required=False
