@@ -3,13 +3,23 @@
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 
-from .models import LabStaffProfile, StudentProfile, User
+from .models import LabStaffProfile, StudentCertification, StudentProfile, User
 from .services import lab_staff_verify
+
+# CVs are served only by the permission-checking views, never by a storage URL.
+PROFILE_CV_FIELDS = {"exclude": ["cv"], "readonly_fields": ["cv_filename", "cv_uploaded_at"]}
 
 
 class StudentProfileInline(admin.StackedInline):
     model = StudentProfile
     can_delete = False
+    extra = 0
+    exclude = PROFILE_CV_FIELDS["exclude"]
+    readonly_fields = PROFILE_CV_FIELDS["readonly_fields"]
+
+
+class StudentCertificationInline(admin.TabularInline):
+    model = StudentCertification
     extra = 0
 
 
@@ -49,6 +59,9 @@ class StudentProfileAdmin(admin.ModelAdmin):
     list_filter = ["program", "graduation_year"]
     list_select_related = ["user"]
     search_fields = ["user__email", "user__first_name", "user__last_name"]
+    exclude = PROFILE_CV_FIELDS["exclude"]
+    readonly_fields = PROFILE_CV_FIELDS["readonly_fields"]
+    inlines = [StudentCertificationInline]
     raw_id_fields = ["user"]
 
 

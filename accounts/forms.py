@@ -52,6 +52,13 @@ def display_filename(name: str) -> str:
     return f"{stem or 'CV'}.pdf"
 
 
+class CommaSeparatedField(SimpleArrayField):
+    """A list typed as "a, b, c" and shown the same way (with spaces)."""
+
+    def prepare_value(self, value):
+        return ", ".join(value) if isinstance(value, list) else value
+
+
 class StudentSignupForm(SignupForm):
     """allauth's sign-up form plus the student's program; the account, its profile
     and its email address are written together or not at all."""
@@ -74,7 +81,7 @@ class StudentSignupForm(SignupForm):
 
 
 class StudentProfileForm(forms.ModelForm):
-    skills = SimpleArrayField(
+    skills = CommaSeparatedField(
         forms.CharField(max_length=80, required=False),  # empty items dropped below
         required=False,
         max_length=MAX_SKILLS,

@@ -374,5 +374,10 @@ class ApplicationAdmin(admin.ModelAdmin):
     list_select_related = ["student", "listing"]
     search_fields = ["student__email", "listing__title"]
     raw_id_fields = ["student", "listing"]
-    readonly_fields = ["status", "submitted_at", "created_at", "updated_at"]
+    # The CV is served only by the permission-checking view; notes are the student's own.
+    exclude = ["cv", "notes"]
+    readonly_fields = [
+        "status", "cv_filename", "submitted_at", "created_at", "updated_at",
+        "follow_up_on",
+    ]  # fmt: skip
     inlines = [ApplicationEventInline]

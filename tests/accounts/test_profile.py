@@ -130,6 +130,12 @@ def test_the_same_certification_twice_is_a_form_error(client, student):
     assert not StudentCertification.objects.exists()
 
 
+def test_skills_are_shown_as_typed(client, student):
+    client.force_login(student)
+    client.post(PROFILE, profile_data(skills="pipetting,REDCap"))
+    assert 'value="pipetting, REDCap"' in client.get(PROFILE).content.decode()
+
+
 def test_over_long_skill_is_a_form_error(client, student):
     client.force_login(student)
     response = client.post(PROFILE, profile_data(skills="x" * 81))

@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 
 from listings.models import Application, Certification
 from listings.search import refresh_search_words
+from tests.conftest import pdf
 from tests.factories import PublishedListingFactory, role_type
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("migration_data")]
@@ -34,7 +35,7 @@ def listing():
 @pytest.fixture
 def cv_file(tmp_path):
     path = tmp_path / "Jordan Lee CV.pdf"
-    path.write_bytes(b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\n" + b"%" * 2000 + b"\n%%EOF\n")
+    path.write_bytes(pdf().read())
     return path
 
 

@@ -299,6 +299,12 @@ def test_over_long_cover_letter_is_refused_whole(client, student_with_cv, listin
     assert stored(media_root) == before
 
 
+def test_nul_byte_in_the_cover_letter_is_400(client, student_with_cv, listing):
+    response = apply(client, listing, cover_letter="Dear lab\x00")
+    assert response.status_code == 400
+    assert not Application.objects.exists()
+
+
 def test_bad_cv_on_apply_stores_nothing(client, student, listing, media_root):
     client.force_login(student)
     exe = SimpleUploadedFile("cv.pdf", b"\x7fELF" + b"\x00" * 100)
