@@ -13,6 +13,7 @@ from .models import Program, StudentCertification, StudentProfile
 
 PDF_HEADER = b"%PDF-"
 PDF_TRAILER = b"%%EOF"
+PDF_ACCEPT = "application/pdf,.pdf"  # a hint for the file picker; the bytes decide
 MAX_SKILLS = 30
 
 
@@ -52,6 +53,21 @@ def display_filename(name: str) -> str:
     return f"{stem or 'CV'}.pdf"
 
 
+class CVUploadField(forms.FileField):
+    """An optional CV upload, validated by `clean_cv`; cleans to (file, display name)."""
+
+    def __init__(self, *, label="CV (PDF, at most 5 MB)", **kwargs):
+        kwargs.setdefault("required", False)
+        kwargs.setdefault(
+            "widget", forms.ClearableFileInput(attrs={"accept": "application/pdf,.pdf"})
+        )
+        super().__init__(label=label, **kwargs)
+
+    def clean(self, data, initial=None):
+        upload = super().clean(data, initial)
+        return clean_cv(upload) if upload else None
+
+
 class CommaSeparatedField(SimpleArrayField):
     """A list typed as "a, b, c" and shown the same way (with spaces)."""
 
@@ -87,11 +103,8 @@ class StudentProfileForm(forms.ModelForm):
         max_length=MAX_SKILLS,
         help_text="Comma-separated, e.g. pipetting, REDCap, phlebotomy.",
     )
-    cv_upload = forms.FileField(
-        label="CV (PDF, at most 5 MB)",
-        required=False,
-        widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,.pdf"}),
-        help_text="Replaces your current CV. Applications you already sent keep theirs.",
+    cv_upload = CVUploadField(
+        help_text="Replaces your current CV. Applications you already sent keep theirs."
     )
 
     class Meta:
@@ -107,10 +120,6 @@ class StudentProfileForm(forms.ModelForm):
                 seen.add(skill.lower())
                 skills.append(skill)
         return skills
-
-    def clean_cv_upload(self):
-        upload = self.cleaned_data.get("cv_upload")
-        return clean_cv(upload) if upload else None
 
 
 class StudentCertificationForm(forms.ModelForm):

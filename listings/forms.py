@@ -2,6 +2,8 @@
 
 from django import forms
 
+from accounts.forms import CVUploadField
+
 from .models import TEXT_MAX, SavedSearch
 
 # Canned reasons save moderators typing; the poster sees the reason as written here.
@@ -67,11 +69,7 @@ class ApplicationForm(forms.Form):
         help_text="Say why this lab and this work; mention the skills the listing asks for.",
     )
     cv_choice = forms.ChoiceField(label="CV", widget=forms.RadioSelect, required=False)
-    cv_upload = forms.FileField(
-        label="A CV for this application (PDF, at most 5 MB)",
-        required=False,
-        widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,.pdf"}),
-    )
+    cv_upload = CVUploadField(label="A CV for this application (PDF, at most 5 MB)")
     version = forms.CharField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, profile_cv_name: str = "", draft_cv_name: str = "", **kwargs):
@@ -87,12 +85,6 @@ class ApplicationForm(forms.Form):
 
     def clean_cover_letter(self):
         return self.cleaned_data["cover_letter"].replace("\r\n", "\n")
-
-    def clean_cv_upload(self):
-        from accounts.forms import clean_cv
-
-        upload = self.cleaned_data.get("cv_upload")
-        return clean_cv(upload) if upload else None
 
     def clean(self):
         cleaned = super().clean()

@@ -51,6 +51,12 @@ class ListingQuerySet(models.QuerySet):
         """What a listing card shows, in a fixed number of queries."""
         return self.select_related("lab", "lab__institution").prefetch_related("role_types")
 
+    def with_page_data(self):
+        """What a listing's own page (and its apply page) shows."""
+        return self.select_related("lab__institution").prefetch_related(
+            "role_types", "certifications"
+        )
+
     def newest_first(self):
         return self.order_by("-published_at", "-id")
 

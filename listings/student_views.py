@@ -90,12 +90,7 @@ def listing_unsave(request, pk):
 
 @student_required
 def application_apply(request, pk):
-    listing = get_object_or_404(
-        Listing.objects.visible_to(request.user)
-        .select_related("lab__institution")
-        .prefetch_related("certifications", "role_types"),
-        pk=pk,
-    )
+    listing = get_object_or_404(Listing.objects.visible_to(request.user).with_page_data(), pk=pk)
     application = Application.objects.filter(student=request.user, listing=listing).first()
     if application is not None and application.status != Application.Status.SAVED:
         messages.info(request, "You already sent this application; here is where it stands.")

@@ -45,12 +45,7 @@ def listing_list(request):
 
 
 def listing_detail(request, pk):
-    listing = get_object_or_404(
-        Listing.objects.visible_to(request.user)
-        .select_related("lab__institution")
-        .prefetch_related("role_types", "certifications"),
-        pk=pk,
-    )
+    listing = get_object_or_404(Listing.objects.visible_to(request.user).with_page_data(), pk=pk)
     # Search engines should only be told about listings that take applications.
     structured_data = (
         job_posting_script(listing, url=request.build_absolute_uri(listing.get_absolute_url()))
