@@ -1,4 +1,5 @@
-"""How django-allauth creates LabJobs accounts: everyone who signs up here is a student."""
+"""How django-allauth creates LabJobs accounts: students by default, lab staff from the
+staff sign-up form; a confirmed address on a lab's email domain verifies its staff."""
 
 from allauth.account.adapter import DefaultAccountAdapter
 
@@ -7,5 +8,13 @@ from .models import User
 
 class AccountAdapter(DefaultAccountAdapter):
     def save_user(self, request, user, form, commit=True):
-        user.role = User.Role.STUDENT
+        user.role = getattr(form, "signup_role", User.Role.STUDENT)
         return super().save_user(request, user, form, commit=commit)
+
+    def confirm_email(self, request, email_address):
+        confirmed = super().confirm_email(request, email_address)
+        if confirmed:
+            from .services import lab_staff_auto_verify
+
+            lab_staff_auto_verify(user=email_address.user, email=email_address.email)
+        return confirmed

@@ -89,3 +89,31 @@ def account_delete(*, user) -> None:
     if profile is not None:
         _delete_file_after_commit(profile.cv.storage, profile.cv.name)
     user.delete()  # profile, certifications, saved searches, email addresses cascade
+
+
+def email_domain_matches(email: str, domains) -> bool:
+    """ "ana@med.uni.edu" is on "uni.edu" and on "med.uni.edu", not on "ni.edu"."""
+    domain = email.rsplit("@", 1)[-1].lower().strip()
+    return any(
+        domain == allowed or domain.endswith("." + allowed)
+        for allowed in (d.lower().strip().lstrip("@") for d in domains)
+        if allowed
+    )
+
+
+@transaction.atomic
+def lab_staff_auto_verify(*, user, email: str) -> bool:
+    """Verify lab staff whose confirmed address is on their (approved) lab's email
+    domain. Returns True when this verified them."""
+    profile = (
+        LabStaffProfile.objects.select_for_update(of=("self",))
+        .select_related("lab")
+        .filter(user=user, verified=False)
+        .first()
+    )
+    if profile is None or not profile.lab.approved:
+        return False
+    if not email_domain_matches(email, profile.lab.email_domains):
+        return False
+    profile.verify(by=None)
+    return True

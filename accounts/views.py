@@ -2,6 +2,7 @@
 download, and deleting the account. Sign-up, login, email and password pages are
 django-allauth's (see labjobs/urls.py)."""
 
+from allauth.account.views import SignupView
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.http import Http404
@@ -10,7 +11,12 @@ from django.shortcuts import redirect, render
 from listings.student_views import cv_response
 
 from . import services
-from .forms import AccountDeleteForm, CertificationFormSet, StudentProfileForm
+from .forms import (
+    AccountDeleteForm,
+    CertificationFormSet,
+    LabStaffSignupForm,
+    StudentProfileForm,
+)
 from .models import StudentProfile
 from .permissions import has_verified_email, student_required
 
@@ -70,3 +76,15 @@ def account_delete(request):
     else:
         form = AccountDeleteForm(user=request.user)
     return render(request, "accounts/account_delete.html", {"form": form})
+
+
+class LabStaffSignupView(SignupView):
+    """allauth's sign-up page with the lab-staff form."""
+
+    template_name = "account/signup_staff.html"
+
+    def get_form_class(self):
+        return LabStaffSignupForm
+
+
+staff_signup = LabStaffSignupView.as_view()

@@ -237,8 +237,11 @@ class ListingAdmin(ModerationMixin, admin.ModelAdmin):
 
 @admin.register(PendingListing)
 class PendingListingAdmin(ModerationMixin, admin.ModelAdmin):
-    list_display = ["title", "lab", "institution", "submitted_at", "time_in_queue", "moderate_link"]
-    list_select_related = ["lab", "lab__institution"]
+    list_display = [
+        "title", "lab", "institution", "submitted_at", "time_in_queue", "possible_duplicate",
+        "moderate_link",
+    ]  # fmt: skip
+    list_select_related = ["lab", "lab__institution", "duplicate_of"]
     list_filter = ["lab__institution", "role_types"]
     search_fields = ["title", "lab__name"]
     ordering = ["submitted_at", "id"]
@@ -250,6 +253,17 @@ class PendingListingAdmin(ModerationMixin, admin.ModelAdmin):
     @admin.display(description="Institution")
     def institution(self, listing):
         return listing.lab.institution
+
+    @admin.display(description="Possible duplicate of")
+    def possible_duplicate(self, listing):
+        if listing.duplicate_of is None:
+            return "—"
+        return format_html(
+            '<a href="{}">{}</a> ({}% alike)',
+            listing.duplicate_of.get_absolute_url(),
+            listing.duplicate_of.title,
+            round((listing.duplicate_similarity or 0) * 100),
+        )
 
     @admin.display(description="Time in queue", ordering="submitted_at")
     def time_in_queue(self, listing):
@@ -288,17 +302,19 @@ class LabAdmin(admin.ModelAdmin):
         "name",
         "institution",
         "city",
+        "approved",
         "trusted",
         "open_to_inquiries",
         "staff_count",
         "unverified_staff",
     ]
-    list_filter = ["institution", "trusted", "open_to_inquiries"]
+    list_filter = ["approved", "institution", "trusted", "open_to_inquiries"]
     list_select_related = ["institution"]
     search_fields = ["name", "institution__name", "principal_investigator", "department"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [LabStaffInline]
-    actions = ["verify_staff"]
+    actions = ["verify_staff", "approve_labs"]
+    raw_id_fields = ["requested_by"]
 
     def get_queryset(self, request):
         return (
@@ -327,6 +343,13 @@ class LabAdmin(admin.ModelAdmin):
             profiles=LabStaffProfile.objects.filter(lab__in=queryset), by=request.user
         )
         messages.success(request, f"Verified {count} lab staff member{'s' if count != 1 else ''}.")
+
+    @admin.action(
+        description="Approve selected labs (asked for at sign-up)", permissions=["change"]
+    )
+    def approve_labs(self, request, queryset):
+        count = queryset.filter(approved=False).update(approved=True)
+        messages.success(request, f"Approved {count} lab{'s' if count != 1 else ''}.")
 
 
 @admin.register(Institution)

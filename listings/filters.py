@@ -86,6 +86,9 @@ class ListingFilter(django_filters.FilterSet):
     posted_within = django_filters.NumberFilter(
         label="Posted within (days)", method="filter_posted_within", min_value=0, max_value=366
     )
+    inquiries = django_filters.BooleanFilter(
+        label="Labs open to inquiries", method="filter_inquiries", widget=forms.CheckboxInput
+    )
     sort = django_filters.ChoiceFilter(
         label="Sort by", choices=list(SORTS.items()), method="keep", empty_label=None
     )
@@ -123,6 +126,10 @@ class ListingFilter(django_filters.FilterSet):
 
     def filter_posted_within(self, queryset, name, value):
         return queryset.filter(published_at__gte=timezone.now() - timedelta(days=int(value)))
+
+    def filter_inquiries(self, queryset, name, value):
+        # Ticked: only labs that welcome students' messages (they may also have listings).
+        return queryset.filter(lab__open_to_inquiries=True) if value else queryset
 
     def keep(self, queryset, name, value):
         return queryset  # ordering is applied by search.run_search, after all filters

@@ -1,10 +1,22 @@
 """Forms of the listings app."""
 
 from django import forms
+from django.db import models
 
-from accounts.forms import CVUploadField
+from accounts.forms import CommaSeparatedField, CVUploadField
+from accounts.models import Program
 
-from .models import TEXT_MAX, SavedSearch
+from .models import (
+    MESSAGE_MAX,
+    TEXT_MAX,
+    Benefit,
+    Certification,
+    Lab,
+    Listing,
+    RoleType,
+    SavedSearch,
+    Schedule,
+)
 
 # Canned reasons save moderators typing; the poster sees the reason as written here.
 REJECTION_REASONS = [
@@ -121,3 +133,125 @@ class SavedSearchForm(forms.Form):
         initial=SavedSearch.Frequency.DAILY,
     )  # fmt: skip
     query = forms.CharField(widget=forms.HiddenInput, required=False, max_length=2000)
+
+
+# -- lab staff -------------------------------------------------------------------------
+
+CHECKBOXES = forms.CheckboxSelectMultiple
+
+
+def https_urls(field, **kwargs):
+    """Model fields to form fields; links typed without a scheme get https://."""
+    if isinstance(field, models.URLField):
+        kwargs["assume_scheme"] = "https"
+    return field.formfield(**kwargs)
+
+
+class ListingForm(forms.ModelForm):
+    """Create or edit a listing. The database's constraints (hours, pay only when
+    paid, a link only for external applications, lengths) are checked here too and
+    shown beside the fields."""
+
+    role_types = forms.ModelMultipleChoiceField(
+        queryset=RoleType.objects.all(), widget=CHECKBOXES, label="Role types"
+    )
+    certifications = forms.ModelMultipleChoiceField(
+        queryset=Certification.objects.all(), widget=CHECKBOXES, required=False,
+        label="Required certifications",
+    )  # fmt: skip
+    levels = forms.MultipleChoiceField(
+        choices=Program.choices, widget=CHECKBOXES, label="Student levels eligible"
+    )
+    schedules = forms.MultipleChoiceField(choices=Schedule.choices, widget=CHECKBOXES)
+    benefits = forms.MultipleChoiceField(choices=Benefit.choices, widget=CHECKBOXES, required=False)
+    skills = CommaSeparatedField(
+        forms.CharField(max_length=80, required=False), required=False, max_length=30,
+        label="Skills sought", help_text="Comma-separated: attention to detail, pipetting, …",
+    )  # fmt: skip
+    version = forms.CharField(widget=forms.HiddenInput, required=False)
+    form_token = forms.UUIDField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Listing
+        formfield_callback = https_urls
+        fields = [
+            "title", "role_types", "description", "responsibilities", "skills",
+            "certifications", "levels", "compensation", "pay_rate", "hours_min", "hours_max",
+            "schedules", "start_date", "duration_months", "work_mode", "deadline", "openings",
+            "benefits", "apply_method", "apply_url",
+        ]  # fmt: skip
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 10}),
+            "responsibilities": forms.Textarea(attrs={"rows": 6}),
+            "start_date": forms.DateInput(attrs={"type": "date"}),
+            "deadline": forms.DateInput(attrs={"type": "date"}),
+        }
+
+    def clean_skills(self):
+        seen, skills = set(), []
+        for skill in self.cleaned_data["skills"]:
+            if skill and skill.lower() not in seen:
+                seen.add(skill.lower())
+                skills.append(skill)
+        return skills
+
+
+class CloseForm(forms.Form):
+    reason = forms.ChoiceField(
+        label="Why does it close?", choices=Listing.CloseReason.choices, widget=forms.RadioSelect
+    )
+
+
+class ApplicantMoveForm(forms.Form):
+    move = forms.ChoiceField(
+        choices=[
+            ("start_review", "Under review"),
+            ("invite_to_interview", "Invite to interview"),
+            ("make_offer", "Make an offer"),
+            ("mark_not_selected", "Not selected"),
+        ]
+    )
+    note = forms.CharField(
+        label="Message to the student (optional)", required=False, max_length=MESSAGE_MAX,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )  # fmt: skip
+
+
+class MessageForm(forms.Form):
+    body = forms.CharField(
+        label="Message", max_length=MESSAGE_MAX, widget=forms.Textarea(attrs={"rows": 4})
+    )
+
+
+NOT_SELECTED_TEMPLATE = (
+    "Thank you for applying. We received many strong applications and have decided not "
+    "to move forward with yours for this position. We wish you the best in your search."
+)
+
+
+class BulkNotSelectedForm(forms.Form):
+    applications = forms.TypedMultipleChoiceField(coerce=int, widget=CHECKBOXES)
+    note = forms.CharField(
+        label="Message to each student", max_length=MESSAGE_MAX, initial=NOT_SELECTED_TEMPLATE,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )  # fmt: skip
+
+    def __init__(self, *args, application_ids=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["applications"].choices = [(pk, pk) for pk in application_ids]
+
+
+class InquiryForm(forms.Form):
+    message = forms.CharField(
+        label="Your message", max_length=2000, widget=forms.Textarea(attrs={"rows": 6}),
+        help_text="Who you are, what draws you to this lab, when you could start. The lab "
+        "replies to your email address.",
+    )  # fmt: skip
+
+
+class LabSettingsForm(forms.ModelForm):
+    class Meta:
+        model = Lab
+        formfield_callback = https_urls
+        fields = ["open_to_inquiries", "description", "website"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 6})}

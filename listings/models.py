@@ -72,6 +72,16 @@ class Lab(models.Model):
     trusted = models.BooleanField(
         default=False, help_text="Listings submitted by this lab publish without review."
     )
+    approved = models.BooleanField(
+        default=True,
+        db_default=True,
+        help_text="Labs asked for by new staff at sign-up wait for an admin; until then "
+        "they are hidden and their staff can only draft.",
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+",
+    )  # fmt: skip
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:
@@ -242,6 +252,15 @@ class Listing(TransitionsMixin):
     submitted_at = models.DateTimeField(null=True, blank=True)
     published_at = models.DateTimeField("posted", null=True, blank=True)
     expires_at = models.DateTimeField(null=True, blank=True)
+    expiry_warned_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Set on submission when a very similar listing was published or pending lately.
+    duplicate_of = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name="possible duplicate of",
+    )  # fmt: skip
+    duplicate_similarity = models.FloatField(null=True, blank=True, editable=False)
+    # The create form's one-time token: a double click creates one draft, not two.
+    form_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
     # Kept by database triggers (migration 0007): title A; role types, lab and
     # institution names B; description, responsibilities and skills C.
     search_vector = SearchVectorField(null=True, editable=False)
@@ -419,7 +438,13 @@ class Listing(TransitionsMixin):
         """Extend the listing by `days` from now (or from its expiry, if later)."""
         base = max(self.expires_at or timezone.now(), timezone.now())
         until = base + timedelta(days=days)
-        self._move("renew", by=by, reason=f"Renewed until {until:%Y-%m-%d}.", expires_at=until)
+        self._move(
+            "renew",
+            by=by,
+            reason=f"Renewed until {until:%Y-%m-%d}.",
+            expires_at=until,
+            expiry_warned_at=None,
+        )
 
     def _publication_dates(self) -> dict:
         now = timezone.now()
@@ -672,6 +697,72 @@ class SavedSearch(models.Model):
     @property
     def interval(self) -> timedelta:
         return timedelta(days=1 if self.frequency == self.Frequency.DAILY else 7)
+
+
+class CVDownload(models.Model):
+    """Lab staff downloaded the CV sent with an application (who, when)."""
+
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="cv_downloads"
+    )
+    downloaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    downloaded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-downloaded_at", "-id"]
+
+    def __str__(self):
+        return f"{self.downloaded_by} downloaded the CV of {self.application}"
+
+
+MESSAGE_MAX = 5000
+
+
+class ApplicationMessage(models.Model):
+    """One message in the thread between a lab and an applicant, also sent by email."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="messages")
+    sender = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    from_lab = models.BooleanField()
+    body = models.TextField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            _max_length("body", MESSAGE_MAX, "applicationmessage"),
+            models.CheckConstraint(condition=~models.Q(body=""), name="applicationmessage_body"),
+        ]
+
+    def __str__(self):
+        return f"Message on {self.application}"
+
+
+class LabInquiry(models.Model):
+    """A student's message to a lab that is open to inquiries, relayed by email."""
+
+    lab = models.ForeignKey(Lab, on_delete=models.CASCADE, related_name="inquiries")
+    student = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="lab_inquiries"
+    )
+    message = models.TextField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name_plural = "lab inquiries"
+        indexes = [models.Index(fields=["student", "created_at"], name="labinquiry_student")]
+        constraints = [
+            _max_length("message", 2000, "labinquiry"),
+            models.CheckConstraint(condition=~models.Q(message=""), name="labinquiry_message"),
+        ]
+
+    def __str__(self):
+        return f"{self.student} -> {self.lab}"
 
 
 class PendingListing(Listing):

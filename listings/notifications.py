@@ -93,3 +93,80 @@ def search_alert(saved_search, listings: list, more: int) -> None:
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
         },
     )
+
+
+# -- to labs ------------------------------------------------------------------------
+
+
+def lab_recipients(lab) -> list[str]:
+    """The lab's verified staff: they receive its mail (applicant messages, inquiries,
+    expiry warnings). The lab's addresses are never shown to students."""
+    from accounts.models import LabStaffProfile
+
+    return sorted(
+        LabStaffProfile.objects.filter(lab=lab, verified=True, user__is_active=True).values_list(
+            "user__email", flat=True
+        )
+    )
+
+
+def _send_to_lab(lab, *, template: str, context: dict, reply_to: list[str] | None = None):
+    recipients = lab_recipients(lab)
+    if not recipients:
+        return
+    context = {"site_url": settings.SITE_URL, "lab": lab, **context}
+    subject = " ".join(render_to_string(f"emails/{template}_subject.txt", context).split())
+    message = EmailMultiAlternatives(
+        subject=f"[LabJobs] {subject}",
+        body=render_to_string(f"emails/{template}.txt", context),
+        to=recipients,
+        reply_to=reply_to,
+    )
+    message.attach_alternative(render_to_string(f"emails/{template}.html", context), "text/html")
+    transaction.on_commit(message.send)
+
+
+def message_to_student(message) -> None:
+    application = message.application
+    send(
+        to=application.student.email,
+        template="message_to_student",
+        context={**_application_context(application), "message": message},
+    )
+
+
+def message_to_lab(message) -> None:
+    application = message.application
+    _send_to_lab(
+        application.listing.lab,
+        template="message_to_lab",
+        context={
+            "message": message,
+            "application": application,
+            "listing": application.listing,
+            "applicant_url": absolute(
+                reverse("listings:manage_applicant", kwargs={"pk": application.pk})
+            ),
+        },
+    )
+
+
+def expiry_warning(listing) -> None:
+    _send_to_lab(
+        listing.lab,
+        template="expiry_warning",
+        context={
+            "listing": listing,
+            "renew_url": absolute(reverse("listings:manage_renew", kwargs={"pk": listing.pk})),
+        },
+    )
+
+
+def inquiry_to_lab(inquiry) -> None:
+    """The student's inquiry; replies go straight to the student (Reply-To)."""
+    _send_to_lab(
+        inquiry.lab,
+        template="inquiry_to_lab",
+        context={"inquiry": inquiry, "student": inquiry.student},
+        reply_to=[inquiry.student.email],
+    )

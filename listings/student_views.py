@@ -22,9 +22,9 @@ from django.views.decorators.http import require_POST
 from accounts.models import StudentProfile
 from accounts.permissions import has_verified_email, student_required
 
-from . import services
-from .forms import ApplicationForm, SavedSearchForm, TrackingForm
-from .models import Application, ApplicationEvent, ApplyMethod, Listing, SavedSearch
+from . import lab_services, services
+from .forms import ApplicationForm, InquiryForm, MessageForm, SavedSearchForm, TrackingForm
+from .models import Application, ApplicationEvent, ApplyMethod, Lab, Listing, SavedSearch
 from .transitions import IllegalTransition
 
 # The tracker's groups, in the order a student reads them.
@@ -240,7 +240,13 @@ def application_detail(request, pk):
     return render(
         request,
         "listings/application_detail.html",
-        {"application": application, "listing": application.listing, "form": form},
+        {
+            "application": application,
+            "listing": application.listing,
+            "form": form,
+            "thread": application.messages.all(),
+            "message_form": MessageForm(),
+        },
     )
 
 
@@ -265,24 +271,54 @@ def application_withdraw(request, pk):
     return render(request, "listings/application_withdraw.html", {"application": application})
 
 
+@student_required
 def application_cv(request, pk):
-    """The CV sent with an application: for its student, and for the staff of the
-    listing's lab once it was sent. Anyone else gets 404."""
-    if not request.user.is_authenticated:
-        from django.contrib.auth.views import redirect_to_login
-
-        return redirect_to_login(request.get_full_path())
-    application = get_object_or_404(Application.objects.select_related("listing"), pk=pk)
-    user = request.user
-    is_owner = application.student_id == user.pk
-    is_lab_staff = (
-        user.is_lab_staff
-        and application.status != Application.Status.SAVED
-        and application.listing.lab.staff.filter(user=user).exists()
-    )
-    if not (is_owner or is_lab_staff) or not application.cv:
+    """The CV sent with an application, for its student. (The lab downloads it from
+    /manage/, where each download is recorded.)"""
+    application = _own_application(request, pk)
+    if not application.cv:
         raise Http404("No CV here.")
     return cv_response(application.cv, application.cv_filename)
+
+
+@require_POST
+@student_required
+def application_message(request, pk):
+    application = _own_application(request, pk)
+    form = MessageForm(request.POST)
+    if form.is_valid():
+        try:
+            lab_services.application_message_send(
+                application=application, sender=request.user, body=form.cleaned_data["body"]
+            )
+        except (services.ApplicationError, ValidationError) as error:
+            messages.error(request, _message(error))
+        else:
+            messages.success(request, "Message sent to the lab.")
+    else:
+        messages.error(request, "The message is empty or too long (at most 5,000 characters).")
+    return redirect("listings:application_detail", pk=application.pk)
+
+
+@require_POST
+@student_required
+def lab_inquiry(request, slug):
+    lab = get_object_or_404(Lab.objects.filter(approved=True), slug=slug)
+    form = InquiryForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Write a message of at most 2,000 characters.")
+        return redirect(lab)
+    try:
+        lab_services.inquiry_send(
+            student=request.user, lab=lab, message=form.cleaned_data["message"]
+        )
+    except (services.ApplicationError, ValidationError) as error:
+        messages.error(request, _message(error))
+    else:
+        messages.success(
+            request, f"Sent to {lab.name}. They reply to your email address, {request.user.email}."
+        )
+    return redirect(lab)
 
 
 def cv_response(field, filename: str) -> FileResponse:

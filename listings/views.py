@@ -5,9 +5,10 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
 from accounts.models import StudentProfile
+from accounts.permissions import has_verified_email
 
 from .filters import ListingFilter
-from .forms import SavedSearchForm
+from .forms import InquiryForm, SavedSearchForm
 from .models import Application, Lab, Listing, RoleType
 from .search import run_search
 from .structured_data import job_posting_script
@@ -77,9 +78,24 @@ def student_listing_context(user, listing) -> dict:
 
 
 def lab_detail(request, slug):
-    lab = get_object_or_404(Lab.objects.select_related("institution"), slug=slug)
+    lab = get_object_or_404(
+        Lab.objects.filter(approved=True).select_related("institution"), slug=slug
+    )
     listings = Listing.objects.public().filter(lab=lab).with_card_data().newest_first()
-    return render(request, "listings/lab_detail.html", {"lab": lab, "listings": listings})
+    user = request.user
+    return render(
+        request,
+        "listings/lab_detail.html",
+        {
+            "lab": lab,
+            "listings": listings,
+            "inquiry_form": InquiryForm() if lab.open_to_inquiries else None,
+            "can_inquire": lab.open_to_inquiries
+            and user.is_authenticated
+            and user.is_student
+            and has_verified_email(user),
+        },
+    )
 
 
 def student_listing_state(user, listing_ids) -> dict[int, Application]:

@@ -176,23 +176,31 @@ def test_another_students_saved_search_is_404(client):
     assert saved.frequency == "daily"
 
 
-def test_application_cv_for_owner_and_the_listings_lab_only(client, owned, other_lab_staff):
-    url = reverse("listings:application_cv", args=[owned.pk])
+def test_application_cv_for_its_student_and_the_listings_lab_only(client, owned, other_lab_staff):
+    student_url = reverse("listings:application_cv", args=[owned.pk])
+    lab_url = reverse("listings:manage_applicant_cv", args=[owned.pk])
     own_lab_staff = LabStaffFactory(profile__lab=owned.listing.lab)
 
-    for user, expected in [(owned.student, 200), (own_lab_staff, 200), (other_lab_staff, 404)]:
+    for user, url, expected in [
+        (owned.student, student_url, 200),
+        (own_lab_staff, lab_url, 200),
+        (own_lab_staff, student_url, 403),  # staff download from /manage/, recorded
+        (other_lab_staff, lab_url, 404),
+        (owned.student, lab_url, 403),
+    ]:
         client.force_login(user)
         response = client.get(url)
-        assert response.status_code == expected, user
+        assert response.status_code == expected, (user, url)
         if expected == 200:
             assert response["Content-Disposition"].startswith("attachment;")
+    assert owned.cv_downloads.get().downloaded_by == own_lab_staff
 
 
 def test_lab_does_not_get_the_cv_of_a_draft(client):
     draft = ApplicationFactory(cv_filename="cv.pdf")
     draft.cv.save("cv.pdf", SubmittedApplicationFactory.build().cv, save=True)
     client.force_login(LabStaffFactory(profile__lab=draft.listing.lab))
-    assert client.get(reverse("listings:application_cv", args=[draft.pk])).status_code == 404
+    assert client.get(reverse("listings:manage_applicant_cv", args=[draft.pk])).status_code == 404
 
 
 def test_student_posts_are_refused_to_lab_staff(client, lab_staff):
