@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
+from django.contrib.auth import get_user_model
 from django.contrib.postgres.search import TrigramSimilarity
 from django.db import transaction
 from django.db.models import Q, Value
@@ -219,7 +220,7 @@ def applicants_mark_not_selected(*, listing: Listing, application_ids, by, note:
     """Bulk "not selected" with one message. Applications already decided or not of
     this listing are left alone. Returns how many were moved."""
     moved = 0
-    applications = Application.objects.select_for_update().filter(
+    applications = Application.objects.select_for_update(of=("self",)).filter(
         listing=listing, pk__in=list(application_ids), status__in=IN_PROCESS
     )
     for application in applications.select_related("listing__lab", "student"):
@@ -303,7 +304,7 @@ def inquiry_send(*, student, lab, message: str) -> LabInquiry:
     if not has_verified_email(student):
         raise ApplicationError("Confirm your email address before you contact a lab.")
     # One student's inquiries are counted one at a time: lock their account row.
-    type(student).objects.select_for_update().filter(pk=student.pk).exists()
+    list(get_user_model().objects.select_for_update().filter(pk=student.pk).values_list("pk"))
     now = timezone.now()
     sent = LabInquiry.objects.filter(student=student)
     if sent.filter(lab=lab, created_at__gt=now - INQUIRY_LAB_INTERVAL).exists():

@@ -1,0 +1,129 @@
+"""Nothing of one lab reaches another: every /manage/ URL, GET and POST, for staff of
+another lab (404), students and admins (403) and anonymous visitors (log in).
+
+The table below must name every URL under /manage/: the test walks the URLconf, so a
+new /manage/ URL without a row fails until someone decides what it exposes."""
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from listings.models import Application, Listing
+from tests.factories import (
+    LabStaffFactory,
+    ListingFactory,
+    PublishedListingFactory,
+    StudentFactory,
+    SubmittedApplicationFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+# URL name -> the lab-Y object its <pk> names (None: the URL has no object).
+MANAGE_URLS = {
+    "manage_dashboard": None,
+    "manage_lab": None,
+    "manage_listing_create": None,
+    "manage_listing": "draft",
+    "manage_submit": "draft",
+    "manage_withdraw": "pending",
+    "manage_close": "published",
+    "manage_renew": "published",
+    "manage_clone": "published",
+    "manage_applicants": "published",
+    "manage_applicants_csv": "published",
+    "manage_not_selected": "published",
+    "manage_applicant": "application",
+    "manage_applicant_move": "application",
+    "manage_applicant_message": "application",
+    "manage_applicant_cv": "application",
+}
+
+
+def manage_url_names() -> set[str]:
+    """Names of every URL whose path starts with manage/, found by walking the URLconf."""
+    names = set()
+
+    def walk(patterns, prefix):
+        for pattern in patterns:
+            route = prefix + str(pattern.pattern)
+            if isinstance(pattern, URLResolver):
+                walk(pattern.url_patterns, route)
+            elif isinstance(pattern, URLPattern) and route.startswith("manage/"):
+                names.add(pattern.name)
+
+    walk(get_resolver().url_patterns, "")
+    return names
+
+
+def test_every_manage_url_is_in_the_table():
+    assert manage_url_names() == set(MANAGE_URLS)
+
+
+@pytest.fixture
+def lab_y(other_lab):
+    """Lab Y's objects, with a state and content that must never reach lab X."""
+    published = PublishedListingFactory(lab=other_lab, title="Lab Y secret opening")
+    application = SubmittedApplicationFactory(listing=published, cover_letter="Lab Y letter")
+    return {
+        "draft": ListingFactory(lab=other_lab, title="Lab Y draft"),
+        "pending": ListingFactory(lab=other_lab, status="pending"),
+        "published": published,
+        "application": application,
+    }
+
+
+def url_for(name, lab_y):
+    kind = MANAGE_URLS[name]
+    return reverse(f"listings:{name}", args=[lab_y[kind].pk] if kind else [])
+
+
+def snapshot():
+    return (
+        sorted(Listing.objects.values_list("pk", "status", "title", "expires_at")),
+        sorted(Application.objects.values_list("pk", "status")),
+        Listing.objects.count(),
+    )
+
+
+@pytest.mark.parametrize("name", sorted(MANAGE_URLS))
+def test_staff_of_lab_x_get_404_for_lab_y_and_change_nothing(client, lab, lab_y, name):
+    client.force_login(LabStaffFactory(profile__lab=lab))
+    url = url_for(name, lab_y)
+    before = snapshot()
+
+    get = client.get(url)
+    post = client.post(
+        url,
+        {"reason": "filled", "move": "make_offer", "body": "hi", "note": "x",
+         "applications": [lab_y["application"].pk], "confirm_duplicate": "yes",
+         "open_to_inquiries": "on"},
+    )  # fmt: skip
+
+    if MANAGE_URLS[name] is None:
+        # No object in the URL: lab X's own page, without a trace of lab Y.
+        for response in (get, post):
+            assert response.status_code in (200, 302, 405)
+            assert b"Lab Y" not in response.content
+    else:
+        assert get.status_code in (404, 405)
+        assert post.status_code == 404
+    after = snapshot()
+    if name == "manage_listing_create":
+        after = (after[0], after[1], before[2])  # lab X may create its own draft here
+    else:
+        assert after == before
+    assert before[1] == after[1]
+
+
+@pytest.mark.parametrize("name", sorted(MANAGE_URLS))
+def test_students_and_admins_get_403_and_anonymous_log_in(client, lab_y, name, superuser):
+    url = url_for(name, lab_y)
+
+    anonymous_get, anonymous_post = client.get(url), client.post(url)
+    assert anonymous_get.status_code in (302, 405)  # 405: a POST-only action
+    assert anonymous_post.status_code == 302
+    assert anonymous_post.url.startswith(reverse("account_login"))
+    for user in (StudentFactory(), superuser):
+        client.force_login(user)
+        assert client.get(url).status_code in (403, 405)
+        assert client.post(url, {"reason": "filled", "move": "make_offer"}).status_code == 403
