@@ -204,12 +204,13 @@ class CloseForm(forms.Form):
 
 class ApplicantMoveForm(forms.Form):
     move = forms.ChoiceField(
+        label="New status",
         choices=[
             ("start_review", "Under review"),
             ("invite_to_interview", "Invite to interview"),
             ("make_offer", "Make an offer"),
             ("mark_not_selected", "Not selected"),
-        ]
+        ],
     )
     note = forms.CharField(
         label="Message to the student (optional)", required=False, max_length=MESSAGE_MAX,

@@ -170,3 +170,16 @@ def inquiry_to_lab(inquiry) -> None:
         context={"inquiry": inquiry, "student": inquiry.student},
         reply_to=[inquiry.student.email],
     )
+
+
+def listing_decided(listing) -> None:
+    """A moderator approved or rejected the lab's listing (with the reason)."""
+    _send_to_lab(
+        listing.lab,
+        template="listing_decided",
+        context={
+            "listing": listing,
+            "manage_url": absolute(reverse("listings:manage_listing", kwargs={"pk": listing.pk})),
+            "public_url": absolute(listing.get_absolute_url()),
+        },
+    )

@@ -40,6 +40,7 @@ def listing_approve(*, listing: Listing, moderator, note: str = "") -> None:
     _require_moderator(moderator)
     listing.approve(by=moderator, note=note)
     _log(moderator, listing, "Approved and published." + (f" Note: {note}" if note else ""))
+    notifications.listing_decided(listing)
 
 
 @transaction.atomic
@@ -48,6 +49,7 @@ def listing_reject(*, listing: Listing, moderator, reason: str) -> None:
     _require_moderator(moderator)
     listing.reject(by=moderator, reason=reason)
     _log(moderator, listing, f"Rejected. Reason: {reason.strip()}")
+    notifications.listing_decided(listing)
 
 
 # -- applications (the student side; lab staff move them with application_move) ----

@@ -33,21 +33,20 @@ class UserFactory(factory.django.DjangoModelFactory):
         if create:
             self.save()
 
-
-class StudentFactory(UserFactory):
-    """A student with a profile and a confirmed email address (pass
-    `verified_email=False` for one who has not clicked the link yet)."""
-
-    profile = factory.RelatedFactory(
-        "tests.factories.StudentProfileFactory", factory_related_name="user"
-    )
-
     @factory.post_generation
     def verified_email(self, create, extracted, **kwargs):
+        """A confirmed address, as after clicking the emailed link (pass
+        `verified_email=False` for an account that has not yet)."""
         if create:
             EmailAddress.objects.create(
                 user=self, email=self.email, primary=True, verified=extracted is not False
             )
+
+
+class StudentFactory(UserFactory):
+    profile = factory.RelatedFactory(
+        "tests.factories.StudentProfileFactory", factory_related_name="user"
+    )
 
 
 class StudentProfileFactory(factory.django.DjangoModelFactory):

@@ -2,18 +2,17 @@
 have no serious accessibility problems (axe-core)."""
 
 import re
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
 from listings.search import refresh_search_words
+from tests.browser.conftest import serious_accessibility_problems
 from tests.factories import PublishedListingFactory, role_type
 
 # The live server needs committed data: transactional tests, with the migrations'
 # rows put back after each flush.
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("migration_data")]
-AXE = Path(__file__).parent / "assets" / "axe.min.js"
 
 
 @pytest.fixture
@@ -92,10 +91,4 @@ def test_no_serious_accessibility_violations(page, live_server, listings, path):
 
         path = Listing.objects.get(title="Student Phlebotomist 01").get_absolute_url()
     page.goto(f"{live_server.url}{path}")
-    page.add_script_tag(content=AXE.read_text())
-    violations = page.evaluate(
-        "async () => (await axe.run(document)).violations"
-        ".filter(v => v.impact === 'serious' || v.impact === 'critical')"
-        ".map(v => v.id + ': ' + v.help + ' ' + v.nodes.map(n => n.target).join(' | '))"
-    )
-    assert violations == []
+    assert serious_accessibility_problems(page) == []

@@ -2,7 +2,6 @@
 fill the profile with a CV, search, save, apply, see it in the tracker, withdraw."""
 
 import re
-from pathlib import Path
 
 import pytest
 from django.core import mail
@@ -10,11 +9,11 @@ from playwright.sync_api import expect
 
 from listings.models import Application, Certification
 from listings.search import refresh_search_words
+from tests.browser.conftest import serious_accessibility_problems
 from tests.conftest import pdf
 from tests.factories import PublishedListingFactory, role_type
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("migration_data")]
-AXE = Path(__file__).parent / "assets" / "axe.min.js"
 PASSWORD = "Pipette-and-PCR-2029"
 
 
@@ -42,16 +41,6 @@ def cv_file(tmp_path):
 def link_in(message, base_url) -> str:
     path = re.search(r"https?://[^/\s]+(/\S+)", message.body).group(1)
     return f"{base_url}{path}"
-
-
-def no_serious_accessibility_problems(page):
-    page.add_script_tag(content=AXE.read_text())
-    violations = page.evaluate(
-        "async () => (await axe.run(document)).violations"
-        ".filter(v => v.impact === 'serious' || v.impact === 'critical')"
-        ".map(v => v.id + ': ' + v.nodes.map(n => n.target).join(' | '))"
-    )
-    assert violations == []
 
 
 def test_student_signs_up_applies_tracks_and_withdraws(
@@ -98,7 +87,7 @@ def test_student_signs_up_applies_tracks_and_withdraws(
     expect(page.get_by_text("You meet 1 of 1.")).to_be_visible()
     page.get_by_role("link", name="Apply").click()
     expect(page.get_by_text("venipuncture").first).to_be_visible()  # skills beside the editor
-    no_serious_accessibility_problems(page)
+    assert serious_accessibility_problems(page) == []
     page.get_by_label("Cover letter").fill("I drew blood twice a week at a student clinic.")
     page.get_by_role("button", name="Send application").click()
     expect(page.get_by_text("Application sent.")).to_be_visible()
@@ -114,7 +103,7 @@ def test_student_signs_up_applies_tracks_and_withdraws(
     # The tracker, then withdraw.
     page.get_by_role("navigation", name="Main").get_by_role("link", name="My applications").click()
     expect(page.get_by_role("heading", name="Submitted (1)")).to_be_visible()
-    no_serious_accessibility_problems(page)
+    assert serious_accessibility_problems(page) == []
     page.get_by_role("link", name=listing.title).click()
     page.get_by_role("link", name="Withdraw this application…").click()
     page.get_by_role("button", name="Yes, withdraw it").click()

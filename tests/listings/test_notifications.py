@@ -101,3 +101,23 @@ def test_send_reminders_once_per_follow_up_date(django_capture_on_commit_callbac
     )
     with django_capture_on_commit_callbacks(execute=True):
         assert services.send_follow_up_reminders(today=today + timedelta(days=7)) == 1
+
+
+def test_the_lab_is_told_of_a_moderators_decision(
+    lab, lab_staff, moderator, django_capture_on_commit_callbacks
+):
+    from listings.services import listing_approve, listing_reject
+    from tests.factories import PendingListingFactory
+
+    rejected = PendingListingFactory(lab=lab, title="Vague RA")
+    approved = PendingListingFactory(lab=lab, title="Clear RA")
+    with django_capture_on_commit_callbacks(execute=True):
+        listing_reject(listing=rejected, moderator=moderator, reason="Say the hourly rate.")
+        listing_approve(listing=approved, moderator=moderator)
+
+    rejection, approval = mail.outbox
+    assert rejection.to == approval.to == [lab_staff.email]
+    assert rejection.subject == "[LabJobs] Not published: Vague RA"
+    assert "Say the hourly rate." in rejection.body
+    assert f"/manage/listings/{rejected.pk}/" in rejection.body
+    assert approval.subject == "[LabJobs] Published: Clear RA"

@@ -1,0 +1,121 @@
+"""The lab round trip in a real browser: staff submit a listing, a moderator rejects it
+with a reason, staff edit and resubmit, the moderator approves, a student applies,
+staff move the application to interview, and the student sees it on their timeline."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from listings.models import Application, Listing
+from tests.browser.conftest import serious_accessibility_problems
+from tests.conftest import pdf
+from tests.factories import LabStaffFactory, StudentFactory
+
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("migration_data")]
+PASSWORD = "correct horse battery"  # the factories' password
+
+
+def log_in(browser, base, email, *, admin=False):
+    context = browser.new_context()
+    page = context.new_page()
+    if admin:
+        page.goto(f"{base}/admin/login/")
+        page.get_by_label("Email address").fill(email)
+        page.get_by_label("Password").fill(PASSWORD)
+        page.get_by_role("button", name="Log in").click()
+    else:
+        page.goto(f"{base}/accounts/login/")
+        page.get_by_label("Email").fill(email)
+        page.get_by_label("Password").fill(PASSWORD)
+        page.get_by_role("button", name="Sign In").click()
+    expect(page.get_by_role("button", name=re.compile("Log out"))).to_be_visible()
+    return page
+
+
+def moderate(page, base, listing, decision, reason=""):
+    page.goto(f"{base}/admin/listings/listing/{listing.pk}/moderate/")
+    if decision == "reject":
+        page.get_by_label("Details for the poster").fill(reason)
+        page.get_by_role("button", name="Reject with this reason").click()
+    else:
+        page.get_by_role("button", name="Approve and publish").click()
+    expect(page.locator(".messagelist")).to_be_visible()
+
+
+def test_lab_round_trip(browser, live_server, lab, moderator, tmp_path):
+    base = live_server.url
+    staff = LabStaffFactory(profile__lab=lab, email="manager@lab.example.edu")
+    student = StudentFactory(email="ana@uni.edu")
+    profile = student.student_profile
+    profile.cv.save("cv.pdf", pdf(), save=False)
+    profile.cv_filename = "Ana_CV.pdf"
+    profile.save()
+
+    # Staff write and submit a listing.
+    staff_page = log_in(browser, base, staff.email)
+    staff_page.get_by_role("link", name="Manage listings").click()
+    assert serious_accessibility_problems(staff_page) == []  # the dashboard
+    staff_page.get_by_role("link", name="New listing").click()
+    staff_page.get_by_label("Title").fill("Research assistant, platelet biology")
+    staff_page.get_by_label("Research Assistant").check()
+    staff_page.get_by_label("Description").fill("Process blood samples for platelet studies.")
+    staff_page.get_by_label("Medical student, year 1 (MS1)").check()
+    staff_page.get_by_label("Compensation").select_option("volunteer")
+    staff_page.get_by_label("Hours per week (minimum)").fill("6")
+    staff_page.get_by_label("Hours per week (maximum)").fill("10")
+    staff_page.get_by_label("Weekdays").check()
+    staff_page.get_by_role("button", name="Save draft").click()
+    expect(staff_page.get_by_text("Draft saved.")).to_be_visible()
+    assert serious_accessibility_problems(staff_page) == []  # the form and its panel
+    staff_page.get_by_role("button", name="Submit for review").click()
+    expect(staff_page.get_by_text("Submitted for review.")).to_be_visible()
+    listing = Listing.objects.get()
+    assert listing.status == "pending"
+
+    # The moderator rejects it with a reason.
+    admin_page = log_in(browser, base, moderator.email, admin=True)
+    moderate(admin_page, base, listing, "reject", "Please say what students will learn.")
+
+    # Staff see the reason, edit and resubmit.
+    staff_page.reload()
+    expect(staff_page.locator(".banner-error")).to_contain_text(
+        "Rejected: Please say what students will learn."
+    )
+    staff_page.get_by_label("Description").fill(
+        "Process blood samples for platelet studies. You will learn flow cytometry."
+    )
+    staff_page.get_by_role("button", name="Save draft").click()
+    expect(staff_page.get_by_text("Changes saved.")).to_be_visible()
+    staff_page.get_by_role("button", name="Submit for review").click()
+    expect(staff_page.get_by_text("Submitted for review.")).to_be_visible()
+
+    # The moderator approves it.
+    moderate(admin_page, base, listing, "approve")
+    listing.refresh_from_db()
+    assert listing.status == "published"
+
+    # A student applies.
+    student_page = log_in(browser, base, student.email)
+    student_page.goto(f"{base}{listing.get_absolute_url()}")
+    student_page.get_by_role("link", name="Apply").click()
+    student_page.get_by_label("Cover letter").fill("I ran platelet assays last summer.")
+    student_page.get_by_role("button", name="Send application").click()
+    expect(student_page.get_by_text("Application sent.")).to_be_visible()
+    application = Application.objects.get()
+
+    # Staff invite the student to interview.
+    staff_page.goto(f"{base}/manage/")
+    staff_page.get_by_role("link", name=re.compile("Submitted: 1")).click()
+    staff_page.get_by_role("link", name=student.email).click()
+    expect(staff_page.get_by_text("I ran platelet assays last summer.")).to_be_visible()
+    assert serious_accessibility_problems(staff_page) == []
+    staff_page.get_by_label("New status").select_option("invite_to_interview")
+    staff_page.get_by_label("Message to the student (optional)").fill("Tuesday at 10:00?")
+    staff_page.get_by_role("button", name="Move", exact=True).click()
+    expect(staff_page.get_by_text("Moved to “Interview”")).to_be_visible()
+
+    # The student sees it on their timeline.
+    student_page.goto(f"{base}/applications/{application.pk}/")
+    expect(student_page.locator(".status-line")).to_contain_text("Interview")
+    expect(student_page.locator(".timeline")).to_contain_text("Tuesday at 10:00?")
