@@ -353,8 +353,8 @@ CLOSERS = [
 
 DEMO_COVER_LETTER = """Dear hiring team,
 
-I am a second-year medical student applying for the {title} position. Last summer I
-processed and logged more than 300 blood samples in a hematology lab, following its
+I am a second-year medical student applying for the {title} position. Last summer I \
+processed and logged more than 300 blood samples in a hematology lab, following its \
 protocols for labelling and storage, and I entered study data in REDCap.
 
 I can give 10 hours a week around my classes, and I am certified in BLS and HIPAA.

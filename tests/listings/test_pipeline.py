@@ -71,7 +71,7 @@ def test_filter_and_sort_by_status(staff_client, listing):
 
 
 def test_move_to_interview_emails_the_student_and_shows_on_their_timeline(
-    staff_client, listing, client, django_capture_on_commit_callbacks
+    staff_client, listing, client, lab_staff, django_capture_on_commit_callbacks
 ):
     application = SubmittedApplicationFactory(listing=listing)
 
@@ -85,6 +85,9 @@ def test_move_to_interview_emails_the_student_and_shows_on_their_timeline(
     assert application.status == "interview"
     [message] = mail.outbox
     assert message.to == [application.student.email]
+    lab_page = staff_client.get(reverse("listings:manage_applicant", args=[application.pk]))
+    assert f"interview by {lab_staff.email}" in lab_page.content.decode()
+    assert "by you" not in lab_page.content.decode()
     client.force_login(application.student)
     timeline = client.get(reverse("listings:application_detail", args=[application.pk]))
     assert "Tuesday 10:00?" in timeline.content.decode()
