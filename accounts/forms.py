@@ -69,10 +69,19 @@ class CVUploadField(forms.FileField):
 
 
 class CommaSeparatedField(SimpleArrayField):
-    """A list typed as "a, b, c" and shown the same way (with spaces)."""
+    """A list typed as "a, b, c" and shown the same way (with spaces). Empty items and
+    repeats are dropped: "pipetting, , REDCap, Pipetting" -> ["pipetting", "REDCap"]."""
 
     def prepare_value(self, value):
         return ", ".join(value) if isinstance(value, list) else value
+
+    def clean(self, value):
+        seen, items = set(), []
+        for item in super().clean(value) or []:
+            if item and item.lower() not in seen:
+                seen.add(item.lower())
+                items.append(item)
+        return items
 
 
 class StudentSignupForm(SignupForm):
@@ -172,7 +181,7 @@ class LabStaffSignupForm(SignupForm):
 
 class StudentProfileForm(forms.ModelForm):
     skills = CommaSeparatedField(
-        forms.CharField(max_length=80, required=False),  # empty items dropped below
+        forms.CharField(max_length=80, required=False),
         required=False,
         max_length=MAX_SKILLS,
         help_text="Comma-separated, e.g. pipetting, REDCap, phlebotomy.",
@@ -185,15 +194,6 @@ class StudentProfileForm(forms.ModelForm):
         model = StudentProfile
         fields = ["program", "graduation_year", "skills"]
         labels = {"program": "Program and level"}
-
-    def clean_skills(self):
-        # "pipetting, , REDCap" -> ["pipetting", "REDCap"]; duplicates dropped.
-        seen, skills = set(), []
-        for skill in self.cleaned_data["skills"]:
-            if skill and skill.lower() not in seen:
-                seen.add(skill.lower())
-                skills.append(skill)
-        return skills
 
 
 class StudentCertificationForm(forms.ModelForm):

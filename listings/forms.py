@@ -187,14 +187,6 @@ class ListingForm(forms.ModelForm):
             "deadline": forms.DateInput(attrs={"type": "date"}),
         }
 
-    def clean_skills(self):
-        seen, skills = set(), []
-        for skill in self.cleaned_data["skills"]:
-            if skill and skill.lower() not in seen:
-                seen.add(skill.lower())
-                skills.append(skill)
-        return skills
-
 
 class CloseForm(forms.Form):
     reason = forms.ChoiceField(

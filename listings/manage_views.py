@@ -38,7 +38,7 @@ from .models import (
     Listing,
 )
 from .services import ApplicationError
-from .student_views import cv_response
+from .student_views import cv_response, post_message
 from .transitions import IllegalTransition
 
 # The dashboard's groups, in the order staff act on them.
@@ -453,18 +453,7 @@ def applicant_move(request, pk):
 @lab_staff_required
 def applicant_message(request, pk):
     application = _own_applicant(request, pk)
-    form = MessageForm(request.POST)
-    if form.is_valid():
-        try:
-            lab_services.application_message_send(
-                application=application, sender=request.user, body=form.cleaned_data["body"]
-            )
-        except (ApplicationError, ValidationError) as error:
-            messages.error(request, _error_text(error))
-        else:
-            messages.success(request, "Message sent; the student was emailed.")
-    else:
-        messages.error(request, "The message is empty or too long (at most 5,000 characters).")
+    post_message(request, application, sent="Message sent; the student was emailed.")
     return redirect("listings:manage_applicant", pk=application.pk)
 
 

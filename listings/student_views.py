@@ -285,19 +285,25 @@ def application_cv(request, pk):
 @student_required
 def application_message(request, pk):
     application = _own_application(request, pk)
-    form = MessageForm(request.POST)
-    if form.is_valid():
-        try:
-            lab_services.application_message_send(
-                application=application, sender=request.user, body=form.cleaned_data["body"]
-            )
-        except (services.ApplicationError, ValidationError) as error:
-            messages.error(request, _message(error))
-        else:
-            messages.success(request, "Message sent to the lab.")
-    else:
-        messages.error(request, "The message is empty or too long (at most 5,000 characters).")
+    post_message(request, application, sent="Message sent to the lab.")
     return redirect("listings:application_detail", pk=application.pk)
+
+
+def post_message(request, application, *, sent: str) -> None:
+    """Add the posted message to an application's thread (either side), with a message
+    saying what happened."""
+    form = MessageForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "The message is empty or too long (at most 5,000 characters).")
+        return
+    try:
+        lab_services.application_message_send(
+            application=application, sender=request.user, body=form.cleaned_data["body"]
+        )
+    except (services.ApplicationError, ValidationError) as error:
+        messages.error(request, _message(error))
+    else:
+        messages.success(request, sent)
 
 
 @require_POST
