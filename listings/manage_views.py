@@ -11,7 +11,7 @@ import csv
 import uuid
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -75,10 +75,6 @@ def _own_applicant(request, pk) -> Application:
         .filter(listing__lab=request.lab_staff.lab),
         pk=pk,
     )
-
-
-def _error_text(error: Exception) -> str:
-    return " ".join(error.messages) if isinstance(error, ValidationError) else str(error)
 
 
 # -- listings -----------------------------------------------------------------------
