@@ -1,6 +1,10 @@
 """Request guards shared by every page."""
 
-from django.http import HttpResponseBadRequest
+import logging
+
+from django.http import HttpResponse, HttpResponseBadRequest
+
+logger = logging.getLogger(__name__)
 
 
 class RejectNulBytesMiddleware:
@@ -23,3 +27,41 @@ class RejectNulBytesMiddleware:
                         content_type="text/plain; charset=utf-8",
                     )
         return self.get_response(request)
+
+
+class DatabaseUnavailableMiddleware:
+    """While PostgreSQL is down or restarting, answer 503 with a friendly page and a
+    Retry-After header, not Django's 500 with a traceback in the logs. The site
+    recovers by itself: CONN_HEALTH_CHECKS drops broken connections on the next request.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        from django.db import InterfaceError, OperationalError
+
+        if not isinstance(exception, OperationalError | InterfaceError):
+            return None
+        from django.db import connections
+
+        logger.warning("Database unavailable for %s: %s", request.path, exception)
+        for connection in connections.all(initialized_only=True):
+            connection.close_if_unusable_or_obsolete()
+        return unavailable_response(request)
+
+
+def unavailable_response(request):
+    from django.template.loader import render_to_string
+
+    try:
+        body = render_to_string("503.html")
+    except Exception:  # noqa: BLE001 - the page must not depend on anything else working
+        body = "LabJobs is briefly unavailable. Please try again in a minute."
+    response = HttpResponse(body, status=503, content_type="text/html; charset=utf-8")
+    response["Retry-After"] = "30"
+    response["Cache-Control"] = "no-store"
+    return response

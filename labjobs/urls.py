@@ -3,10 +3,13 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from labjobs.views import healthz
+
 admin.site.site_header = "LabJobs administration"
 admin.site.site_title = "LabJobs admin"
 
 urlpatterns = [
+    path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("accounts/", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),

@@ -1,0 +1,102 @@
+"""Production hardening: `check --deploy` is clean, every response carries the security
+headers, /healthz tells the truth about the database and nothing else, and a database
+outage is a friendly 503, not a 500."""
+
+import pytest
+from django.db import OperationalError
+from django.test import Client
+from django.urls import reverse
+
+from tests.test_settings import GOOD_SECRET, manage
+
+PRODUCTION = {
+    "DJANGO_ENV": "production",
+    "SECRET_KEY": GOOD_SECRET,
+    "ALLOWED_HOSTS": "labjobs.example.edu",
+}
+
+
+def test_check_deploy_prints_no_warning():
+    result = manage("check", "--deploy", "--fail-level", "WARNING", **PRODUCTION)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues (0 silenced)." in result.stdout
+
+
+def test_production_settings_in_force():
+    code = (
+        "from django.conf import settings as s;"
+        "print(s.SECURE_HSTS_SECONDS, s.SECURE_HSTS_INCLUDE_SUBDOMAINS, s.SECURE_SSL_REDIRECT,"
+        " s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.ADMINS,"
+        " s.STORAGES['staticfiles']['BACKEND'].rsplit('.', 1)[1],"
+        " 'whitenoise.middleware.WhiteNoiseMiddleware' in s.MIDDLEWARE)"
+    )
+    result = manage("shell", "--no-imports", "-c", code, ADMINS="Ana Admin <ana@example.edu>", **PRODUCTION)
+    assert result.stdout.split("\n")[0] == (
+        "31536000 True True True True [('Ana Admin', 'ana@example.edu')] "
+        "CompressedManifestStaticFilesStorage True"
+    ), result.stderr
+
+
+@pytest.mark.django_db
+def test_security_headers_on_every_page(client):
+    response = client.get(reverse("listings:listing_list"))
+
+    csp = response["Content-Security-Policy"]
+    assert "script-src 'self'" in csp and "style-src 'self'" in csp
+    assert "unsafe-inline" not in csp and "unsafe-eval" not in csp
+    assert "frame-ancestors 'none'" in csp
+    assert response["Referrer-Policy"] == "same-origin"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["Cross-Origin-Opener-Policy"] == "same-origin"
+
+
+@pytest.mark.django_db
+def test_session_and_csrf_cookies_are_httponly_and_samesite(client, student):
+    response = client.post(
+        reverse("account_login"), {"login": student.email, "password": "correct horse battery"}
+    )
+    session = response.cookies["sessionid"]
+    assert session["httponly"] and session["samesite"] == "Lax"
+    csrf = client.get(reverse("account_login")).cookies.get("csrftoken") or client.cookies[
+        "csrftoken"
+    ]
+    assert csrf["httponly"] and csrf["samesite"] == "Lax"
+
+
+@pytest.mark.django_db
+def test_healthz_reaches_the_database_and_says_nothing_else(client):
+    response = client.get("/healthz")
+    assert (response.status_code, response.content) == (200, b"ok\n")
+    assert response["Content-Type"] == "text/plain"
+    assert "no-cache" in response["Cache-Control"]
+
+
+@pytest.mark.django_db
+def test_healthz_is_503_when_the_query_fails(client, monkeypatch):
+    from django.db.backends.utils import CursorWrapper
+
+    def down(self, sql, params=None):
+        raise OperationalError("connection to server on socket failed: secret detail")
+
+    monkeypatch.setattr(CursorWrapper, "execute", down)
+    response = client.get("/healthz")
+
+    assert (response.status_code, response.content) == (503, b"unavailable\n")
+
+
+@pytest.mark.django_db
+def test_database_outage_is_a_friendly_503(monkeypatch):
+    import listings.views
+
+    def down(*args, **kwargs):
+        raise OperationalError("server closed the connection unexpectedly")
+
+    monkeypatch.setattr(listings.views, "run_search", down)
+    response = Client(raise_request_exception=False).get(reverse("listings:listing_list"))
+
+    assert response.status_code == 503
+    assert response["Retry-After"] == "30"
+    content = response.content.decode()
+    assert "briefly unavailable" in content
+    assert "server closed" not in content and "Traceback" not in content
