@@ -100,3 +100,30 @@ def test_database_outage_is_a_friendly_503(monkeypatch):
     content = response.content.decode()
     assert "briefly unavailable" in content
     assert "server closed" not in content and "Traceback" not in content
+
+
+@pytest.mark.django_db
+def test_admin_login_is_throttled_per_email(client, superuser):
+    url = "/admin/login/?next=/admin/"
+    for _ in range(5):
+        response = client.post(url, {"username": superuser.email, "password": "wrong"})
+        assert response.status_code == 200
+
+    blocked = client.post(url, {"username": superuser.email, "password": "correct horse battery"})
+
+    assert blocked.status_code == 429
+    assert blocked["Retry-After"] == "300"
+    assert "_auth_user_id" not in client.session
+    # Another account from elsewhere is not locked out by these failures.
+    other = Client(REMOTE_ADDR="10.0.0.9")
+    assert other.post(url, {"username": "someone@else.edu", "password": "x"}).status_code == 200
+
+
+@pytest.mark.django_db
+def test_admin_login_still_works_below_the_limit(client, superuser):
+    client.post("/admin/login/", {"username": superuser.email, "password": "wrong"})
+    response = client.post(
+        "/admin/login/?next=/admin/",
+        {"username": superuser.email, "password": "correct horse battery"},
+    )
+    assert response.status_code == 302 and response.url == "/admin/"
