@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.views.decorators.http import require_safe
 
 from listings.student_views import cv_response
 
@@ -52,6 +53,7 @@ def profile(request):
     )
 
 
+@require_safe
 @student_required
 def profile_cv(request):
     """The student's own profile CV. Labs see the copy sent with each application."""

@@ -3,8 +3,10 @@
 from django.db import DatabaseError, connection
 from django.http import HttpResponse
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
 
 
+@require_safe
 @never_cache
 def healthz(request):
     """200 "ok" when a query reaches PostgreSQL now, 503 "unavailable" when not.

@@ -16,7 +16,7 @@ from django.db.models import Count, Prefetch, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from accounts.models import StudentProfile
 from accounts.permissions import lab_staff_required
@@ -80,6 +80,7 @@ def _own_applicant(request, pk) -> Application:
 # -- listings -----------------------------------------------------------------------
 
 
+@require_safe
 @lab_staff_required
 def dashboard(request):
     counts = {
@@ -263,6 +264,7 @@ def lab_settings(request):
 # -- applicants ----------------------------------------------------------------------
 
 
+@require_safe
 @lab_staff_required
 def applicant_list(request, pk):
     _require_verified(request)
@@ -333,6 +335,7 @@ def applicants_not_selected(request, pk):
     return redirect("listings:manage_applicants", pk=listing.pk)
 
 
+@require_safe
 @lab_staff_required
 def applicants_csv(request, pk):
     _require_verified(request)
@@ -388,6 +391,7 @@ def safe_csv_row(values) -> list[str]:
     return row
 
 
+@require_safe
 @lab_staff_required
 def applicant_detail(request, pk):
     application = _own_applicant(request, pk)
@@ -453,6 +457,7 @@ def applicant_message(request, pk):
     return redirect("listings:manage_applicant", pk=application.pk)
 
 
+@require_safe
 @lab_staff_required
 def applicant_cv(request, pk):
     application = _own_applicant(request, pk)

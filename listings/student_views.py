@@ -17,7 +17,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from accounts.models import StudentProfile
 from accounts.permissions import has_verified_email, student_required
@@ -193,6 +193,7 @@ def _with_timeline(queryset):
     )
 
 
+@require_safe
 @student_required
 def application_list(request):
     applications = list(
@@ -271,6 +272,7 @@ def application_withdraw(request, pk):
     return render(request, "listings/application_withdraw.html", {"application": application})
 
 
+@require_safe
 @student_required
 def application_cv(request, pk):
     """The CV sent with an application, for its student. (The lab downloads it from
@@ -344,6 +346,7 @@ def cv_response(field, filename: str) -> FileResponse:
 # -- saved searches ----------------------------------------------------------------
 
 
+@require_safe
 @student_required
 def saved_search_list(request):
     searches = SavedSearch.objects.filter(student=request.user)

@@ -3,6 +3,7 @@
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
+from django.views.decorators.http import require_safe
 
 from accounts.models import StudentProfile
 from accounts.permissions import has_verified_email
@@ -16,6 +17,7 @@ from .structured_data import job_posting_script
 HOME_NEWEST = 6
 
 
+@require_safe
 def home(request):
     now = timezone.now()
     role_types = RoleType.objects.annotate(
@@ -28,6 +30,7 @@ def home(request):
     return render(request, "listings/home.html", {"role_types": role_types, "newest": newest})
 
 
+@require_safe
 def listing_list(request):
     listing_filter = ListingFilter(request.GET, queryset=Listing.objects.public())
     result = run_search(listing_filter, page=request.GET.get("page"))
@@ -45,6 +48,7 @@ def listing_list(request):
     )
 
 
+@require_safe
 def listing_detail(request, pk):
     listing = get_object_or_404(Listing.objects.visible_to(request.user).with_page_data(), pk=pk)
     # Search engines should only be told about listings that take applications.
@@ -77,6 +81,7 @@ def student_listing_context(user, listing) -> dict:
     }
 
 
+@require_safe
 def lab_detail(request, slug):
     lab = get_object_or_404(
         Lab.objects.filter(approved=True).select_related("institution"), slug=slug

@@ -30,7 +30,9 @@ def test_production_settings_in_force():
         " s.STORAGES['staticfiles']['BACKEND'].rsplit('.', 1)[1],"
         " 'whitenoise.middleware.WhiteNoiseMiddleware' in s.MIDDLEWARE)"
     )
-    result = manage("shell", "--no-imports", "-c", code, ADMINS="Ana Admin <ana@example.edu>", **PRODUCTION)
+    result = manage(
+        "shell", "--no-imports", "-c", code, ADMINS="Ana Admin <ana@example.edu>", **PRODUCTION
+    )
     assert result.stdout.split("\n")[0] == (
         "31536000 True True True True [('Ana Admin', 'ana@example.edu')] "
         "CompressedManifestStaticFilesStorage True"
@@ -58,9 +60,9 @@ def test_session_and_csrf_cookies_are_httponly_and_samesite(client, student):
     )
     session = response.cookies["sessionid"]
     assert session["httponly"] and session["samesite"] == "Lax"
-    csrf = client.get(reverse("account_login")).cookies.get("csrftoken") or client.cookies[
-        "csrftoken"
-    ]
+    csrf = (
+        client.get(reverse("account_login")).cookies.get("csrftoken") or client.cookies["csrftoken"]
+    )
     assert csrf["httponly"] and csrf["samesite"] == "Lax"
 
 

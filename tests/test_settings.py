@@ -15,6 +15,7 @@ def manage(*args, **env):
     environment = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "DEBUG")}
     environment.pop("ALLOWED_HOSTS", None)
     environment.pop("DJANGO_ENV", None)
+    environment.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # set for the browser tests only
     environment.update(env)
     return subprocess.run(
         [sys.executable, "manage.py", *args],

@@ -105,8 +105,8 @@ def test_staff_of_lab_x_get_404_for_lab_y_and_change_nothing(client, lab, lab_y,
             assert response.status_code in (200, 302, 405)
             assert b"Lab Y" not in response.content
     else:
-        assert get.status_code in (404, 405)
-        assert post.status_code == 404
+        # 405 answers a method the URL never takes, whatever the object: it tells nothing.
+        assert {get.status_code, post.status_code} in ({404}, {404, 405})
     after = snapshot()
     if name == "manage_listing_create":
         after = (after[0], after[1], before[2])  # lab X may create its own draft here
@@ -119,11 +119,13 @@ def test_staff_of_lab_x_get_404_for_lab_y_and_change_nothing(client, lab, lab_y,
 def test_students_and_admins_get_403_and_anonymous_log_in(client, lab_y, name, superuser):
     url = url_for(name, lab_y)
 
-    anonymous_get, anonymous_post = client.get(url), client.post(url)
-    assert anonymous_get.status_code in (302, 405)  # 405: a POST-only action
-    assert anonymous_post.status_code == 302
-    assert anonymous_post.url.startswith(reverse("account_login"))
+    # 405 answers a method the URL never takes; the method it takes decides access.
+    anonymous = [client.get(url), client.post(url)]
+    assert {r.status_code for r in anonymous} in ({302}, {302, 405})
+    assert all(
+        r.url.startswith(reverse("account_login")) for r in anonymous if r.status_code == 302
+    )
     for user in (StudentFactory(), superuser):
         client.force_login(user)
-        assert client.get(url).status_code in (403, 405)
-        assert client.post(url, {"reason": "filled", "move": "make_offer"}).status_code == 403
+        statuses = {client.get(url).status_code, client.post(url, {"reason": "filled"}).status_code}
+        assert statuses in ({403}, {403, 405})
