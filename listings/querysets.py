@@ -44,7 +44,12 @@ class ListingQuerySet(models.QuerySet):
             return self
         visible = models.Q(status__in=["published", "closed", "expired"])
         if user.is_authenticated and user.is_active and user.is_lab_staff:
-            visible |= models.Q(lab__staff__user=user)
+            # A subquery, not a join: a join through the lab's staff would repeat each
+            # listing once per staff member.
+            from accounts.models import LabStaffProfile
+
+            own_labs = LabStaffProfile.objects.filter(user=user).values("lab_id")
+            visible |= models.Q(lab_id__in=own_labs)
         return self.filter(visible)
 
     def with_card_data(self):

@@ -260,3 +260,12 @@ def test_hours_read_naturally(client):
     listing = PublishedListingFactory(hours_min=4, hours_max=4)
     assert "4 h/week" in client.get(listing.get_absolute_url()).content.decode()
     assert PublishedListingFactory(hours_min=6, hours_max=10).hours_label == "6–10 h/week"
+
+
+def test_own_lab_page_of_a_listing_with_several_staff(client, lab):
+    """Regression: with two staff in a lab, the lab's own view of a listing found it
+    twice (a join through the staff) and answered 500."""
+    first, _second = LabStaffFactory(profile__lab=lab), LabStaffFactory(profile__lab=lab)
+    listing = ListingFactory(lab=lab)
+    client.force_login(first)
+    assert client.get(listing.get_absolute_url()).status_code == 200
