@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 HOST ?= 127.0.0.1
 
-.PHONY: run test lint format db-start db-stop migrate seed clean-db chromium bench
+.PHONY: run test lint format db-start db-stop migrate seed clean-db chromium bench fuzz loadtest faultrun backup restore
 BENCH_LISTINGS ?= 100000
 
 $(BIN)/python:
@@ -66,3 +66,7 @@ format: $(VENV)/.installed
 clean-db: $(VENV)/.installed
 	-$(BIN)/python manage.py devdb stop
 	rm -rf .data/postgres
+
+# Hypothesis-driven requests to every URL as every role: 10,000 inputs, no server error.
+fuzz: db-start
+	FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-10000} $(BIN)/python -m pytest -q -s -p no:randomly tests/test_fuzz.py
