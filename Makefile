@@ -57,6 +57,8 @@ lint: $(VENV)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/bandit -q -c pyproject.toml -r accounts labjobs listings --severity-level high
+	$(BIN)/pip-audit --progress-spinner off -r requirements.txt -r requirements-dev.txt
 
 format: $(VENV)/.installed
 	$(BIN)/ruff format .
@@ -70,3 +72,13 @@ clean-db: $(VENV)/.installed
 # Hypothesis-driven requests to every URL as every role: 10,000 inputs, no server error.
 fuzz: db-start
 	FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-10000} $(BIN)/python -m pytest -q -s -p no:randomly tests/test_fuzz.py
+
+# Backups: database (pg_dump custom format) and uploaded files, into backups/<time>/.
+backup: db-start
+	$(BIN)/python manage.py backup $(if $(BACKUP_DIR),--output $(BACKUP_DIR))
+
+# Restore into a new, empty database and MEDIA_ROOT: make restore BACKUP_DIR=backups/<time>
+# DATABASE_NAME=labjobs_restored MEDIA_ROOT=/srv/labjobs/media-restored
+restore: $(VENV)/.installed
+	@test -n "$(BACKUP_DIR)" || { echo "Usage: make restore BACKUP_DIR=backups/<time>"; exit 2; }
+	$(BIN)/python manage.py restore --input $(BACKUP_DIR)

@@ -90,7 +90,4 @@ def test_no_input_gives_a_server_error(world, name, role, method, fields, upload
 
 
 def teardown_module(module):
-    print(
-        f"\nfuzz: {RESULTS['inputs']} inputs sent, "
-        f"{len(RESULTS['server_errors'])} server errors"
-    )
+    print(f"\nfuzz: {RESULTS['inputs']} inputs sent, {len(RESULTS['server_errors'])} server errors")
