@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 HOST ?= 127.0.0.1
 
-.PHONY: run test lint format db-start db-stop migrate seed clean-db chromium bench fuzz loadtest faultrun backup restore
+.PHONY: run test lint format db-start db-stop migrate seed clean-db chromium bench fuzz loadtest faultrun backup restore wrk bench-data
 BENCH_LISTINGS ?= 100000
 
 $(BIN)/python:
@@ -82,3 +82,23 @@ backup: db-start
 restore: $(VENV)/.installed
 	@test -n "$(BACKUP_DIR)" || { echo "Usage: make restore BACKUP_DIR=backups/<time>"; exit 2; }
 	$(BIN)/python manage.py restore --input $(BACKUP_DIR)
+
+# Bounded load on loopback: gunicorn (2 workers) on the 100k benchmark data, wrk, 30 s.
+wrk:
+	@command -v wrk >/dev/null 2>&1 || { \
+	  echo "Installing wrk for the load test (apt-get install wrk)..."; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  $$SUDO apt-get install -y -qq wrk >/dev/null; }
+
+bench-data: $(VENV)/.installed
+	DATABASE_NAME=labjobs_bench $(BIN)/python manage.py devdb start
+	@DATABASE_NAME=labjobs_bench $(BIN)/python manage.py shell --no-imports -c \
+	  "from listings.models import Listing; import sys; sys.exit(Listing.objects.public().count() < 1000)" \
+	  || DATABASE_NAME=labjobs_bench $(BIN)/python manage.py seed_bench --listings $(BENCH_LISTINGS)
+
+loadtest: wrk bench-data
+	DATABASE_NAME=labjobs_bench $(BIN)/python manage.py loadtest
+
+# The same load, with PostgreSQL stopped for 5 s a third of the way in.
+faultrun: wrk bench-data
+	DATABASE_NAME=labjobs_bench $(BIN)/python manage.py loadtest --restart-db --duration 40

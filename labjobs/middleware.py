@@ -46,11 +46,9 @@ class DatabaseUnavailableMiddleware:
 
         if not isinstance(exception, OperationalError | InterfaceError):
             return None
-        from django.db import connections
-
+        # Django drops the broken connection when the request ends (request_finished
+        # closes unusable connections), so the next request reconnects by itself.
         logger.warning("Database unavailable for %s: %s", request.path, exception)
-        for connection in connections.all(initialized_only=True):
-            connection.close_if_unusable_or_obsolete()
         return unavailable_response(request)
 
 

@@ -377,3 +377,30 @@ def test_external_listing_shows_the_link_and_tracks_by_hand(client, student):
     assert response.url == reverse("listings:application_detail", args=[application.pk])
     assert (application.status, application.applied_externally) == ("submitted", True)
     assert "already track" in again.content.decode()
+
+
+def test_database_lost_mid_submission_leaves_no_half_application(
+    student_with_cv, listing, media_root, monkeypatch
+):
+    """The outage case: the connection drops as the application moves to submitted.
+    The student sees the 503 page; nothing of the submission remains."""
+    from django.db import OperationalError
+
+    client = Client(raise_request_exception=False)
+    client.force_login(student_with_cv)
+    apply(client, listing, action="draft")
+    before = stored(media_root)
+
+    def connection_lost(self, *, by):
+        raise OperationalError("server closed the connection unexpectedly")
+
+    monkeypatch.setattr(Application, "submit", connection_lost)
+    response = apply(client, listing)
+
+    assert response.status_code == 503
+    assert "briefly unavailable" in response.content.decode()
+    application = Application.objects.get()
+    assert (application.status, application.submitted_at) == ("saved", None)
+    assert not ApplicationEvent.objects.filter(application=application).exists()
+    assert stored(media_root) == before  # the CV copy was removed again
+    assert mail.outbox == []
