@@ -26,6 +26,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
 
 from listings.models import Listing
 
@@ -80,12 +81,14 @@ class Command(BaseCommand):
         if restart_db and not settings.USING_EMBEDDED_DATABASE:
             raise CommandError("--restart-db stops the embedded PostgreSQL; unset DATABASE_URL.")
         public = Listing.objects.public()
-        if public.count() < 1000:
+        self.open_listings = public.count()
+        if self.open_listings < 1000:
             raise CommandError(
                 "Too little data: seed the benchmark first (make bench, or "
                 "DATABASE_NAME=labjobs_bench manage.py seed_bench --listings 100000)."
             )
         paths = self._paths(public)
+        connection.close()  # this process's connection would not survive --restart-db
         with tempfile.TemporaryDirectory() as tmp:
             port = _free_port()
             env = self._environment(Path(tmp), port, workers)
@@ -181,7 +184,7 @@ class Command(BaseCommand):
         errors = sum(n for status, n in statuses.items() if status >= 400)
         self.stdout.write(
             f"gunicorn {workers} workers, wrk {connections} connections, {elapsed:.0f} s on "
-            f"{Listing.objects.public().count():,} open listings\n"
+            f"{self.open_listings:,} open listings\n"
             f"requests: {requests:,}  requests/s: {rps}  p50: {latency.get('50')}  "
             f"p99: {latency.get('99')}  errors: {errors}"
             + (f"  socket errors: {socket_errors.group(1)}" if socket_errors else "")
@@ -224,15 +227,17 @@ class Probe:
             return "fault run: PostgreSQL was not restarted (run longer)"
         during = [s for s in self.samples if down <= s[0] <= up]
         after = [s for s in self.samples if s[0] > up]
-        first_ok = next((s[0] for s in after if s[2] == 200), None)
-        friendly = sum(1 for s in during if s[2] == 503 and b"briefly unavailable" in s[4])
+        first_ok = next((s[0] for s in after if s[2] == 200 and s[1] == "/"), None)
+        pages = [s for s in during if s[1] == "/"]
+        health = [s for s in during if s[1] == "/healthz"]
+        friendly = sum(1 for s in pages if s[2] == 503 and b"briefly unavailable" in s[4])
         return (
-            f"fault run: PostgreSQL down {up - down:.1f} s; during the outage the probe got "
-            f"{_count(during)} (503 with the friendly page: {friendly}; slowest answer "
-            f"{max((s[3] for s in during), default=0):.2f} s); "
-            f"first 200 after restart: "
+            f"fault run: PostgreSQL down {up - down:.1f} s. During the outage: home page "
+            f"{_count(pages)} ({friendly} of them the friendly 503 page), /healthz "
+            f"{_count(health)}, slowest answer {max((s[3] for s in during), default=0):.2f} s. "
+            "First home page 200 after the restart: "
             + (f"{first_ok - up:.2f} s" if first_ok else "never")
-            + f"; after: {_count(after)}"
+            + f". After: {_count(after)}."
         )
 
 
