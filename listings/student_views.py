@@ -12,7 +12,7 @@ from itertools import groupby
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
-from django.http import FileResponse, Http404, QueryDict
+from django.http import FileResponse, Http404, HttpResponseRedirect, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -41,14 +41,22 @@ TRACKER_ORDER = [
 ]
 
 
-def _back(request, default: str) -> str:
-    """Where a small POST (save, unsave) returns to: the page it came from."""
+NEXT_MAX = 2000
+
+
+def _back(request, default: str) -> HttpResponseRedirect:
+    """Back to the page a small POST (save, unsave) came from: a path on this site, of
+    reasonable length; anything else goes to `default`."""
     target = request.POST.get("next", "")
-    if url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    if (
+        target.startswith("/")
+        and len(target) <= NEXT_MAX
+        and url_has_allowed_host_and_scheme(
+            target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        )
     ):
-        return target
-    return default
+        return HttpResponseRedirect(target)
+    return HttpResponseRedirect(default)
 
 
 def _own_application(request, pk: int) -> Application:
@@ -71,7 +79,7 @@ def listing_save(request, pk):
         messages.success(request, f"Saved “{listing.title}”. Find it under My applications.")
     else:
         messages.info(request, f"“{listing.title}” is already in your saved listings.")
-    return redirect(_back(request, listing.get_absolute_url()))
+    return _back(request, listing.get_absolute_url())
 
 
 @require_POST
@@ -82,7 +90,7 @@ def listing_unsave(request, pk):
         messages.success(request, f"Removed “{listing.title}” from your saved listings.")
     else:
         messages.info(request, f"“{listing.title}” was not in your saved listings.")
-    return redirect(_back(request, listing.get_absolute_url()))
+    return _back(request, listing.get_absolute_url())
 
 
 # -- apply -------------------------------------------------------------------------

@@ -74,8 +74,9 @@ def test_save_refuses_get_other_sites_next_and_non_public_listings(client, stude
     save = reverse("listings:listing_save", args=[listing.pk])
 
     assert client.get(save).status_code == 405
-    response = client.post(save, {"next": "https://evil.example/"})
-    assert response.url == listing.get_absolute_url()
+    for bad_next in ("https://evil.example/", "//evil.example/", "paid", "/" + "x" * 20_000):
+        response = client.post(save, {"next": bad_next})
+        assert response.url == listing.get_absolute_url(), bad_next
     pending = PendingListingFactory()
     assert client.post(reverse("listings:listing_save", args=[pending.pk])).status_code == 404
 
