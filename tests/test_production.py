@@ -129,3 +129,21 @@ def test_admin_login_still_works_below_the_limit(client, superuser):
         {"username": superuser.email, "password": "correct horse battery"},
     )
     assert response.status_code == 302 and response.url == "/admin/"
+
+
+def test_s3_storage_by_setting():
+    code = (
+        "from django.conf import settings as s;"
+        "d = s.STORAGES['default']; print(d['BACKEND'], d['OPTIONS']['bucket_name'],"
+        " d['OPTIONS']['default_acl'], d['OPTIONS']['endpoint_url'])"
+    )
+    result = manage(
+        "shell", "--no-imports", "-c", code,
+        S3_BUCKET="labjobs-cvs", S3_ENDPOINT_URL="https://minio.example.edu",
+    )  # fmt: skip
+    assert result.stdout.strip() == (
+        "storages.backends.s3.S3Storage labjobs-cvs private https://minio.example.edu"
+    ), result.stderr
+    plain = manage("shell", "--no-imports", "-c", "from django.conf import settings as s;"
+                   "print(s.STORAGES['default']['BACKEND'])")  # fmt: skip
+    assert plain.stdout.strip() == "django.core.files.storage.FileSystemStorage"

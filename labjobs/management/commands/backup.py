@@ -12,7 +12,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
-from labjobs.backups import pg_binary, pg_connection_args, pg_environment
+from labjobs.backups import pg_binary, pg_connection_args, pg_environment, server_major
 
 DUMP_NAME = "database.dump"
 MEDIA_NAME = "media.tar.gz"
@@ -33,10 +33,10 @@ class Command(BaseCommand):
         if folder.exists() and any(folder.iterdir()):
             raise CommandError(f"{folder} is not empty; choose a new folder.")
         folder.mkdir(parents=True, exist_ok=True)
-        connection.ensure_connection()  # starts the embedded server if needed
+        major = server_major(connection)  # connecting starts the embedded server if needed
         dump = folder / DUMP_NAME
         result = subprocess.run(  # noqa: S603 - our own pg_dump, fixed arguments
-            [pg_binary("pg_dump"), "--format=custom", "--no-owner", "--file", str(dump),
+            [pg_binary("pg_dump", major), "--format=custom", "--no-owner", "--file", str(dump),
              *pg_connection_args(settings.DATABASES["default"])],
             env=pg_environment(settings.DATABASES["default"]),
             capture_output=True, text=True, check=False,

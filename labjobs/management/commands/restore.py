@@ -18,6 +18,7 @@ from labjobs.backups import (
     pg_binary,
     pg_connection_args,
     pg_environment,
+    server_major,
 )
 
 from .backup import DUMP_NAME, MEDIA_NAME
@@ -40,7 +41,7 @@ class Command(BaseCommand):
             raise CommandError(f"{folder} has no {DUMP_NAME} and {MEDIA_NAME}.")
         database = settings.DATABASES["default"]
         create_database(database)
-        connection.ensure_connection()
+        major = server_major(connection)
         if not database_is_empty(connection):
             raise CommandError(
                 f"Database {database['NAME']} is not empty; restore into a new database "
@@ -48,8 +49,8 @@ class Command(BaseCommand):
             )
         connection.close()
         result = subprocess.run(  # noqa: S603 - our own pg_restore, fixed arguments
-            [pg_binary("pg_restore"), "--no-owner", "--exit-on-error", "--single-transaction",
-             *pg_connection_args(database), str(dump)],
+            [pg_binary("pg_restore", major), "--no-owner", "--exit-on-error",
+             "--single-transaction", *pg_connection_args(database), str(dump)],
             env=pg_environment(database), capture_output=True, text=True, check=False,
         )  # fmt: skip
         if result.returncode:
