@@ -12,7 +12,7 @@ import uuid
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -264,14 +264,12 @@ def lab_settings(request):
 # -- applicants ----------------------------------------------------------------------
 
 
-@require_safe
-@lab_staff_required
-def applicant_list(request, pk):
+def _applicants(request, pk) -> tuple[Listing, QuerySet]:
+    """A listing of the staff member's lab, and its sent applications with what the
+    pipeline and the export show (profiles, certifications held) prefetched."""
     _require_verified(request)
     listing = _own_listing(request, pk)
     listing = Listing.objects.prefetch_related("certifications").get(pk=listing.pk)
-    status = request.GET.get("status", "")
-    sort = request.GET.get("sort", "newest")
     applications = (
         Application.objects.filter(listing=listing)
         .exclude(status=ApplicationStatus.SAVED)
@@ -282,8 +280,17 @@ def applicant_list(request, pk):
                 queryset=StudentProfile.objects.prefetch_related("held_certifications"),
             )
         )
-        .order_by(*APPLICANT_SORTS.get(sort, APPLICANT_SORTS["newest"]))
     )
+    return listing, applications
+
+
+@require_safe
+@lab_staff_required
+def applicant_list(request, pk):
+    listing, applications = _applicants(request, pk)
+    status = request.GET.get("status", "")
+    sort = request.GET.get("sort", "newest")
+    applications = applications.order_by(*APPLICANT_SORTS.get(sort, APPLICANT_SORTS["newest"]))
     if status in APPLICANT_STATES:
         applications = applications.filter(status=status)
     rows = list(applications)
@@ -338,16 +345,8 @@ def applicants_not_selected(request, pk):
 @require_safe
 @lab_staff_required
 def applicants_csv(request, pk):
-    _require_verified(request)
-    listing = _own_listing(request, pk)
-    listing = Listing.objects.prefetch_related("certifications").get(pk=listing.pk)
-    applications = (
-        Application.objects.filter(listing=listing)
-        .exclude(status=ApplicationStatus.SAVED)
-        .select_related("student__student_profile")
-        .prefetch_related("student__student_profile__held_certifications")
-        .order_by("submitted_at", "id")
-    )
+    listing, applications = _applicants(request, pk)
+    applications = applications.order_by("submitted_at", "id")
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="applicants-listing-{listing.pk}.csv"'
     response["Cache-Control"] = "private, no-store"

@@ -18,15 +18,23 @@ def absolute(path: str) -> str:
     return f"{settings.SITE_URL}{path}"
 
 
-def send(*, to: str, template: str, context: dict, headers: dict | None = None) -> None:
+def send(
+    *,
+    to: str | list[str],
+    template: str,
+    context: dict,
+    headers: dict | None = None,
+    reply_to: list[str] | None = None,
+) -> None:
     """Render emails/<template>_subject.txt, .txt and .html and send them on commit."""
     context = {"site_url": settings.SITE_URL, **context}
     subject = " ".join(render_to_string(f"emails/{template}_subject.txt", context).split())
     message = EmailMultiAlternatives(
         subject=f"[LabJobs] {subject}",
         body=render_to_string(f"emails/{template}.txt", context),
-        to=[to],
+        to=[to] if isinstance(to, str) else to,
         headers=headers or {},
+        reply_to=reply_to,
     )
     message.attach_alternative(render_to_string(f"emails/{template}.html", context), "text/html")
     transaction.on_commit(message.send)
@@ -112,18 +120,8 @@ def lab_recipients(lab) -> list[str]:
 
 def _send_to_lab(lab, *, template: str, context: dict, reply_to: list[str] | None = None):
     recipients = lab_recipients(lab)
-    if not recipients:
-        return
-    context = {"site_url": settings.SITE_URL, "lab": lab, **context}
-    subject = " ".join(render_to_string(f"emails/{template}_subject.txt", context).split())
-    message = EmailMultiAlternatives(
-        subject=f"[LabJobs] {subject}",
-        body=render_to_string(f"emails/{template}.txt", context),
-        to=recipients,
-        reply_to=reply_to,
-    )
-    message.attach_alternative(render_to_string(f"emails/{template}.html", context), "text/html")
-    transaction.on_commit(message.send)
+    if recipients:
+        send(to=recipients, template=template, context={"lab": lab, **context}, reply_to=reply_to)
 
 
 def message_to_student(message) -> None:
