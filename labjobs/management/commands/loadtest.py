@@ -21,6 +21,7 @@ import tempfile
 import threading
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -88,6 +89,7 @@ class Command(BaseCommand):
                 "DATABASE_NAME=labjobs_bench manage.py seed_bench --listings 100000)."
             )
         paths = self._paths(public)
+        submitter = Submitter.prepare(public) if restart_db else None
         connection.close()  # this process's connection would not survive --restart-db
         with tempfile.TemporaryDirectory() as tmp:
             port = _free_port()
@@ -111,6 +113,7 @@ class Command(BaseCommand):
                 probe = Probe(base) if restart_db else None
                 if probe:
                     probe.start()
+                    submitter.start(base)
                     threading.Timer(duration / 3, self._restart_db, [outage, probe]).start()
                 started = time.monotonic()
                 result = subprocess.run(  # noqa: S603 - wrk on loopback, bounded
@@ -121,10 +124,13 @@ class Command(BaseCommand):
                 elapsed = time.monotonic() - started
                 if probe:
                     probe.stop()
+                    submitter.stop()
             finally:
                 server.terminate()
                 server.wait(timeout=30)
         self._report(result.stdout, elapsed, workers, connections, probe)
+        if submitter:
+            self.stdout.write(submitter.verdict(probe))
 
     # -- parts --------------------------------------------------------------------
 
@@ -153,7 +159,10 @@ class Command(BaseCommand):
             DJANGO_ENV="production",
             SECRET_KEY=secrets.token_urlsafe(50),
             ALLOWED_HOSTS="127.0.0.1",
-            SECURE_SSL_REDIRECT="0",  # loopback, no TLS proxy in front
+            # Loopback, no TLS proxy in front: plain HTTP, so cookies may not be Secure.
+            SECURE_SSL_REDIRECT="0",
+            SESSION_COOKIE_SECURE="0",
+            CSRF_COOKIE_SECURE="0",
             STATIC_ROOT=str(tmp / "static"),
             GUNICORN_BIND=f"127.0.0.1:{port}",
             WEB_CONCURRENCY=str(workers),
@@ -239,6 +248,155 @@ class Probe:
             + (f"{first_ok - up:.2f} s" if first_ok else "never")
             + f". After: {_count(after)}."
         )
+
+
+class Submitter:
+    """A student who keeps sending applications through gunicorn during the fault run.
+    Afterwards each attempt is checked against the database: an application the
+    student was told was sent exists whole (submitted, one event, its CV file), and
+    one that got an error left nothing submitted."""
+
+    EMAIL = "faultrun-student@labjobs.test"
+    PASSWORD = "faultrun-" + "x" * 12  # noqa: S105 - a throwaway account in the bench data
+
+    def __init__(self, listing_ids: list[int]):
+        self.listing_ids = listing_ids
+        self.attempts: list[tuple[float, int, int]] = []  # (time, listing, status)
+        self._stop = threading.Event()
+        self._thread = None
+
+    @classmethod
+    def prepare(cls, public) -> Submitter:
+        from allauth.account.models import EmailAddress
+        from django.core.files.base import ContentFile
+        from django.db.models import Q
+        from django.utils import timezone
+
+        from accounts.models import Program, StudentProfile, User
+        from listings.models import Application, ApplyMethod
+
+        user, _ = User.objects.get_or_create(email=cls.EMAIL, defaults={"role": "student"})
+        user.set_password(cls.PASSWORD)
+        user.save()
+        EmailAddress.objects.update_or_create(
+            user=user, email=cls.EMAIL, defaults={"verified": True, "primary": True}
+        )
+        profile, _ = StudentProfile.objects.get_or_create(
+            user=user, defaults={"program": Program.MS2}
+        )
+        if not profile.cv:
+            profile.cv.save("cv.pdf", ContentFile(b"%PDF-1.4\n%fault run\n%%EOF\n"), save=False)
+            profile.cv_filename = "cv.pdf"
+            profile.save()
+        Application.objects.filter(student=user).delete()
+        open_ids = public.filter(
+            Q(deadline__isnull=True) | Q(deadline__gte=timezone.localdate()),
+            apply_method=ApplyMethod.LABJOBS,
+        ).values_list("pk", flat=True)[:400]
+        return cls(list(open_ids))
+
+    def start(self, base: str) -> None:
+        self._thread = threading.Thread(target=self._run, args=[base], daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread:
+            self._thread.join()
+
+    def _run(self, base: str) -> None:
+        import http.cookiejar
+
+        jar = http.cookiejar.CookieJar()
+        opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar), _NoRedirect())
+
+        def post(path, fields):
+            status, page = _open(opener, base + path)
+            token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', page)
+            if token is None:
+                return status  # the form itself did not open (503 while the database is down)
+            body = urllib.parse.urlencode(
+                {**fields, "csrfmiddlewaretoken": token.group(1).decode()}
+            )
+            request = urllib.request.Request(  # noqa: S310 - loopback
+                base + path, data=body.encode(), headers={"Referer": base + path}
+            )
+            return _open(opener, request)[0]
+
+        post("/accounts/login/", {"login": self.EMAIL, "password": self.PASSWORD})
+        for listing_id in self.listing_ids:
+            if self._stop.is_set():
+                break
+            started = time.monotonic()
+            status = post(
+                f"/listings/{listing_id}/apply/",
+                {"cover_letter": "Sent during the fault run.", "cv_choice": "profile",
+                 "action": "submit"},
+            )  # fmt: skip
+            self.attempts.append((started, listing_id, status))
+            time.sleep(0.05)
+
+    def verdict(self, probe) -> str:
+        from django.core.files.storage import default_storage
+
+        from listings.models import Application
+
+        connection.close()
+        applications = {
+            a.listing_id: a
+            for a in Application.objects.filter(student__email=self.EMAIL).prefetch_related(
+                "events"
+            )
+        }
+        told_sent = whole = refused = clean = inconsistent = 0
+        for _started, listing_id, status in self.attempts:
+            application = applications.get(listing_id)
+            submitted = application is not None and application.status == "submitted"
+            if status == 302:
+                told_sent += 1
+                ok = (
+                    submitted
+                    and len(application.events.all()) == 1
+                    and application.cv
+                    and default_storage.exists(application.cv.name)
+                )
+                whole += bool(ok)
+                inconsistent += not ok
+            else:
+                refused += 1
+                clean += not submitted
+                inconsistent += submitted
+        marks = dict((what, at) for at, what in probe.events)
+        during = sum(
+            1 for started, _, _ in self.attempts
+            if marks.get("stopping PostgreSQL", 0) <= started <= marks.get("started", 0)
+        )  # fmt: skip
+        statuses: dict[int, int] = {}
+        for _started, _listing, status in self.attempts:
+            statuses[status] = statuses.get(status, 0) + 1
+        return (
+            f"applications sent during the run: {len(self.attempts)} attempts, answers "
+            f"{dict(sorted(statuses.items()))} "
+            f"({during} while PostgreSQL was stopping, down or starting); "
+            f"{told_sent} confirmed to the student, {whole} of them whole in the database; "
+            f"{refused} answered with an error, {clean} of them left nothing submitted; "
+            f"inconsistent: {inconsistent}"
+        )
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+def _open(opener, request) -> tuple[int, bytes]:
+    try:
+        with opener.open(request, timeout=15) as response:
+            return response.status, response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read()
+    except (urllib.error.URLError, TimeoutError, ConnectionError):
+        return 0, b""
 
 
 def _count(samples) -> str:
