@@ -147,3 +147,24 @@ def test_s3_storage_by_setting():
     plain = manage("shell", "--no-imports", "-c", "from django.conf import settings as s;"
                    "print(s.STORAGES['default']['BACKEND'])")  # fmt: skip
     assert plain.stdout.strip() == "django.core.files.storage.FileSystemStorage"
+
+
+@pytest.mark.django_db
+def test_server_errors_are_mailed_to_admins(settings, monkeypatch):
+    from django.core import mail
+
+    import listings.views
+
+    settings.ADMINS = [("LabJobs team", "ops@example.edu")]
+
+    def broken(*args, **kwargs):
+        raise ValueError("a bug")
+
+    monkeypatch.setattr(listings.views, "run_search", broken)
+    response = Client(raise_request_exception=False).get(reverse("listings:listing_list"))
+
+    assert response.status_code == 500
+    assert "a bug" not in response.content.decode()  # no traceback for the visitor
+    [report] = mail.outbox
+    assert report.to == ["ops@example.edu"]
+    assert "ValueError" in report.subject or "a bug" in report.body
