@@ -66,7 +66,11 @@ def _search_flow(page, base_url, *, javascript: bool):
 
 
 def test_search_with_javascript(page, live_server, listings):
+    # The site's Content-Security-Policy is in force: nothing of ours may be blocked.
+    console = []
+    page.on("console", lambda message: console.append(message.text))
     _search_flow(page, live_server.url, javascript=True)
+    assert [text for text in console if "Content Security Policy" in text] == []
 
 
 def test_search_without_javascript(browser, live_server, listings):
