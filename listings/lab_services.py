@@ -10,7 +10,7 @@ from datetime import timedelta
 
 from django.contrib.auth import get_user_model
 from django.contrib.postgres.search import TrigramSimilarity
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q, Value
 from django.db.models.functions import Concat, Left
 from django.utils import timezone
@@ -31,6 +31,7 @@ from .transitions import IllegalTransition
 DUPLICATE_THRESHOLD = 0.6  # pg_trgm similarity of title + start of description
 DUPLICATE_WINDOW = timedelta(days=90)
 DUPLICATE_TEXT = 1000  # characters of the description compared
+DUPLICATE_CANDIDATES = 50  # listings whose text is compared, the closest titles first
 EDITABLE = {Listing.Status.DRAFT, Listing.Status.REJECTED}
 EXPIRY_WARNING = timedelta(days=7)
 INQUIRIES_PER_DAY = 3
@@ -107,23 +108,37 @@ class LikelyDuplicate:
 
 def likely_duplicates(listing: Listing, *, limit: int = 3) -> list[LikelyDuplicate]:
     """Published or pending listings of the last 90 days whose title and description
-    are very similar (pg_trgm) to this one's: the same opening posted twice."""
+    are very similar (pg_trgm) to this one's: the same opening posted twice.
+
+    Bounded work at any size: the candidates are the lab's own recent listings and
+    those with a similar title (the `%` operator, served by a trigram index on titles),
+    of which the 50 with the closest titles have their text compared. Comparing the
+    text of every recent listing took 5 s at 100,000 listings.
+    """
     since = timezone.now() - DUPLICATE_WINDOW
-    text = Concat("title", Value(" "), Left("description", DUPLICATE_TEXT))
-    candidates = (
-        Listing.objects.filter(
-            Q(status=Listing.Status.PUBLISHED, published_at__gte=since)
-            | Q(status=Listing.Status.PENDING, submitted_at__gte=since)
-        )
-        .exclude(pk=listing.pk)
-        .annotate(
-            similarity=TrigramSimilarity(text, _comparable_text(listing.title, listing.description))
-        )
-        .filter(similarity__gte=DUPLICATE_THRESHOLD)
-        .select_related("lab__institution")
-        .order_by("-similarity", "-id")[:limit]
+    recent = Listing.objects.filter(
+        Q(status=Listing.Status.PUBLISHED, published_at__gte=since)
+        | Q(status=Listing.Status.PENDING, submitted_at__gte=since)
+    ).exclude(pk=listing.pk)
+    closest_titles = (
+        recent.filter(Q(lab_id=listing.lab_id) | Q(title__trigram_similar=listing.title))
+        .annotate(title_similarity=TrigramSimilarity("title", listing.title))
+        .order_by("-title_similarity", "-id")
+        .values("pk")[:DUPLICATE_CANDIDATES]
     )
-    return [LikelyDuplicate(candidate, candidate.similarity) for candidate in candidates]
+    text = Concat("title", Value(" "), Left("description", DUPLICATE_TEXT))
+    comparable = _comparable_text(listing.title, listing.description)
+    with transaction.atomic(), connection.cursor() as cursor:
+        # Titles at least half alike are candidates (pg_trgm's default is 0.3).
+        cursor.execute("SET LOCAL pg_trgm.similarity_threshold = 0.5")
+        duplicates = list(
+            Listing.objects.filter(pk__in=closest_titles)
+            .annotate(similarity=TrigramSimilarity(text, comparable))
+            .filter(similarity__gte=DUPLICATE_THRESHOLD)
+            .select_related("lab__institution")
+            .order_by("-similarity", "-id")[:limit]
+        )
+    return [LikelyDuplicate(candidate, candidate.similarity) for candidate in duplicates]
 
 
 def _require_submitter(profile) -> None:

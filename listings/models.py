@@ -277,6 +277,8 @@ class Listing(TransitionsMixin):
             models.Index(fields=["status", "expires_at"], name="listing_status_expiry"),
             models.Index(fields=["status", "submitted_at"], name="listing_status_submitted"),
             GinIndex(fields=["search_vector"], name="listing_search_vector"),
+            # Titles alike (pg_trgm), for the duplicate check on submission.
+            GinIndex(fields=["title"], opclasses=["gin_trgm_ops"], name="listing_title_trgm"),
             # Facet counts of a search without words read this narrow index only.
             models.Index(
                 fields=["expires_at"],
