@@ -119,3 +119,23 @@ def test_lab_round_trip(browser, live_server, lab, moderator, tmp_path):
     student_page.goto(f"{base}/applications/{application.pk}/")
     expect(student_page.locator(".status-line")).to_contain_text("Interview")
     expect(student_page.locator(".timeline")).to_contain_text("Tuesday at 10:00?")
+
+
+def test_staff_signup_and_a_lab_contact_form_have_no_serious_accessibility_problems(
+    browser, live_server
+):
+    from tests.factories import LabFactory
+
+    lab = LabFactory(open_to_inquiries=True)
+    LabStaffFactory(profile__lab=lab)
+    student = StudentFactory()
+    anonymous = browser.new_context().new_page()
+    anonymous.goto(f"{live_server.url}/accounts/signup/staff/")
+    assert serious_accessibility_problems(anonymous) == []
+    page = log_in(browser, live_server.url, student.email)
+    page.goto(f"{live_server.url}{lab.get_absolute_url()}")
+    expect(page.get_by_role("heading", name="Ask about working here")).to_be_visible()
+    assert serious_accessibility_problems(page) == []
+    page.get_by_label("Your message").fill("I am an MS1 interested in your work.")
+    page.get_by_role("button", name="Send to the lab").click()
+    expect(page.get_by_text(f"Sent to {lab.name}.")).to_be_visible()

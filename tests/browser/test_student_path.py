@@ -51,6 +51,7 @@ def test_student_signs_up_applies_tracks_and_withdraws(
 
     # Sign up and confirm the address by the emailed link.
     page.goto(f"{base}/accounts/signup/")
+    assert serious_accessibility_problems(page) == []
     page.get_by_label("Email").fill("jordan@uni.edu")
     page.get_by_label(re.compile(r"^Password:?$")).fill(PASSWORD)
     page.get_by_label("Password (again)").fill(PASSWORD)
@@ -65,6 +66,7 @@ def test_student_signs_up_applies_tracks_and_withdraws(
 
     # Profile: a certification and a CV.
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Profile").click()
+    assert serious_accessibility_problems(page) == []
     page.get_by_label("Skills").fill("venipuncture, Spanish")
     page.locator("#id_certs-0-certification").select_option(label="BLS/CPR")
     page.locator("#id_certs-0-expires_on").fill("2030-06-30")
@@ -81,6 +83,14 @@ def test_student_signs_up_applies_tracks_and_withdraws(
     page.get_by_role("button", name=f"Save “{listing.title}”").click()
     expect(page.get_by_text(f"Saved “{listing.title}”")).to_be_visible()
     expect(page).to_have_url(re.compile(r"q=phlebotomy"))  # back on the same search
+
+    # Save the search for weekly alerts.
+    page.get_by_label("Email me new listings").select_option("weekly")
+    page.get_by_role("button", name="Save this search").click()
+    expect(page.get_by_text("Saved the search “phlebotomy”.")).to_be_visible()
+    assert serious_accessibility_problems(page) == []
+    page.get_by_role("link", name="phlebotomy").click()
+    expect(page.locator("#results-title")).to_have_text("1 open listing")
 
     # Apply with the profile CV.
     page.get_by_role("link", name=listing.title).click()
