@@ -23,6 +23,7 @@ from .models import (
     Certification,
     Institution,
     Lab,
+    LabInquiry,
     Listing,
     ListingEvent,
     PendingListing,
@@ -404,3 +405,20 @@ class ApplicationAdmin(admin.ModelAdmin):
         "follow_up_on",
     ]  # fmt: skip
     inlines = [ApplicationEventInline]
+
+
+@admin.register(LabInquiry)
+class LabInquiryAdmin(admin.ModelAdmin):
+    """Students' messages to labs, for handling abuse reports; read-only."""
+
+    list_display = ["created_at", "student", "lab"]
+    list_select_related = ["student", "lab"]
+    list_filter = ["lab__institution"]
+    search_fields = ["student__email", "lab__name"]
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
