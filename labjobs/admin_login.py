@@ -14,7 +14,10 @@ MAX_FAILURES_PER_ADDRESS = 20
 
 def _keys(request) -> list[tuple[str, int]]:
     email = (request.POST.get("username") or "").strip().lower()[:254]
-    address = request.META.get("REMOTE_ADDR", "")
+    # The same client address as allauth's limits (TRUSTED_PROXY_COUNT behind proxies).
+    from allauth.core.internal.httpkit import get_client_ip
+
+    address = get_client_ip(request) or ""
     keys = [(f"admin-login-failures:ip:{address}", MAX_FAILURES_PER_ADDRESS)]
     if email:
         keys.append((f"admin-login-failures:email:{email}", MAX_FAILURES_PER_EMAIL))

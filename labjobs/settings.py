@@ -143,6 +143,9 @@ ACCOUNT_LOGOUT_REDIRECT_URL = "listings:home"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[LabJobs] "
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if PRODUCTION else "http"
+# Behind N proxies that append to X-Forwarded-For, the client is the N-th address from
+# the right; rate limits per address (allauth's and the admin login's) need to know.
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -168,3 +168,25 @@ def test_server_errors_are_mailed_to_admins(settings, monkeypatch):
     [report] = mail.outbox
     assert report.to == ["ops@example.edu"]
     assert "ValueError" in report.subject or "a bug" in report.body
+
+
+@pytest.mark.django_db
+def test_admin_login_limit_per_client_address_behind_a_proxy(settings):
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1
+    proxy = Client(REMOTE_ADDR="10.0.0.1")
+    for n in range(20):
+        response = proxy.post(
+            "/admin/login/", {"username": f"user{n}@uni.edu", "password": "x"},
+            HTTP_X_FORWARDED_FOR="203.0.113.7",
+        )  # fmt: skip
+        assert response.status_code == 200
+
+    same_client = proxy.post(
+        "/admin/login/", {"username": "new@uni.edu", "password": "x"},
+        HTTP_X_FORWARDED_FOR="203.0.113.7",
+    )  # fmt: skip
+    other_client = proxy.post(
+        "/admin/login/", {"username": "new@uni.edu", "password": "x"},
+        HTTP_X_FORWARDED_FOR="198.51.100.4",
+    )  # fmt: skip
+    assert (same_client.status_code, other_client.status_code) == (429, 200)
