@@ -602,7 +602,12 @@ class Application(TransitionsMixin):
 
     @property
     def follow_up_due(self) -> bool:
-        return self.follow_up_on is not None and self.follow_up_on <= timezone.localdate()
+        """A follow-up date has come on an application still open (saved or in process)."""
+        return (
+            self.follow_up_on is not None
+            and self.follow_up_on <= timezone.localdate()
+            and (self.status == ApplicationStatus.SAVED or self.status in IN_PROCESS)
+        )
 
     @property
     def can_withdraw(self) -> bool:

@@ -219,9 +219,7 @@ def application_list(request):
         for status in TRACKER_ORDER
         if status in by_status
     ]
-    due = [a for a in applications if a.follow_up_due and a.follow_up_reminded_on is None] + [
-        a for a in applications if a.follow_up_due and a.follow_up_reminded_on is not None
-    ]
+    due = [application for application in applications if application.follow_up_due]
     return render(
         request,
         "listings/application_list.html",

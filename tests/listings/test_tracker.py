@@ -211,3 +211,12 @@ def test_student_posts_are_refused_to_lab_staff(client, lab_staff):
     for name in ("listings:listing_save", "listings:application_apply"):
         assert client.post(reverse(name, args=[listing.pk])).status_code == 403
     assert not Application.objects.exists()
+
+
+def test_a_decided_application_has_no_follow_up_due(client, student):
+    application = SubmittedApplicationFactory(
+        student=student, follow_up_on=timezone.localdate() - timedelta(days=1)
+    )
+    application.withdraw(by=student)
+    client.force_login(student)
+    assert "Follow-ups due" not in client.get(TRACKER).content.decode()
