@@ -202,6 +202,25 @@ class StudentCertificationForm(forms.ModelForm):
         fields = ["certification", "expires_on"]
         widgets = {"expires_on": forms.DateInput(attrs={"type": "date"})}
 
+    def __init__(self, *args, certification_choices=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if certification_choices is not None:  # read once for all rows, not once a row
+            self.fields["certification"].choices = certification_choices
+
+
+def certification_formset(data=None, *, instance):
+    """The profile's certifications, in a fixed number of queries however many rows."""
+    from listings.models import Certification
+
+    choices = [("", "---------"), *Certification.objects.values_list("pk", "name")]
+    return CertificationFormSet(
+        data,
+        instance=instance,
+        prefix="certs",
+        queryset=StudentCertification.objects.select_related("certification"),
+        form_kwargs={"certification_choices": choices},
+    )
+
 
 CertificationFormSet = forms.inlineformset_factory(
     StudentProfile,

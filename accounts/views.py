@@ -14,9 +14,9 @@ from listings.student_views import cv_response
 from . import services
 from .forms import (
     AccountDeleteForm,
-    CertificationFormSet,
     LabStaffSignupForm,
     StudentProfileForm,
+    certification_formset,
 )
 from .models import StudentProfile
 from .permissions import has_verified_email, student_required
@@ -30,7 +30,7 @@ def profile(request):
     )
     if request.method == "POST":
         form = StudentProfileForm(request.POST, request.FILES, instance=instance)
-        certifications = CertificationFormSet(request.POST, instance=instance, prefix="certs")
+        certifications = certification_formset(request.POST, instance=instance)
         if form.is_valid() and certifications.is_valid():
             services.student_profile_save(
                 form=form, certifications=certifications, user=request.user
@@ -40,7 +40,7 @@ def profile(request):
         messages.error(request, "Please correct the fields marked below.")
     else:
         form = StudentProfileForm(instance=instance)
-        certifications = CertificationFormSet(instance=instance, prefix="certs")
+        certifications = certification_formset(instance=instance)
     return render(
         request,
         "accounts/profile.html",

@@ -236,3 +236,18 @@ def test_a_new_student_without_profile_creates_it_from_the_form(client):
     client.post(PROFILE, profile_data())
 
     assert StudentProfile.objects.get(user=student).program == Program.MS3
+
+
+def test_profile_page_queries_do_not_grow_with_certifications(
+    client, student, django_assert_max_num_queries
+):
+    for certification in Certification.objects.all()[:5]:
+        StudentCertification.objects.create(
+            profile=student.student_profile, certification=certification
+        )
+    client.force_login(student)
+
+    with django_assert_max_num_queries(7):  # session, user, profile, address, rows, choices
+        response = client.get(PROFILE)
+
+    assert response.content.decode().count('name="certs-') > 5
