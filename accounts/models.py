@@ -99,6 +99,13 @@ def cv_storage_name(instance, filename: str) -> str:
     return f"cvs/{secrets.token_urlsafe(24)}.pdf"
 
 
+class StudentProfileQuerySet(models.QuerySet):
+    def for_match(self, user_id) -> "StudentProfile | None":
+        """The student's profile with the certifications held, ready for
+        `certification_match` (None if the student has no profile yet)."""
+        return self.prefetch_related("held_certifications").filter(user_id=user_id).first()
+
+
 class StudentProfile(models.Model):
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="student_profile"
@@ -117,6 +124,8 @@ class StudentProfile(models.Model):
     cv = models.FileField("CV", upload_to=cv_storage_name, blank=True, max_length=200)
     cv_filename = models.CharField("CV file name", max_length=200, blank=True)
     cv_uploaded_at = models.DateTimeField(null=True, blank=True)
+
+    objects = StudentProfileQuerySet.as_manager()
 
     class Meta:
         constraints = [

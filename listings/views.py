@@ -97,9 +97,7 @@ def student_listing_context(user, listing) -> dict:
     """A signed-in student's side of a listing: their application and certification match."""
     if not (user.is_authenticated and user.is_student):
         return {}
-    profile = (
-        StudentProfile.objects.prefetch_related("held_certifications").filter(user=user).first()
-    )
+    profile = StudentProfile.objects.for_match(user.pk)
     return {
         "application": student_listing_state(user, [listing.pk]).get(listing.pk),
         "match": profile.certification_match(listing) if profile else None,

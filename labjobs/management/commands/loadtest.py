@@ -79,6 +79,12 @@ class Command(BaseCommand):
         wrk = shutil.which("wrk")
         if not wrk:
             raise CommandError("wrk is missing: `make loadtest` installs it (apt-get install wrk).")
+        if restart_db and duration / 3 + outage + 5 > duration:
+            raise CommandError(
+                f"--duration {duration} is too short for a {outage:g} s outage after "
+                f"{duration / 3:.0f} s and time to recover; use at least "
+                f"{int(1.5 * (outage + 5)) + 1} s."
+            )
         if restart_db and not settings.USING_EMBEDDED_DATABASE:
             raise CommandError("--restart-db stops the embedded PostgreSQL; unset DATABASE_URL.")
         public = Listing.objects.public()
@@ -111,10 +117,12 @@ class Command(BaseCommand):
                 script = Path(tmp) / "mix.lua"
                 script.write_text(LUA % {"paths": ", ".join(f'"{p}"' for p in paths)})
                 probe = Probe(base) if restart_db else None
+                restart = None
                 if probe:
                     probe.start()
                     submitter.start(base)
-                    threading.Timer(duration / 3, self._restart_db, [outage, probe]).start()
+                    restart = threading.Timer(duration / 3, self._restart_db, [outage, probe])
+                    restart.start()
                 started = time.monotonic()
                 result = subprocess.run(  # noqa: S603 - wrk on loopback, bounded
                     [wrk, "-t2", f"-c{connections}", f"-d{duration}s", "--latency",
@@ -123,6 +131,7 @@ class Command(BaseCommand):
                 )  # fmt: skip
                 elapsed = time.monotonic() - started
                 if probe:
+                    restart.join()  # PostgreSQL is back before anything is counted
                     probe.stop()
                     submitter.stop()
             finally:
@@ -389,9 +398,10 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
         return None
 
 
-def _open(opener, request) -> tuple[int, bytes]:
+def _open(opener, request, timeout: float = 15) -> tuple[int, bytes]:
+    """(status, body) of a loopback request; 0 when nothing answered."""
     try:
-        with opener.open(request, timeout=15) as response:
+        with opener.open(request, timeout=timeout) as response:
             return response.status, response.read()
     except urllib.error.HTTPError as error:
         return error.code, error.read()
@@ -407,13 +417,7 @@ def _count(samples) -> str:
 
 
 def _get(url: str, timeout: float = 15) -> tuple[int, bytes]:
-    try:
-        with urllib.request.urlopen(url, timeout=timeout) as response:  # noqa: S310 - loopback
-            return response.status, response.read()
-    except urllib.error.HTTPError as error:
-        return error.code, error.read()
-    except (urllib.error.URLError, TimeoutError, ConnectionError):
-        return 0, b""
+    return _open(urllib.request.build_opener(), url, timeout)
 
 
 def _free_port() -> int:
