@@ -105,80 +105,6 @@ class StudentSignupForm(SignupForm):
         return user
 
 
-class LabStaffSignupForm(SignupForm):
-    """Sign-up for lab staff: join a lab listed here, or ask for a new one (hidden
-    until an admin approves it). Account, email address, staff profile and any new lab
-    are written together."""
-
-    signup_role = "lab_staff"
-    field_order = [
-        "first_name", "last_name", "email", "password1", "password2", "title", "lab",
-        "new_lab_name", "new_lab_institution", "new_lab_city",
-    ]  # fmt: skip
-    first_name = forms.CharField(label="First name", max_length=150)
-    last_name = forms.CharField(label="Last name", max_length=150)
-    title = forms.CharField(
-        label="Your role in the lab", max_length=120, help_text="e.g. PI, lab manager"
-    )
-    lab = forms.ModelChoiceField(
-        label="Your lab", required=False, empty_label="My lab is not listed",
-        queryset=None, help_text="Staff with an address on the lab's email domain are "
-        "verified as soon as they confirm it; others are verified by an admin.",
-    )  # fmt: skip
-    new_lab_name = forms.CharField(label="New lab's name", max_length=200, required=False)
-    new_lab_institution = forms.ModelChoiceField(
-        label="New lab's institution", required=False, queryset=None
-    )
-    new_lab_city = forms.CharField(label="New lab's city", max_length=100, required=False)
-
-    def __init__(self, *args, **kwargs):
-        from listings.models import Institution, Lab
-
-        super().__init__(*args, **kwargs)
-        self.fields["lab"].queryset = Lab.objects.filter(approved=True).select_related(
-            "institution"
-        )
-        self.fields["new_lab_institution"].queryset = Institution.objects.all()
-
-    def clean(self):
-        cleaned = super().clean()
-        new_lab = [cleaned.get(f) for f in ("new_lab_name", "new_lab_institution", "new_lab_city")]
-        if cleaned.get("lab") and any(new_lab):
-            raise forms.ValidationError("Choose your lab, or describe a new one, not both.")
-        if not cleaned.get("lab") and not all(new_lab):
-            raise forms.ValidationError(
-                "Choose your lab from the list, or give the new lab's name, institution and city."
-            )
-        return cleaned
-
-    def save(self, request):
-        from django.utils.text import slugify
-
-        from listings.models import Lab
-
-        from .models import LabStaffProfile
-
-        with transaction.atomic():
-            user = super().save(request)
-            user.first_name = self.cleaned_data["first_name"]
-            user.last_name = self.cleaned_data["last_name"]
-            user.save(update_fields=["first_name", "last_name"])
-            lab = self.cleaned_data.get("lab")
-            if lab is None:
-                name = self.cleaned_data["new_lab_name"]
-                base = slugify(name)[:60] or "lab"
-                slug, n = base, 1
-                while Lab.objects.filter(slug=slug).exists():
-                    n += 1
-                    slug = f"{base}-{n}"
-                lab = Lab.objects.create(
-                    name=name, slug=slug, institution=self.cleaned_data["new_lab_institution"],
-                    city=self.cleaned_data["new_lab_city"], approved=False, requested_by=user,
-                )  # fmt: skip
-            LabStaffProfile.objects.create(user=user, lab=lab, title=self.cleaned_data["title"])
-        return user
-
-
 class StudentProfileForm(forms.ModelForm):
     skills = CommaSeparatedField(
         forms.CharField(max_length=80, required=False),
@@ -210,9 +136,10 @@ class StudentCertificationForm(forms.ModelForm):
 
 def certification_formset(data=None, *, instance):
     """The profile's certifications, in a fixed number of queries however many rows."""
-    from listings.models import Certification
-
-    choices = [("", "---------"), *Certification.objects.values_list("pk", "name")]
+    # The certifications catalogue, reached through the relation rather than an import
+    # (accounts imports no other app: README, "Where things live").
+    certifications = StudentCertification._meta.get_field("certification").related_model
+    choices = [("", "---------"), *certifications.objects.values_list("pk", "name")]
     return CertificationFormSet(
         data,
         instance=instance,

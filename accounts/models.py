@@ -1,4 +1,6 @@
-"""Users log in by email and are students or lab staff; admins are `is_staff`."""
+"""Users log in by email and are students or lab staff; admins are `is_admin`
+(Django's `is_staff`). Lab and certification rows are referenced by name only:
+accounts imports no other app of LabJobs."""
 
 import secrets
 
@@ -70,15 +72,22 @@ class User(AbstractUser):
     def __str__(self):
         return self.get_full_name() or self.email
 
+    # "Admin" and "lab staff" are different people: Django's `is_staff` means "may use
+    # /admin/" (moderators, superusers) and is read here as `is_admin`; `is_lab_staff`
+    # means "works in a lab and posts its openings".
+    @property
+    def is_admin(self) -> bool:
+        return self.is_staff
+
     @property
     def is_student(self) -> bool:
-        # Admins (is_staff) are not students, whatever their role field says: the
-        # role defaults to student for accounts made with createsuperuser.
-        return self.role == self.Role.STUDENT and not self.is_staff
+        # Admins are not students, whatever their role field says: the role defaults
+        # to student for accounts made with createsuperuser.
+        return self.role == self.Role.STUDENT and not self.is_admin
 
     @property
     def is_lab_staff(self) -> bool:
-        return self.role == self.Role.LAB_STAFF
+        return self.role == self.Role.LAB_STAFF and not self.is_admin
 
 
 class Program(models.TextChoices):

@@ -1,4 +1,4 @@
-"""Who may open which page: view decorators for the student side."""
+"""Who may open which page: the student gate, and whether an address is confirmed."""
 
 from functools import wraps
 
@@ -26,29 +26,3 @@ def student_required(view):
 def has_verified_email(user) -> bool:
     """True when the account's current email address was confirmed by its link."""
     return EmailAddress.objects.filter(user=user, email__iexact=user.email, verified=True).exists()
-
-
-def lab_staff_required(view):
-    """Lab staff only; sets `request.lab_staff` (their LabStaffProfile, with its lab).
-    Anonymous visitors are sent to log in and brought back; students and admins get
-    403. Views then look every object up within `request.lab_staff.lab`, so another
-    lab's listing or applicant is a 404."""
-
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        from .models import LabStaffProfile
-
-        user = request.user
-        if not user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        profile = (
-            LabStaffProfile.objects.select_related("lab__institution").filter(user=user).first()
-            if user.is_lab_staff and not user.is_staff
-            else None
-        )
-        if profile is None:
-            raise PermissionDenied("This page is for lab staff accounts.")
-        request.lab_staff = profile
-        return view(request, *args, **kwargs)
-
-    return wrapper

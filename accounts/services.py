@@ -5,6 +5,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
+from .erasure import erase_everywhere
 from .models import LabStaffProfile, StudentProfile
 
 
@@ -71,20 +72,12 @@ def student_profile_save(*, form, certifications, user) -> StudentProfile:
 def account_delete(*, user) -> None:
     """Delete a student's account and personal data.
 
-    Saved (never sent) applications go with it. Sent ones stay with their labs as an
-    anonymised record: status and dates only, without the student, the cover letter,
-    the CV or the student's notes. Stored CV files are deleted once this commits.
+    Every app's eraser runs first (`accounts.erasure`: listings anonymises sent
+    applications and deletes saved ones); then the profile's CV file is deleted once
+    this commits, and the user row goes with what cascades from it.
     """
-    from listings.models import Application
-
     user = get_user_model().objects.select_for_update().get(pk=user.pk)
-    applications = Application.objects.select_for_update().filter(student=user)
-    for application in applications:
-        _delete_file_after_commit(application.cv.storage, application.cv.name)
-    applications.filter(status=Application.Status.SAVED).delete()
-    applications.exclude(status=Application.Status.SAVED).update(
-        student=None, cover_letter="", cv="", cv_filename="", notes="", follow_up_on=None
-    )
+    erase_everywhere(user=user)
     profile = StudentProfile.objects.filter(user=user).first()
     if profile is not None:
         _delete_file_after_commit(profile.cv.storage, profile.cv.name)

@@ -10,5 +10,4 @@ urlpatterns = [
     path("profile/", views.profile, name="profile"),
     path("profile/cv/", views.profile_cv, name="profile_cv"),
     path("delete/", views.account_delete, name="account_delete"),
-    path("signup/staff/", views.staff_signup, name="staff_signup"),
 ]

@@ -2,19 +2,16 @@
 download, and deleting the account. Sign-up, login, email and password pages are
 django-allauth's (see labjobs/urls.py)."""
 
-from allauth.account.views import SignupView
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_safe
 
-from listings.student_views import cv_response
-
 from . import services
+from .files import cv_response
 from .forms import (
     AccountDeleteForm,
-    LabStaffSignupForm,
     StudentProfileForm,
     certification_formset,
 )
@@ -78,15 +75,3 @@ def account_delete(request):
     else:
         form = AccountDeleteForm(user=request.user)
     return render(request, "accounts/account_delete.html", {"form": form})
-
-
-class LabStaffSignupView(SignupView):
-    """allauth's sign-up page with the lab-staff form."""
-
-    template_name = "account/signup_staff.html"
-
-    def get_form_class(self):
-        return LabStaffSignupForm
-
-
-staff_signup = LabStaffSignupView.as_view()

@@ -5,7 +5,7 @@ from django.views.decorators.http import require_GET
 
 from .filters import ListingFilter
 from .models import Listing
-from .search import run_search
+from .search.page import run_search
 
 
 def _listing_json(request, listing) -> dict:

@@ -9,7 +9,7 @@ from django.utils.feedgenerator import Atom1Feed
 
 from .filters import ListingFilter
 from .models import Listing
-from .search import run_search
+from .search.page import run_search
 
 FEED_SIZE = 50
 # XML 1.0 cannot carry these, even escaped; a search or a listing may contain them.

@@ -12,9 +12,9 @@ from django.utils import timezone
 
 from accounts.models import Program
 
-from .catalogue import get_catalogue
 from .models import Certification, Compensation, Listing, Schedule, WorkMode
-from .search import SORTS
+from .search.catalogue import get_catalogue
+from .search.page import SORTS
 
 CHECKBOXES = forms.CheckboxSelectMultiple
 

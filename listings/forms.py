@@ -1,22 +1,29 @@
-"""Forms of the listings app."""
+"""Forms of the listings app: moderation, applying and tracking, saved searches,
+posting and managing listings, and lab-staff sign-up."""
 
+from allauth.account.forms import SignupForm
 from django import forms
-from django.db import models
+from django.db import models, transaction
 
 from accounts.forms import CommaSeparatedField, CVUploadField
 from accounts.models import Program
 
 from .models import (
+    INQUIRY_MAX,
     MESSAGE_MAX,
     TEXT_MAX,
+    AlertFrequency,
     Benefit,
     Certification,
+    CloseReason,
+    Institution,
     Lab,
     Listing,
     RoleType,
-    SavedSearch,
     Schedule,
 )
+from .models.states import APPLICATION_MOVES, LAB
+from .services.labs import lab_staff_join
 
 # Canned reasons save moderators typing; the poster sees the reason as written here.
 REJECTION_REASONS = [
@@ -129,8 +136,8 @@ class TrackingForm(forms.Form):
 class SavedSearchForm(forms.Form):
     name = forms.CharField(label="Name", max_length=120, required=False)
     frequency = forms.ChoiceField(
-        label="Email me new listings", choices=SavedSearch.Frequency.choices,
-        initial=SavedSearch.Frequency.DAILY,
+        label="Email me new listings", choices=AlertFrequency.choices,
+        initial=AlertFrequency.DAILY,
     )  # fmt: skip
     query = forms.CharField(widget=forms.HiddenInput, required=False, max_length=2000)
 
@@ -190,20 +197,12 @@ class ListingForm(forms.ModelForm):
 
 class CloseForm(forms.Form):
     reason = forms.ChoiceField(
-        label="Why does it close?", choices=Listing.CloseReason.choices, widget=forms.RadioSelect
+        label="Why does it close?", choices=CloseReason.choices, widget=forms.RadioSelect
     )
 
 
 class ApplicantMoveForm(forms.Form):
-    move = forms.ChoiceField(
-        label="New status",
-        choices=[
-            ("start_review", "Under review"),
-            ("invite_to_interview", "Invite to interview"),
-            ("make_offer", "Make an offer"),
-            ("mark_not_selected", "Not selected"),
-        ],
-    )
+    move = forms.ChoiceField(label="New status", choices=APPLICATION_MOVES.choices(LAB))
     note = forms.CharField(
         label="Message to the student (optional)", required=False, max_length=MESSAGE_MAX,
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -236,7 +235,7 @@ class BulkNotSelectedForm(forms.Form):
 
 class InquiryForm(forms.Form):
     message = forms.CharField(
-        label="Your message", max_length=2000, widget=forms.Textarea(attrs={"rows": 6}),
+        label="Your message", max_length=INQUIRY_MAX, widget=forms.Textarea(attrs={"rows": 6}),
         help_text="Who you are, what draws you to this lab, when you could start. The lab "
         "replies to your email address.",
     )  # fmt: skip
@@ -248,3 +247,65 @@ class LabSettingsForm(forms.ModelForm):
         formfield_callback = https_urls
         fields = ["open_to_inquiries", "description", "website"]
         widgets = {"description": forms.Textarea(attrs={"rows": 6})}
+
+
+class LabStaffSignupForm(SignupForm):
+    """Sign-up for lab staff: join a lab listed here, or ask for a new one (hidden
+    until an admin approves it). Account, email address, staff profile and any new lab
+    are written together."""
+
+    signup_role = "lab_staff"
+    field_order = [
+        "first_name", "last_name", "email", "password1", "password2", "title", "lab",
+        "new_lab_name", "new_lab_institution", "new_lab_city",
+    ]  # fmt: skip
+    first_name = forms.CharField(label="First name", max_length=150)
+    last_name = forms.CharField(label="Last name", max_length=150)
+    title = forms.CharField(
+        label="Your role in the lab", max_length=120, help_text="e.g. PI, lab manager"
+    )
+    lab = forms.ModelChoiceField(
+        label="Your lab", required=False, empty_label="My lab is not listed",
+        queryset=None, help_text="Staff with an address on the lab's email domain are "
+        "verified as soon as they confirm it; others are verified by an admin.",
+    )  # fmt: skip
+    new_lab_name = forms.CharField(label="New lab's name", max_length=200, required=False)
+    new_lab_institution = forms.ModelChoiceField(
+        label="New lab's institution", required=False, queryset=None
+    )
+    new_lab_city = forms.CharField(label="New lab's city", max_length=100, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["lab"].queryset = Lab.objects.filter(approved=True).select_related(
+            "institution"
+        )
+        self.fields["new_lab_institution"].queryset = Institution.objects.all()
+
+    def clean(self):
+        cleaned = super().clean()
+        new_lab = [cleaned.get(f) for f in ("new_lab_name", "new_lab_institution", "new_lab_city")]
+        if cleaned.get("lab") and any(new_lab):
+            raise forms.ValidationError("Choose your lab, or describe a new one, not both.")
+        if not cleaned.get("lab") and not all(new_lab):
+            raise forms.ValidationError(
+                "Choose your lab from the list, or give the new lab's name, institution and city."
+            )
+        return cleaned
+
+    def save(self, request):
+        with transaction.atomic():
+            user = super().save(request)
+            user.first_name = self.cleaned_data["first_name"]
+            user.last_name = self.cleaned_data["last_name"]
+            user.save(update_fields=["first_name", "last_name"])
+            lab = self.cleaned_data.get("lab")
+            new_lab = None
+            if lab is None:
+                new_lab = {
+                    "name": self.cleaned_data["new_lab_name"],
+                    "institution": self.cleaned_data["new_lab_institution"],
+                    "city": self.cleaned_data["new_lab_city"],
+                }
+            lab_staff_join(user=user, title=self.cleaned_data["title"], lab=lab, new_lab=new_lab)
+        return user

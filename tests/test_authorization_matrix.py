@@ -14,7 +14,7 @@ from django.contrib import admin
 from django.contrib.auth.models import Group
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from listings.notifications import unsubscribe_url
+from listings.services.notifications import unsubscribe_url
 from tests.factories import (
     AdminFactory,
     LabFactory,
@@ -116,7 +116,7 @@ MATRIX = {
     # Accounts (django-allauth, and ours).
     "account_login": (None, form_page),
     "account_signup": (None, form_page),
-    "accounts:staff_signup": (None, form_page),
+    "listings:staff_signup": (None, form_page),
     "account_reset_password": (None, form_page),
     "account_reset_password_done": (None, info_page),
     "account_reset_password_from_key": ("reset_key", form_page),

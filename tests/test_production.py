@@ -89,12 +89,12 @@ def test_healthz_is_503_when_the_query_fails(client, monkeypatch):
 
 @pytest.mark.django_db
 def test_database_outage_is_a_friendly_503(monkeypatch):
-    import listings.views
+    import listings.views.public
 
     def down(*args, **kwargs):
         raise OperationalError("server closed the connection unexpectedly")
 
-    monkeypatch.setattr(listings.views, "run_search", down)
+    monkeypatch.setattr(listings.views.public, "run_search", down)
     response = Client(raise_request_exception=False).get(reverse("listings:listing_list"))
 
     assert response.status_code == 503
@@ -153,14 +153,14 @@ def test_s3_storage_by_setting():
 def test_server_errors_are_mailed_to_admins(settings, monkeypatch):
     from django.core import mail
 
-    import listings.views
+    import listings.views.public
 
     settings.ADMINS = [("LabJobs team", "ops@example.edu")]
 
     def broken(*args, **kwargs):
         raise ValueError("a bug")
 
-    monkeypatch.setattr(listings.views, "run_search", broken)
+    monkeypatch.setattr(listings.views.public, "run_search", broken)
     response = Client(raise_request_exception=False).get(reverse("listings:listing_list"))
 
     assert response.status_code == 500

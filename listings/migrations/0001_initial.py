@@ -6,7 +6,7 @@ import django.db.models.deletion
 import django.db.models.functions.text
 import django.db.models.lookups
 import django.utils.timezone
-import listings.models
+import accounts.models
 from django.conf import settings
 from django.db import migrations, models
 
@@ -66,7 +66,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('status', models.CharField(choices=[('saved', 'Saved'), ('submitted', 'Submitted'), ('reviewing', 'Under review'), ('interview', 'Interview'), ('offer', 'Offer'), ('accepted', 'Accepted'), ('declined', 'Declined'), ('not_selected', 'Not selected'), ('withdrawn', 'Withdrawn')], default='saved', max_length=16)),
                 ('cover_letter', models.TextField(blank=True)),
-                ('cv', models.FileField(blank=True, upload_to=listings.models._cv_upload_to)),
+                ('cv', models.FileField(blank=True, upload_to=accounts.models.cv_storage_name)),
                 ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
                 ('updated_at', models.DateTimeField(default=django.utils.timezone.now)),
                 ('submitted_at', models.DateTimeField(blank=True, null=True)),

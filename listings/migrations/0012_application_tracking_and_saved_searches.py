@@ -4,7 +4,7 @@ import django.db.models.deletion
 import django.db.models.functions.text
 import django.db.models.lookups
 import django.utils.timezone
-import listings.models
+import accounts.models
 from django.conf import settings
 from django.db import migrations, models
 
@@ -60,7 +60,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='application',
             name='cv',
-            field=models.FileField(blank=True, max_length=200, upload_to=listings.models._cv_upload_to, verbose_name='CV'),
+            field=models.FileField(blank=True, max_length=200, upload_to=accounts.models.cv_storage_name, verbose_name='CV'),
         ),
         migrations.AlterField(
             model_name='application',

@@ -26,7 +26,7 @@ def staff_signup(client, **extra):
         "title": "PI",
         **extra,
     }
-    return client.post(reverse("accounts:staff_signup"), data)
+    return client.post(reverse("listings:staff_signup"), data)
 
 
 def confirm(client):

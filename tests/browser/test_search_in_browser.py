@@ -6,7 +6,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from listings.search import refresh_search_words
+from listings.search.suggest import refresh_search_words
 from tests.browser.conftest import serious_accessibility_problems
 from tests.factories import PublishedListingFactory, role_type
 

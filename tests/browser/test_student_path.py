@@ -8,7 +8,7 @@ from django.core import mail
 from playwright.sync_api import expect
 
 from listings.models import Application, Certification
-from listings.search import refresh_search_words
+from listings.search.suggest import refresh_search_words
 from tests.browser.conftest import serious_accessibility_problems
 from tests.conftest import pdf
 from tests.factories import PublishedListingFactory, role_type

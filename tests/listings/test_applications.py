@@ -11,7 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import StudentCertification
-from listings import services
+from listings.errors import ServiceError
+from listings.services import applications as services
 from listings.models import Application, ApplicationEvent, ApplyMethod, Certification
 from tests.conftest import pdf
 from tests.factories import (
@@ -241,7 +242,7 @@ def test_two_tabs_submitting_the_same_draft(client, student_with_cv, listing):
     services.application_submit(
         application=application, cover_letter="tab one", use_profile_cv=True
     )
-    with pytest.raises(services.ApplicationError, match="already sent"):
+    with pytest.raises(ServiceError, match="already sent"):
         services.application_submit(
             application=application, cover_letter="tab two", use_profile_cv=True
         )

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from listings.models import LabInquiry, Listing
-from listings.search import refresh_search_words
+from listings.search.suggest import refresh_search_words
 from tests.factories import LabFactory, LabStaffFactory, PublishedListingFactory, StudentFactory
 
 pytestmark = pytest.mark.django_db

@@ -13,7 +13,8 @@ from hypothesis import strategies as st
 from accounts.models import Program
 from listings.filters import ListingFilter
 from listings.models import Compensation, Listing, Schedule, WorkMode
-from listings.search import FACETS, run_search
+from listings.search.facets import FACETS
+from listings.search.page import run_search
 from tests.factories import InstitutionFactory, LabFactory, PublishedListingFactory, role_type
 
 ROLES = ["research-assistant", "lab-technician", "phlebotomist", "data-analyst"]

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Program
-from listings import lab_services
+from listings.services import listings as lab_services
 from listings.models import Listing, ListingEvent
 from tests.factories import (
     LabStaffFactory,

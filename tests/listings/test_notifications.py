@@ -9,8 +9,8 @@ from django.core.management import call_command
 from django.db import transaction
 from django.utils import timezone
 
-from listings import services
-from listings.transitions import IllegalTransition
+from listings.services import applications, scheduled
+from listings.errors import IllegalTransition
 from tests.factories import ApplicationFactory, SubmittedApplicationFactory
 
 pytestmark = pytest.mark.django_db
@@ -33,7 +33,7 @@ def test_each_lab_move_emails_the_student(
     )
 
     with django_capture_on_commit_callbacks(execute=True):
-        services.application_move(
+        applications.application_move(
             application=application, move=move, by=lab_staff, note="Thanks for applying."
         )
 
@@ -56,7 +56,7 @@ def test_no_email_when_the_transaction_rolls_back(lab_staff, django_capture_on_c
         pytest.raises(RuntimeError),
         transaction.atomic(),
     ):
-        services.application_move(application=application, move="start_review", by=lab_staff)
+        applications.application_move(application=application, move="start_review", by=lab_staff)
         raise RuntimeError("something later failed")
 
     assert mail.outbox == []
@@ -65,14 +65,14 @@ def test_no_email_when_the_transaction_rolls_back(lab_staff, django_capture_on_c
 def test_illegal_move_sends_nothing(lab_staff, django_capture_on_commit_callbacks):
     application = ApplicationFactory()  # saved, never sent
     with django_capture_on_commit_callbacks(execute=True), pytest.raises(IllegalTransition):
-        services.application_move(application=application, move="make_offer", by=lab_staff)
+        applications.application_move(application=application, move="make_offer", by=lab_staff)
     assert mail.outbox == []
 
 
 def test_html_part_escapes_what_the_lab_wrote(lab_staff, django_capture_on_commit_callbacks):
     application = SubmittedApplicationFactory()
     with django_capture_on_commit_callbacks(execute=True):
-        services.application_move(
+        applications.application_move(
             application=application, move="make_offer", by=lab_staff, note="<script>x</script>"
         )
     html = mail.outbox[0].alternatives[0][0]
@@ -89,24 +89,24 @@ def test_send_reminders_once_per_follow_up_date(django_capture_on_commit_callbac
     with django_capture_on_commit_callbacks(execute=True):
         call_command("send_reminders", stdout=open("/dev/null", "w"))  # noqa: SIM115
     with django_capture_on_commit_callbacks(execute=True):
-        assert services.send_follow_up_reminders() == 0  # twice: nothing new
+        assert scheduled.send_follow_up_reminders() == 0  # twice: nothing new
 
     [message] = mail.outbox
     assert message.to == [due.student.email]
     assert "Follow up" in message.subject and "Email Dr. Chen" in message.body
 
     # A new date re-arms the reminder.
-    services.application_update_tracking(
+    applications.application_update_tracking(
         application=due, notes=due.notes, follow_up_on=today + timedelta(days=7)
     )
     with django_capture_on_commit_callbacks(execute=True):
-        assert services.send_follow_up_reminders(today=today + timedelta(days=7)) == 1
+        assert scheduled.send_follow_up_reminders(today=today + timedelta(days=7)) == 1
 
 
 def test_the_lab_is_told_of_a_moderators_decision(
     lab, lab_staff, moderator, django_capture_on_commit_callbacks
 ):
-    from listings.services import listing_approve, listing_reject
+    from listings.services.listings import listing_approve, listing_reject
     from tests.factories import PendingListingFactory
 
     rejected = PendingListingFactory(lab=lab, title="Vague RA")

@@ -9,7 +9,7 @@ from django.core import mail
 from django.urls import reverse
 
 from accounts.models import StudentCertification
-from listings.manage_views import safe_csv_row
+from listings.views.downloads import safe_csv_row
 from listings.models import ApplicationMessage, Certification
 from tests.factories import (
     ApplicationFactory,

@@ -10,9 +10,9 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from listings import services
+from listings.services import scheduled
 from listings.models import Compensation, SavedSearch
-from listings.notifications import unsubscribe_url
+from listings.services.notifications import unsubscribe_url
 from tests.factories import PublishedListingFactory, SavedSearchFactory, StudentFactory
 
 pytestmark = pytest.mark.django_db
@@ -95,7 +95,7 @@ def paid_phlebotomy(**extra):
 
 def run_alerts(capture, **kwargs):
     with capture(execute=True):
-        return services.send_search_alerts(**kwargs)
+        return scheduled.send_search_alerts(**kwargs)
 
 
 def test_alert_sends_exactly_the_new_matching_listings_once(

@@ -3,9 +3,9 @@
 import pytest
 from django.urls import reverse
 
-from listings.catalogue import forget_catalogue
+from listings.search.catalogue import forget_catalogue
 from listings.models import Lab, RoleType, SearchSynonym
-from listings.search import query_variants
+from listings.search.query import query_variants
 from tests.factories import (
     LabFactory,
     PendingListingFactory,
@@ -234,9 +234,9 @@ def test_sorts(client):
 
 
 def test_counts_above_the_cap_show_a_plus(client, monkeypatch):
-    import listings.search
+    import listings.search.page
 
-    monkeypatch.setattr(listings.search, "COUNT_CAP", 5)
+    monkeypatch.setattr(listings.search.page, "COUNT_CAP", 5)
     PublishedListingFactory.create_batch(7)
     response = client.get(URL)
     assert response.context["result"].total_is_capped
@@ -249,7 +249,7 @@ def test_synonyms_are_seeded():
 
 
 def test_did_you_mean_comes_from_the_listings_own_words(client, django_assert_max_num_queries):
-    from listings.search import refresh_search_words
+    from listings.search.suggest import refresh_search_words
 
     PublishedListingFactory(title="Student phlebotomy aide", description="Outpatient clinic work.")
     refresh_search_words()

@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from listings import services
+from listings.services import applications as services
 from listings.models import Application
 from tests.factories import (
     ApplicationFactory,

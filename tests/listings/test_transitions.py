@@ -9,7 +9,7 @@ from django.db import connection
 from django.utils import timezone
 
 from listings.models import Application, ApplicationEvent, Listing, ListingEvent
-from listings.transitions import IllegalTransition
+from listings.errors import IllegalTransition
 from tests.factories import ApplicationFactory, LabFactory, ListingFactory, PendingListingFactory
 
 pytestmark = pytest.mark.django_db
@@ -36,7 +36,7 @@ def _listing_in(status, **lab_fields):
 @pytest.mark.parametrize(("method", "status"), LISTING_CASES)
 def test_listing_transition(method, status, moderator):
     listing = _listing_in(status)
-    transition = Listing.transitions[method]
+    transition = Listing.machine[method]
     legal = status in transition.sources
     if legal:
         getattr(listing, method)(by=moderator, **LISTING_METHOD_ARGS[method])
@@ -56,7 +56,7 @@ def test_listing_transition(method, status, moderator):
 def test_expected_legal_listing_moves_are_exactly_these():
     legal = {
         (name, source)
-        for name, transition in Listing.transitions.items()
+        for name, transition in ((move.name, move) for move in Listing.machine)
         for source in transition.sources
     }
     assert legal == {
@@ -171,7 +171,7 @@ def test_renew_extends_expiry(lab_staff):
 # -- applications -------------------------------------------------------------------
 APPLICATION_CASES = list(
     itertools.product(
-        [name for name in Application.transitions if name != "submit"],
+        [move.name for move in Application.machine if move.name != "submit"],
         Application.Status.values,
     )
 )
@@ -182,7 +182,7 @@ def test_application_transition(method, status, lab_staff):
     application = ApplicationFactory(
         status=status, submitted_at=None if status == "saved" else timezone.now()
     )
-    transition = Application.transitions[method]
+    transition = Application.machine[method]
     if status in transition.sources:
         getattr(application, method)(by=lab_staff)
         application.refresh_from_db()

@@ -3,7 +3,7 @@ manage.py expire_listings."""
 
 from django.core.management.base import BaseCommand
 
-from listings.lab_services import expire_listings
+from listings.services.scheduled import expire_listings
 
 
 class Command(BaseCommand):

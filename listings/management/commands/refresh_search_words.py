@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from listings.search import refresh_search_words
+from listings.services.scheduled import refresh_search_words
 
 
 class Command(BaseCommand):

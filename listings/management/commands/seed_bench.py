@@ -21,7 +21,7 @@ from django.utils import timezone
 from accounts.models import Program
 from listings import demo_content
 from listings.models import Benefit, Certification, Compensation, RoleType, Schedule, WorkMode
-from listings.search import refresh_search_words
+from listings.services.scheduled import refresh_search_words
 
 BATCH = 20_000
 STATES = ["Massachusetts", "Illinois", "Washington", "Texas", "California", "New York",

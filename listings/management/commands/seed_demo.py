@@ -31,7 +31,7 @@ from listings.models import (
     Schedule,
     WorkMode,
 )
-from listings.search import refresh_search_words
+from listings.services.scheduled import refresh_search_words
 
 LISTINGS_PER_LAB = 8
 
@@ -195,7 +195,7 @@ class Command(BaseCommand):
             application.start_review(by=staff)
             if state == "interview":
                 application.invite_to_interview(
-                    by=staff, note="Could you come by on Tuesday at 10:00 for a short chat?"
+                    by=staff, reason="Could you come by on Tuesday at 10:00 for a short chat?"
                 )
 
     # -- listings ------------------------------------------------------------------

@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from listings.services import send_follow_up_reminders
+from listings.services.scheduled import send_follow_up_reminders
 
 
 class Command(BaseCommand):

@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from listings.services import send_search_alerts
+from listings.services.scheduled import send_search_alerts
 
 
 class Command(BaseCommand):

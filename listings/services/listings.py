@@ -1,45 +1,30 @@
-"""Writes that lab staff make: their listings (create, edit, submit with a duplicate
-check, close, renew, clone), their applicants (moves, messages, CV downloads, bulk
-"not selected"), expiry, and students' inquiries to labs. Each is one transaction;
-email goes after commit (`notifications`)."""
+"""A lab's listings and their moderation: create, edit, submit (with a duplicate
+check), take back, close, renew, clone; moderators approve or reject. Each is one
+transaction and records who did it (ListingEvent; an admin LogEntry for decisions)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
 
-from django.contrib.auth import get_user_model
+from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.postgres.search import TrigramSimilarity
+from django.core.exceptions import PermissionDenied
 from django.db import connection, transaction
 from django.db.models import Q, Value
 from django.db.models.functions import Concat, Left
 from django.utils import timezone
 
-from . import notifications
-from .models import (
-    IN_PROCESS,
-    Application,
-    ApplicationMessage,
-    CVDownload,
-    LabInquiry,
-    Listing,
-    ListingEvent,
-)
-from .services import ApplicationError, application_move
-from .transitions import IllegalTransition
+from listings.models import EDITABLE, CloseReason, Listing, ListingEvent, ListingStatus
+from listings.models.states import LISTING_MOVES
+
+from . import ServiceError, notifications
 
 DUPLICATE_THRESHOLD = 0.6  # pg_trgm similarity of title + start of description
 DUPLICATE_WINDOW = timedelta(days=90)
 DUPLICATE_TEXT = 1000  # characters of the description compared
 DUPLICATE_CANDIDATES = 50  # listings whose text is compared, the closest titles first
-EDITABLE = {Listing.Status.DRAFT, Listing.Status.REJECTED}
-EXPIRY_WARNING = timedelta(days=7)
-INQUIRIES_PER_DAY = 3
-INQUIRY_LAB_INTERVAL = timedelta(days=30)
-
-
-class LabStaffError(Exception):
-    """A lab-staff request that cannot be done; the message says why."""
+MODERATE_PERMISSION = "listings.moderate_listing"
 
 
 def _event(listing: Listing, *, by, reason: str) -> None:
@@ -50,11 +35,7 @@ def _event(listing: Listing, *, by, reason: str) -> None:
     )  # fmt: skip
 
 
-def _comparable_text(title: str, description: str) -> str:
-    return f"{title} {description[:DUPLICATE_TEXT]}"
-
-
-# -- listings ------------------------------------------------------------------------
+# -- posting ---------------------------------------------------------------------------
 
 
 @transaction.atomic
@@ -68,7 +49,7 @@ def listing_create(*, form, profile, token) -> tuple[Listing, bool]:
     listing = form.save(commit=False)
     listing.lab = profile.lab
     listing.created_by = profile.user
-    listing.status = Listing.Status.DRAFT
+    listing.status = ListingStatus.DRAFT
     listing.form_token = token or None
     listing.save()
     form.save_m2m()
@@ -84,12 +65,12 @@ def listing_update(*, form, by, version: str) -> Listing:
     listing = form.instance
     current = Listing.objects.select_for_update().get(pk=listing.pk)
     if current.status not in EDITABLE:
-        raise LabStaffError(
+        raise ServiceError(
             f"This listing is {current.get_status_display().lower()}; only drafts and "
             "rejected listings can be edited. Clone it to post a new version."
         )
     if version != current.updated_at.isoformat():
-        raise LabStaffError(
+        raise ServiceError(
             "Someone changed this listing since you opened it. Your changes are below; "
             "reload the page to see theirs, then edit again."
         )
@@ -117,8 +98,8 @@ def likely_duplicates(listing: Listing, *, limit: int = 3) -> list[LikelyDuplica
     """
     since = timezone.now() - DUPLICATE_WINDOW
     recent = Listing.objects.filter(
-        Q(status=Listing.Status.PUBLISHED, published_at__gte=since)
-        | Q(status=Listing.Status.PENDING, submitted_at__gte=since)
+        Q(status=ListingStatus.PUBLISHED, published_at__gte=since)
+        | Q(status=ListingStatus.PENDING, submitted_at__gte=since)
     ).exclude(pk=listing.pk)
     closest_titles = (
         recent.filter(Q(lab_id=listing.lab_id) | Q(title__trigram_similar=listing.title))
@@ -127,7 +108,7 @@ def likely_duplicates(listing: Listing, *, limit: int = 3) -> list[LikelyDuplica
         .values("pk")[:DUPLICATE_CANDIDATES]
     )
     text = Concat("title", Value(" "), Left("description", DUPLICATE_TEXT))
-    comparable = _comparable_text(listing.title, listing.description)
+    comparable = f"{listing.title} {listing.description[:DUPLICATE_TEXT]}"
     with transaction.atomic(), connection.cursor() as cursor:
         # Titles at least half alike are candidates (pg_trgm's default is 0.3).
         cursor.execute("SET LOCAL pg_trgm.similarity_threshold = 0.5")
@@ -143,11 +124,11 @@ def likely_duplicates(listing: Listing, *, limit: int = 3) -> list[LikelyDuplica
 
 def _require_submitter(profile) -> None:
     if not profile.lab.approved:
-        raise LabStaffError(
+        raise ServiceError(
             "Your lab is waiting for an admin's approval; you can keep drafting until then."
         )
     if not profile.verified:
-        raise LabStaffError(
+        raise ServiceError(
             "Your lab-staff account is not verified yet, so you can draft but not submit. "
             "Accounts with a confirmed address on the lab's email domain are verified at "
             "once; otherwise a LabJobs admin verifies you."
@@ -185,15 +166,17 @@ def listing_withdraw_submission(*, listing: Listing, by) -> None:
 
 @transaction.atomic
 def listing_close(*, listing: Listing, by, reason: str) -> None:
-    labels = dict(Listing.CloseReason.choices)
+    labels = dict(CloseReason.choices)
     if reason not in labels:
-        raise LabStaffError("Say why the listing closes: filled, or withdrawn.")
+        raise ServiceError("Say why the listing closes: filled, or withdrawn.")
     listing.close(by=by, reason=labels[reason])
 
 
 @transaction.atomic
 def listing_renew(*, listing: Listing, by, days: int = 30) -> None:
     """Extend an open (or expired) listing by `days`."""
+    if listing.status not in LISTING_MOVES["renew"].sources:
+        raise ServiceError("Only an open or expired listing can be renewed.")
     listing.renew(by=by, days=days)
 
 
@@ -207,7 +190,7 @@ def listing_clone(*, listing: Listing, by) -> Listing:
     clone._state.adding = True
     now = timezone.now()
     for field, value in {
-        "status": Listing.Status.DRAFT, "created_by": by, "created_at": now, "updated_at": now,
+        "status": ListingStatus.DRAFT, "created_by": by, "created_at": now, "updated_at": now,
         "submitted_at": None, "published_at": None, "expires_at": None, "deadline": None,
         "start_date": None, "rejection_reason": "", "expiry_warned_at": None,
         "duplicate_of": None, "duplicate_similarity": None, "form_token": None,
@@ -220,114 +203,37 @@ def listing_clone(*, listing: Listing, by) -> Listing:
     return clone
 
 
-# -- applicants ----------------------------------------------------------------------
+# -- moderation ------------------------------------------------------------------------
 
 
-@transaction.atomic
-def applicant_move(*, application: Application, move: str, by, note: str = "") -> None:
-    """Move an applicant (review, interview, offer, not selected); the student is
-    emailed by the students' notification service."""
-    application_move(application=application, move=move, by=by, note=note)
+def _require_moderator(user) -> None:
+    if not (user.is_active and user.is_staff and user.has_perm(MODERATE_PERMISSION)):
+        raise PermissionDenied("Only moderators can approve or reject listings.")
 
 
-@transaction.atomic
-def applicants_mark_not_selected(*, listing: Listing, application_ids, by, note: str) -> int:
-    """Bulk "not selected" with one message. Applications already decided or not of
-    this listing are left alone. Returns how many were moved."""
-    moved = 0
-    applications = Application.objects.select_for_update(of=("self",)).filter(
-        listing=listing, pk__in=list(application_ids), status__in=IN_PROCESS
+def _log(user, listing: Listing, message: str) -> None:
+    LogEntry.objects.log_actions(
+        user_id=user.pk,
+        queryset=[listing],
+        action_flag=CHANGE,
+        change_message=message,
+        single_object=True,
     )
-    for application in applications.select_related("listing__lab", "student"):
-        application_move(application=application, move="mark_not_selected", by=by, note=note)
-        moved += 1
-    return moved
-
-
-def cv_download_record(*, application: Application, by) -> None:
-    CVDownload.objects.create(application=application, downloaded_by=by)
 
 
 @transaction.atomic
-def application_message_send(*, application: Application, sender, body: str) -> ApplicationMessage:
-    """Add a message to the thread and email the other side (the student, or the
-    lab's verified staff)."""
-    body = body.strip()
-    if not body:
-        raise ApplicationError("Write a message first.")
-    if application.status == Application.Status.SAVED or application.student_id is None:
-        raise ApplicationError("Messages are for sent applications only.")
-    from_lab = sender.pk != application.student_id
-    message = ApplicationMessage(
-        application=application, sender=sender, from_lab=from_lab, body=body
-    )
-    message.full_clean()
-    message.save()
-    if from_lab:
-        notifications.message_to_student(message)
-    else:
-        notifications.message_to_lab(message)
-    return message
-
-
-# -- expiry -------------------------------------------------------------------------
-
-
-def expire_listings(*, now=None) -> tuple[int, int]:
-    """Expire published listings past their expiry date, and warn the labs of those
-    that expire within 7 days (once per expiry date). Safe to run twice: each listing
-    moves or is warned in its own transaction, guarded by its current state.
-    Returns (expired, warned)."""
-    now = now or timezone.now()
-    expired = warned = 0
-    for listing in Listing.objects.filter(status=Listing.Status.PUBLISHED, expires_at__lte=now):
-        try:
-            with transaction.atomic():
-                listing.expire()
-            expired += 1
-        except IllegalTransition:
-            continue  # closed or renewed meanwhile
-    soon = Listing.objects.filter(
-        status=Listing.Status.PUBLISHED,
-        expires_at__gt=now,
-        expires_at__lte=now + EXPIRY_WARNING,
-        expiry_warned_at__isnull=True,
-    ).select_related("lab")
-    for listing in soon:
-        with transaction.atomic():
-            claimed = Listing.objects.filter(pk=listing.pk, expiry_warned_at__isnull=True).update(
-                expiry_warned_at=now
-            )
-            if claimed:
-                notifications.expiry_warning(listing)
-                warned += 1
-    return expired, warned
-
-
-# -- inquiries ------------------------------------------------------------------------
+def listing_approve(*, listing: Listing, moderator, note: str = "") -> None:
+    """Publish a pending listing. Raises IllegalTransition if it is not pending."""
+    _require_moderator(moderator)
+    listing.approve(by=moderator, reason=note)
+    _log(moderator, listing, "Approved and published." + (f" Note: {note}" if note else ""))
+    notifications.listing_decided(listing)
 
 
 @transaction.atomic
-def inquiry_send(*, student, lab, message: str) -> LabInquiry:
-    """Relay a student's message to a lab open to inquiries, without showing the lab's
-    address. At most 3 a day per student, and 1 per lab per 30 days."""
-    from accounts.permissions import has_verified_email
-
-    message = message.strip()
-    if not lab.open_to_inquiries or not lab.approved:
-        raise ApplicationError("This lab is not taking inquiries at the moment.")
-    if not has_verified_email(student):
-        raise ApplicationError("Confirm your email address before you contact a lab.")
-    # One student's inquiries are counted one at a time: lock their account row.
-    list(get_user_model().objects.select_for_update().filter(pk=student.pk).values_list("pk"))
-    now = timezone.now()
-    sent = LabInquiry.objects.filter(student=student)
-    if sent.filter(lab=lab, created_at__gt=now - INQUIRY_LAB_INTERVAL).exists():
-        raise ApplicationError("You contacted this lab in the last 30 days; wait for its answer.")
-    if sent.filter(created_at__gt=now - timedelta(days=1)).count() >= INQUIRIES_PER_DAY:
-        raise ApplicationError("You can contact 3 labs a day. Try again tomorrow.")
-    inquiry = LabInquiry(lab=lab, student=student, message=message, created_at=now)
-    inquiry.full_clean()
-    inquiry.save()
-    notifications.inquiry_to_lab(inquiry)
-    return inquiry
+def listing_reject(*, listing: Listing, moderator, reason: str) -> None:
+    """Reject a pending listing with a reason its poster will see."""
+    _require_moderator(moderator)
+    listing.reject(by=moderator, reason=reason)
+    _log(moderator, listing, f"Rejected. Reason: {reason.strip()}")
+    notifications.listing_decided(listing)

@@ -1,10 +1,9 @@
-"""Admin: moderation queue, listings, labs with their staff, role types, certifications."""
+"""Listings and the moderation queue: approve or reject, one by one or in bulk, each
+decision with an event, an admin LogEntry and an email to the lab."""
 
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
-from django.db import models
-from django.db.models import Count, Q
 from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -12,69 +11,14 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.timesince import timesince
 
-from accounts.models import LabStaffProfile
-from accounts.services import lab_staff_verify
+from listings.errors import IllegalTransition
+from listings.forms import RejectionForm
+from listings.models import Listing, PendingListing
+from listings.services.listings import MODERATE_PERMISSION, listing_approve, listing_reject
 
-from .catalogue import forget_catalogue
-from .forms import RejectionForm
-from .models import (
-    Application,
-    ApplicationEvent,
-    Certification,
-    Institution,
-    Lab,
-    LabInquiry,
-    Listing,
-    ListingEvent,
-    PendingListing,
-    RoleType,
-    SearchSynonym,
-)
-from .services import MODERATE_PERMISSION, listing_approve, listing_reject
-from .transitions import IllegalTransition
+from .common import HTTPS_URL_FIELDS, ListingEventInline
 
 MODERATION_ACTIONS = {"approve_selected", "reject_selected"}
-# Links typed without a scheme ("lab.example.edu") get https://, not http://.
-HTTPS_URL_FIELDS = {models.URLField: {"assume_scheme": "https"}}
-
-
-class ForgetsCatalogue:
-    """Admin for a list that searches cache (see catalogue.py): changes apply at once."""
-
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        forget_catalogue()
-
-    def delete_model(self, request, obj):
-        super().delete_model(request, obj)
-        forget_catalogue()
-
-    def delete_queryset(self, request, queryset):
-        super().delete_queryset(request, queryset)
-        forget_catalogue()
-
-
-class HistoryInline(admin.TabularInline):
-    """State-change events, read-only: history is recorded by transitions, never edited."""
-
-    extra = 0
-    can_delete = False
-    fields = ["created_at", "actor", "from_status", "to_status", "reason"]
-    readonly_fields = fields
-    verbose_name_plural = "history"
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("actor")
-
-
-class ListingEventInline(HistoryInline):
-    model = ListingEvent
 
 
 class ModerationMixin:
@@ -282,143 +226,4 @@ class PendingListingAdmin(ModerationMixin, admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class LabStaffInline(admin.TabularInline):
-    model = LabStaffProfile
-    extra = 0
-    fields = ["user", "title", "verified", "verified_at", "verified_by"]
-    readonly_fields = ["verified_at", "verified_by"]
-    raw_id_fields = ["user"]
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("user", "verified_by")
-
-
-@admin.register(Lab)
-class LabAdmin(admin.ModelAdmin):
-    formfield_overrides = HTTPS_URL_FIELDS
-    list_display = [
-        "name",
-        "institution",
-        "city",
-        "approved",
-        "trusted",
-        "open_to_inquiries",
-        "staff_count",
-        "unverified_staff",
-    ]
-    list_filter = ["approved", "institution", "trusted", "open_to_inquiries"]
-    list_select_related = ["institution"]
-    search_fields = ["name", "institution__name", "principal_investigator", "department"]
-    prepopulated_fields = {"slug": ["name"]}
-    inlines = [LabStaffInline]
-    actions = ["verify_staff", "approve_labs"]
-    raw_id_fields = ["requested_by"]
-
-    def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .annotate(
-                staff_total=Count("staff", distinct=True),
-                staff_unverified=Count("staff", filter=Q(staff__verified=False), distinct=True),
-            )
-        )
-
-    @admin.display(description="Staff", ordering="staff_total")
-    def staff_count(self, lab):
-        return lab.staff_total
-
-    @admin.display(description="Unverified", ordering="staff_unverified")
-    def unverified_staff(self, lab):
-        return lab.staff_unverified
-
-    def has_verify_permission(self, request) -> bool:
-        return request.user.has_perm("accounts.change_labstaffprofile")
-
-    @admin.action(description="Verify all staff of selected labs", permissions=["verify"])
-    def verify_staff(self, request, queryset):
-        count = lab_staff_verify(
-            profiles=LabStaffProfile.objects.filter(lab__in=queryset), by=request.user
-        )
-        messages.success(request, f"Verified {count} lab staff member{'s' if count != 1 else ''}.")
-
-    @admin.action(
-        description="Approve selected labs (asked for at sign-up)", permissions=["change"]
-    )
-    def approve_labs(self, request, queryset):
-        count = queryset.filter(approved=False).update(approved=True)
-        messages.success(request, f"Approved {count} lab{'s' if count != 1 else ''}.")
-
-
-@admin.register(Institution)
-class InstitutionAdmin(ForgetsCatalogue, admin.ModelAdmin):
-    formfield_overrides = HTTPS_URL_FIELDS
-    list_display = ["name", "slug", "website"]
-    search_fields = ["name"]
-    prepopulated_fields = {"slug": ["name"]}
-
-
-@admin.register(RoleType)
-class RoleTypeAdmin(ForgetsCatalogue, admin.ModelAdmin):
-    list_display = ["name", "slug", "position"]
-    list_editable = ["position"]
-    prepopulated_fields = {"slug": ["name"]}
-
-
-@admin.register(Certification)
-class CertificationAdmin(ForgetsCatalogue, admin.ModelAdmin):
-    list_display = ["name", "slug"]
-    prepopulated_fields = {"slug": ["name"]}
-
-
-@admin.register(SearchSynonym)
-class SearchSynonymAdmin(ForgetsCatalogue, admin.ModelAdmin):
-    list_display = ["term", "equivalent"]
-    search_fields = ["term", "equivalent"]
-
-    def changelist_view(self, request, extra_context=None):
-        extra_context = {
-            **(extra_context or {}),
-            "subtitle": "A search for either side of a pair also finds the other.",
-        }
-        return super().changelist_view(request, extra_context)
-
-
-class ApplicationEventInline(HistoryInline):
-    model = ApplicationEvent
-
-
-@admin.register(Application)
-class ApplicationAdmin(admin.ModelAdmin):
-    list_display = ["student", "listing", "status", "submitted_at", "updated_at"]
-    list_filter = ["status"]
-    list_select_related = ["student", "listing"]
-    search_fields = ["student__email", "listing__title"]
-    raw_id_fields = ["student", "listing"]
-    # The CV is served only by the permission-checking view; notes are the student's own.
-    exclude = ["cv", "notes"]
-    readonly_fields = [
-        "status", "cv_filename", "submitted_at", "created_at", "updated_at",
-        "follow_up_on",
-    ]  # fmt: skip
-    inlines = [ApplicationEventInline]
-
-
-@admin.register(LabInquiry)
-class LabInquiryAdmin(admin.ModelAdmin):
-    """Students' messages to labs, for handling abuse reports; read-only."""
-
-    list_display = ["created_at", "student", "lab"]
-    list_select_related = ["student", "lab"]
-    list_filter = ["lab__institution"]
-    search_fields = ["student__email", "lab__name"]
-    date_hierarchy = "created_at"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
         return False

@@ -1,6 +1,6 @@
-"""Email to students about their applications and saved searches: one place renders
-and sends them (a text and an HTML part each), always after the transaction commits,
-so a rolled-back change never sends mail."""
+"""Email to students and labs: one place renders and sends them (a text and an HTML
+part each), always after the transaction commits, so a rolled-back change never
+sends mail."""
 
 from __future__ import annotations
 
@@ -10,6 +10,8 @@ from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
+
+from accounts.models import LabStaffProfile
 
 UNSUBSCRIBE_SALT = "labjobs.search-alert-unsubscribe"
 
@@ -109,8 +111,6 @@ def search_alert(saved_search, listings: list, more: int) -> None:
 def lab_recipients(lab) -> list[str]:
     """The lab's verified staff: they receive its mail (applicant messages, inquiries,
     expiry warnings). The lab's addresses are never shown to students."""
-    from accounts.models import LabStaffProfile
-
     return sorted(
         LabStaffProfile.objects.filter(lab=lab, verified=True, user__is_active=True).values_list(
             "user__email", flat=True

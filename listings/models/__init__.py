@@ -1,0 +1,37 @@
+"""The listings domain's models, one module per domain; import them from here.
+
+choices (enums, limits; a leaf) · states (the state machines) · labs (labs and the
+catalogue) · listing · application · inquiry · saved_search."""
+
+from .application import Application, ApplicationEvent, ApplicationMessage, CVDownload
+from .choices import (
+    EDITABLE,
+    IN_PROCESS,
+    INQUIRY_MAX,
+    MESSAGE_MAX,
+    TEXT_MAX,
+    TITLE_MAX,
+    VISIBLE_TO_ALL,
+    AlertFrequency,
+    ApplicationStatus,
+    ApplyMethod,
+    Benefit,
+    CloseReason,
+    Compensation,
+    ListingStatus,
+    Schedule,
+    WorkMode,
+)
+from .inquiry import LabInquiry
+from .labs import Certification, Institution, Lab, RoleType, SearchSynonym
+from .listing import Listing, ListingEvent, ListingQuerySet, PendingListing
+from .saved_search import SavedSearch
+
+__all__ = [
+    "AlertFrequency", "Application", "ApplicationEvent", "ApplicationMessage",
+    "ApplicationStatus", "ApplyMethod", "Benefit", "CVDownload", "Certification",
+    "CloseReason", "Compensation", "EDITABLE", "INQUIRY_MAX", "IN_PROCESS", "Institution",
+    "Lab", "LabInquiry", "Listing", "ListingEvent", "ListingQuerySet", "ListingStatus",
+    "MESSAGE_MAX", "PendingListing", "RoleType", "SavedSearch", "Schedule", "SearchSynonym",
+    "TEXT_MAX", "TITLE_MAX", "VISIBLE_TO_ALL", "WorkMode",
+]  # fmt: skip

@@ -1,0 +1,157 @@
+"""Applications: a student's bookmark, draft and submission to one listing, with its
+timeline, its thread of messages with the lab, and the lab's CV downloads."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from accounts.models import cv_storage_name
+from listings.errors import IllegalTransition
+
+from .choices import IN_PROCESS, MESSAGE_MAX, TEXT_MAX, ApplicationStatus
+from .limits import max_length
+from .listing import Listing
+from .states import APPLICATION_MOVES
+from .transitions import StatefulModel
+
+SAVED = ApplicationStatus.SAVED
+
+
+class Application(StatefulModel):
+    """A student's application to one listing, from bookmark ("saved") to outcome."""
+
+    Status = ApplicationStatus
+    machine = APPLICATION_MOVES
+    event_parent_field = "application"
+
+    # Empty only once the student deleted their account: the lab keeps an anonymised
+    # record of a submitted application (status and dates, no letter, no CV).
+    student = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="applications",
+        null=True,
+        blank=True,
+    )
+    listing = models.ForeignKey(Listing, on_delete=models.PROTECT, related_name="applications")
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.SAVED)
+    cover_letter = models.TextField(blank=True)
+    # The CV as submitted: a copy of its own, so later profile changes do not alter it.
+    cv = models.FileField("CV", upload_to=cv_storage_name, blank=True, max_length=200)
+    cv_filename = models.CharField("CV file name", max_length=200, blank=True)
+    applied_externally = models.BooleanField(
+        default=False, help_text="Applied on the lab's own site; tracked here by hand."
+    )
+    notes = models.TextField("private notes", blank=True, help_text="Only you see these.")
+    follow_up_on = models.DateField("follow up on", null=True, blank=True)
+    follow_up_reminded_on = models.DateField(null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(default=timezone.now)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-updated_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["student", "listing"],
+                name="application_one_per_student_listing",
+                violation_error_message="You already have an application for this listing.",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status__in=ApplicationStatus.values),
+                name="application_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status=SAVED) | models.Q(submitted_at__isnull=False),
+                name="application_submitted_has_date",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(student__isnull=False) | ~models.Q(status=SAVED),
+                name="application_anonymised_only_if_submitted",
+            ),
+            max_length("cover_letter", TEXT_MAX, "application"),
+            max_length("notes", TEXT_MAX, "application"),
+        ]
+
+    def __str__(self):
+        return f"{self.student or 'Deleted account'} -> {self.listing}"
+
+    @property
+    def follow_up_due(self) -> bool:
+        """A follow-up date has come on an application still open (saved or in process)."""
+        return (
+            self.follow_up_on is not None
+            and self.follow_up_on <= timezone.localdate()
+            and (self.status == ApplicationStatus.SAVED or self.status in IN_PROCESS)
+        )
+
+    @property
+    def can_withdraw(self) -> bool:
+        return self.status in IN_PROCESS
+
+    # -- moves: `submit` checks the listing; the others come from APPLICATION_MOVES --
+    def submit(self, *, by) -> None:
+        if not self.listing.takes_applications:
+            raise IllegalTransition("This listing is not taking applications.")
+        self._move("submit", by=by, submitted_at=timezone.now())
+
+
+class ApplicationEvent(models.Model):
+    """One state change of an application, shown on both sides' timelines."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="events")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    from_status = models.CharField(max_length=16, choices=Application.Status.choices)
+    to_status = models.CharField(max_length=16, choices=Application.Status.choices)
+    reason = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self):
+        return f"{self.application}: {self.from_status} -> {self.to_status}"
+
+
+class CVDownload(models.Model):
+    """Lab staff downloaded the CV sent with an application (who, when)."""
+
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="cv_downloads"
+    )
+    downloaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    downloaded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-downloaded_at", "-id"]
+
+    def __str__(self):
+        return f"{self.downloaded_by} downloaded the CV of {self.application}"
+
+
+class ApplicationMessage(models.Model):
+    """One message in the thread between a lab and an applicant, also sent by email."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="messages")
+    sender = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    from_lab = models.BooleanField()
+    body = models.TextField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            max_length("body", MESSAGE_MAX, "applicationmessage"),
+            models.CheckConstraint(condition=~models.Q(body=""), name="applicationmessage_body"),
+        ]
+
+    def __str__(self):
+        return f"Message on {self.application}"

@@ -1,0 +1,403 @@
+"""Listings: a lab's opening, its states and history, and the reads over them."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchRank, SearchVectorField
+from django.db import models
+from django.db.models import F
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import Program
+from listings.search.query import build_query
+
+from .choices import (
+    EDITABLE,
+    TEXT_MAX,
+    TITLE_MAX,
+    VISIBLE_TO_ALL,
+    ApplyMethod,
+    Benefit,
+    CloseReason,
+    Compensation,
+    ListingStatus,
+    Schedule,
+    WorkMode,
+)
+from .labs import Certification, Lab, RoleType
+from .limits import WEB_URL, max_length
+from .states import LISTING_MOVES
+from .transitions import StatefulModel
+
+L = ListingStatus
+PUBLISHED = models.Q(status=L.PUBLISHED)
+UNPUBLISHED = frozenset({L.DRAFT, L.PENDING, L.REJECTED})
+
+
+class ListingQuerySet(models.QuerySet):
+    """Chainable reads: `Listing.objects.public().search("phlebotomy").with_card_data()`."""
+
+    def published(self):
+        return self.filter(PUBLISHED)
+
+    def unexpired(self):
+        return self.filter(expires_at__gt=timezone.now())
+
+    def public(self):
+        """Published and not past expiry: the only listings anonymous users may search."""
+        return self.published().unexpired()
+
+    def search(self, text: str):
+        """Listings matching `text` (websearch syntax: quotes, -word, or; synonyms
+        included), by the stored, weighted search vector."""
+        query = build_query(text)
+        return self if query is None else self.filter(search_vector=query)
+
+    def ranked(self, query):
+        """Best match first for a SearchQuery (`search.query.build_query`), newest on ties."""
+        return self.annotate(rank=SearchRank(F("search_vector"), query, normalization=1)).order_by(
+            "-rank", "-published_at", "-id"
+        )
+
+    def visible_to(self, user):
+        """Listings whose page `user` may open.
+
+        Everyone sees published ones, and closed or expired ones (marked as such); a
+        lab's own staff also see its drafts, pending and rejected listings; admins
+        see everything.
+        """
+        if user.is_authenticated and user.is_active and user.is_admin:
+            return self
+        visible = models.Q(status__in=VISIBLE_TO_ALL)
+        if user.is_authenticated and user.is_active and user.is_lab_staff:
+            # A subquery, not a join: a join through the lab's staff would repeat each
+            # listing once per staff member.
+            visible |= models.Q(lab__in=Lab.objects.filter(staff__user=user).values("pk"))
+        return self.filter(visible)
+
+    def of_lab(self, lab):
+        return self.filter(lab=lab)
+
+    def with_card_data(self):
+        """What a listing card shows, in a fixed number of queries."""
+        return self.select_related("lab", "lab__institution").prefetch_related("role_types")
+
+    def with_page_data(self):
+        """What a listing's own page (and its apply page) shows."""
+        return self.select_related("lab__institution").prefetch_related(
+            "role_types", "certifications"
+        )
+
+    def newest_first(self):
+        return self.order_by("-published_at", "-id")
+
+    def pending_review(self):
+        """Submitted listings, oldest submission first (the moderation queue)."""
+        return self.filter(status=ListingStatus.PENDING).order_by("submitted_at", "id")
+
+
+class Listing(StatefulModel):
+    Status = ListingStatus
+    CloseReason = CloseReason
+    machine = LISTING_MOVES
+    event_parent_field = "listing"
+
+    title = models.CharField(max_length=TITLE_MAX)
+    lab = models.ForeignKey(Lab, on_delete=models.PROTECT, related_name="listings")
+    role_types = models.ManyToManyField(RoleType, related_name="listings")
+    description = models.TextField(help_text="Markdown.")
+    responsibilities = models.TextField(blank=True, help_text="Markdown; a list works well.")
+    skills = ArrayField(
+        models.CharField(max_length=80),
+        blank=True,
+        default=list,
+        help_text="Skills sought, comma-separated: attention to detail, following protocols, ...",
+    )
+    certifications = models.ManyToManyField(
+        Certification, blank=True, related_name="listings", verbose_name="required certifications"
+    )
+    levels = ArrayField(
+        models.CharField(max_length=16, choices=Program.choices),
+        verbose_name="student levels eligible",
+    )
+    compensation = models.CharField(max_length=16, choices=Compensation.choices)
+    pay_rate = models.DecimalField(
+        "pay rate (USD per hour)", max_digits=6, decimal_places=2, null=True, blank=True
+    )
+    hours_min = models.PositiveSmallIntegerField("hours per week (minimum)")
+    hours_max = models.PositiveSmallIntegerField("hours per week (maximum)")
+    schedules = ArrayField(models.CharField(max_length=16, choices=Schedule.choices))
+    start_date = models.DateField(null=True, blank=True, help_text="Empty: as soon as possible.")
+    duration_months = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Empty: ongoing."
+    )
+    work_mode = models.CharField(max_length=16, choices=WorkMode.choices, default=WorkMode.ON_SITE)
+    deadline = models.DateField(
+        "application deadline", null=True, blank=True, help_text="Empty: rolling."
+    )
+    openings = models.PositiveSmallIntegerField(default=1)
+    benefits = ArrayField(
+        models.CharField(max_length=32, choices=Benefit.choices), blank=True, default=list
+    )
+    apply_method = models.CharField(
+        max_length=16, choices=ApplyMethod.choices, default=ApplyMethod.LABJOBS
+    )
+    apply_url = models.URLField(
+        "external application link", blank=True, max_length=500, validators=WEB_URL
+    )
+
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.DRAFT)
+    rejection_reason = models.TextField(blank=True, help_text="Shown to the poster.")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="listings_created",
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(default=timezone.now)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    published_at = models.DateTimeField("posted", null=True, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    expiry_warned_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Set on submission when a very similar listing was published or pending lately.
+    duplicate_of = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name="possible duplicate of",
+    )  # fmt: skip
+    duplicate_similarity = models.FloatField(null=True, blank=True, editable=False)
+    # The create form's one-time token: a double click creates one draft, not two.
+    form_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
+    # Kept by database triggers (migration 0007): title A; role types, lab and
+    # institution names B; description, responsibilities and skills C.
+    search_vector = SearchVectorField(null=True, editable=False)
+    # Copies kept by the same trigger, so that facet counts read one table in one pass.
+    facet_role_type_ids = ArrayField(models.BigIntegerField(), default=list, editable=False)
+    facet_institution_id = models.BigIntegerField(null=True, editable=False)
+
+    objects = ListingQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-id"]
+        permissions = [("moderate_listing", "Can approve or reject listings")]
+        indexes = [
+            models.Index(fields=["status", "expires_at"], name="listing_status_expiry"),
+            models.Index(fields=["status", "submitted_at"], name="listing_status_submitted"),
+            GinIndex(fields=["search_vector"], name="listing_search_vector"),
+            # Titles alike (pg_trgm), for the duplicate check on submission.
+            GinIndex(fields=["title"], opclasses=["gin_trgm_ops"], name="listing_title_trgm"),
+            # Facet counts of a search without words read this narrow index only.
+            models.Index(
+                fields=["expires_at"],
+                include=[
+                    "facet_role_type_ids", "compensation", "schedules", "work_mode", "levels",
+                    "facet_institution_id", "hours_min", "deadline", "published_at", "lab",
+                ],
+                name="listing_published_facets", condition=PUBLISHED,
+            ),
+            # The sorts of the search page, over published listings only.
+            models.Index(
+                F("published_at").desc(), F("id").desc(),
+                name="listing_published_newest", condition=PUBLISHED,
+            ),
+            models.Index(
+                F("deadline").asc(nulls_last=True), F("published_at").desc(), F("id").desc(),
+                name="listing_published_deadline", condition=PUBLISHED,
+            ),
+            models.Index(
+                F("pay_rate").desc(nulls_last=True), F("published_at").desc(), F("id").desc(),
+                name="listing_published_pay", condition=PUBLISHED,
+            ),
+        ]  # fmt: skip
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status__in=ListingStatus.values), name="listing_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(hours_min__gte=1, hours_max__lte=80)
+                & models.Q(hours_min__lte=models.F("hours_max")),
+                name="listing_hours_range",
+                violation_error_message="Hours per week must be between 1 and 80, minimum "
+                "not above maximum.",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(openings__gte=1), name="listing_openings_at_least_one"
+            ),
+            models.CheckConstraint(
+                # isnull=False matters: "NULL > 0" is NULL, which a CHECK lets through.
+                condition=models.Q(
+                    compensation=Compensation.PAID, pay_rate__isnull=False, pay_rate__gt=0
+                )
+                | (~models.Q(compensation=Compensation.PAID) & models.Q(pay_rate__isnull=True)),
+                name="listing_pay_rate_only_when_paid",
+                violation_error_message="A paid listing needs a pay rate; other kinds have none.",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(compensation__in=Compensation.values),
+                name="listing_compensation_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(work_mode__in=WorkMode.values), name="listing_work_mode_valid"
+            ),
+            models.CheckConstraint(
+                condition=(models.Q(apply_method=ApplyMethod.EXTERNAL) & ~models.Q(apply_url=""))
+                | models.Q(apply_method=ApplyMethod.LABJOBS, apply_url=""),
+                name="listing_apply_url_iff_external",
+                violation_error_message="An external application needs its link (and only it).",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(apply_url="")
+                | models.Q(apply_url__startswith="https://")
+                | models.Q(apply_url__startswith="http://"),
+                name="listing_apply_url_is_web_address",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(levels__len__gte=1), name="listing_has_levels"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(schedules__len__gte=1), name="listing_has_schedules"
+            ),
+            models.CheckConstraint(condition=~models.Q(title=""), name="listing_title_not_blank"),
+            models.CheckConstraint(
+                condition=models.Q(status__in=sorted(UNPUBLISHED))
+                | models.Q(published_at__isnull=False, expires_at__isnull=False),
+                name="listing_published_has_dates",
+            ),
+            max_length("description", TEXT_MAX, "listing"),
+            max_length("responsibilities", TEXT_MAX, "listing"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("listings:listing_detail", kwargs={"pk": self.pk})
+
+    # -- reads (is_<state> and can_<move> come from LISTING_MOVES) ----------
+    @property
+    def is_editable(self) -> bool:
+        """Draft or rejected: students cannot see it, so its lab may change it."""
+        return self.status in EDITABLE
+
+    @property
+    def is_unpublished(self) -> bool:
+        """Not yet public: a draft, pending review, or rejected."""
+        return self.status in UNPUBLISHED
+
+    @property
+    def is_past_expiry(self) -> bool:
+        return self.expires_at is not None and self.expires_at <= timezone.now()
+
+    @property
+    def is_public(self) -> bool:
+        return self.status == self.Status.PUBLISHED and not self.is_past_expiry
+
+    @property
+    def is_past_deadline(self) -> bool:
+        return self.deadline is not None and self.deadline < timezone.localdate()
+
+    @property
+    def takes_applications(self) -> bool:
+        """Open for new applications: public and its deadline not passed."""
+        return self.is_public and not self.is_past_deadline
+
+    @property
+    def is_rolling(self) -> bool:
+        return self.deadline is None
+
+    @property
+    def schedule_labels(self) -> list[str]:
+        return [Schedule(value).label for value in self.schedules]
+
+    @property
+    def level_labels(self) -> list[str]:
+        return [label for value, label in Program.choices if value in self.levels]
+
+    @property
+    def hours_label(self) -> str:
+        if self.hours_min == self.hours_max:
+            return f"{self.hours_min} h/week"
+        return f"{self.hours_min}–{self.hours_max} h/week"
+
+    @property
+    def benefit_labels(self) -> list[str]:
+        return [Benefit(value).label for value in self.benefits]
+
+    # -- moves with more than a status change (the others come from LISTING_MOVES) --
+    def submit(self, *, by) -> None:
+        """Send for review; a trusted lab's listing is published at once."""
+        if self.lab.trusted:
+            self._move(
+                "publish_trusted",
+                by=by,
+                reason="Published without review (trusted lab).",
+                submitted_at=timezone.now(),
+                rejection_reason="",
+                **self._publication_dates(),
+            )
+        else:
+            self._move("submit", by=by, submitted_at=timezone.now())
+
+    def approve(self, *, by, reason: str = "") -> None:
+        self._move(
+            "approve", by=by, reason=reason, rejection_reason="", **self._publication_dates()
+        )
+
+    def reject(self, *, by, reason: str) -> None:
+        self._move("reject", by=by, reason=reason, rejection_reason=(reason or "").strip())
+
+    def expire(self, *, by=None) -> None:
+        self._move("expire", by=by, reason="Past its expiry date.")
+
+    def renew(self, *, by, days: int = 30) -> None:
+        """Extend the listing by `days` from now (or from its expiry, if later)."""
+        base = max(self.expires_at or timezone.now(), timezone.now())
+        until = base + timedelta(days=days)
+        self._move(
+            "renew",
+            by=by,
+            reason=f"Renewed until {until:%Y-%m-%d}.",
+            expires_at=until,
+            expiry_warned_at=None,
+        )
+
+    def _publication_dates(self) -> dict:
+        now = timezone.now()
+        dates = {"published_at": now}
+        if self.expires_at is None or self.expires_at <= now:
+            dates["expires_at"] = now + timedelta(days=settings.LISTING_DEFAULT_LIFETIME_DAYS)
+        return dates
+
+
+class ListingEvent(models.Model):
+    """One state change of a listing: who, from, to, why, when."""
+
+    listing = models.ForeignKey(Listing, on_delete=models.CASCADE, related_name="events")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    from_status = models.CharField(max_length=16, choices=Listing.Status.choices)
+    to_status = models.CharField(max_length=16, choices=Listing.Status.choices)
+    reason = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self):
+        return f"{self.listing}: {self.from_status} -> {self.to_status}"
+
+
+class PendingListing(Listing):
+    """The moderation queue in the admin: pending listings, oldest submission first."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "listing pending review"
+        verbose_name_plural = "pending review"

@@ -1,0 +1,98 @@
+"""Models whose `status` changes only through their state machine (`states.py`)."""
+
+from __future__ import annotations
+
+from django.db import models, transaction
+from django.utils import timezone
+
+from listings.errors import IllegalTransition
+
+from .states import Move, StateMachine
+
+
+def _state_check(status: str) -> property:
+    return property(lambda self: self.status == status, doc=f"In state {status!r}.")
+
+
+def _move_check(move: Move) -> property:
+    return property(lambda self: self.status in move.sources, doc=f"May {move.verb} now.")
+
+
+def _derived_move(move: Move):
+    def make_move(self, *, by=None, reason: str = "") -> None:
+        self._move(move.name, by=by, reason=reason)
+
+    make_move.__name__ = move.name
+    make_move.__doc__ = f"Move to '{move.target}' (the {move.actor}'s move), recorded as an event."
+    return make_move
+
+
+class StatefulModel(models.Model):
+    """A model with a `status` field whose changes are the moves of `machine`.
+
+    Every move gets a method of its name, `(by=..., reason=...)`, unless the model
+    writes its own (for moves that change more than the status), and a property
+    `can_<move>`; every state gets a property `is_<state>`. Templates and views ask
+    those (`listing.is_published`, `listing.can_renew`), never compare strings. Each move is one
+    conditional UPDATE (`WHERE status = <the state we saw>`) plus an event row, in
+    one transaction: two moderators clicking at once give one decision and one clear
+    error, never two events.
+    """
+
+    machine: StateMachine = StateMachine()
+    Status: type[models.TextChoices]
+    event_parent_field: str = ""  # the event model's foreign key to this model
+
+    class Meta:
+        abstract = True
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        for move in cls.machine:
+            if not hasattr(cls, move.name):
+                setattr(cls, move.name, _derived_move(move))
+            if not hasattr(cls, f"can_{move.name}"):
+                setattr(cls, f"can_{move.name}", _move_check(move))
+        for status in getattr(cls, "Status", ()):
+            if not hasattr(cls, f"is_{status}"):
+                setattr(cls, f"is_{status}", _state_check(status))
+
+    def event_model(self) -> type[models.Model]:
+        return self._meta.get_field("events").related_model
+
+    def _move(self, name: str, *, by, reason: str = "", **changes) -> None:
+        move = self.machine[name]
+        reason = (reason or "").strip()
+        label = self._meta.verbose_name
+        if self.status not in move.sources:
+            allowed = ", ".join(sorted(move.sources))
+            raise IllegalTransition(
+                f"Cannot {move.verb} a {label} that is {self.get_status_display().lower()}"
+                f" (only from: {allowed})."
+            )
+        if move.needs_reason and not reason:
+            raise IllegalTransition(f"A reason is required to {move.verb} a {label}.")
+        now = timezone.now()
+        changes.setdefault("updated_at", now)
+        with transaction.atomic():
+            manager = type(self)._default_manager
+            updated = manager.filter(pk=self.pk, status=self.status).update(
+                status=move.target, **changes
+            )
+            if not updated:
+                current = manager.filter(pk=self.pk).values_list("status", flat=True)
+                raise IllegalTransition(
+                    f"Cannot {move.verb} this {label}: it changed meanwhile "
+                    f"(now {next(iter(current), 'deleted')}). Reload and try again."
+                )
+            self.event_model()._default_manager.create(
+                **{self.event_parent_field: self},
+                actor=by,
+                from_status=self.status,
+                to_status=move.target,
+                reason=reason,
+                created_at=now,
+            )
+        self.status = move.target
+        for field, value in changes.items():
+            setattr(self, field, value)

@@ -1,0 +1,193 @@
+"""One page of search results: the ids in order (ranked or sorted), the rows with
+snippets, the capped total and the facet counts, for the search page, the feed and
+the API. It imports no model: the FilterSet's queryset says which model it searches."""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.contrib.postgres.search import SearchHeadline, SearchQuery
+from django.core.cache import caches
+from django.db.models import F, QuerySet
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+from .facets import FacetOption, apply_filters, facet_counts, facet_options
+from .query import SEARCH_CONFIG, build_query
+from .suggest import suggest
+
+COUNT_CAP = 1000
+RANK_CANDIDATES = 200
+PAGE_SIZE = 20
+SORTS = {
+    "relevance": "Relevance",
+    "newest": "Newest",
+    "deadline": "Deadline (soonest first)",
+    "pay": "Pay (highest first)",
+}
+_MARK_START, _MARK_STOP = "\ue000", "\ue001"  # private-use characters: never in real text
+
+
+@dataclass
+class SearchPage:
+    listings: list
+    total: int
+    total_is_capped: bool
+    number: int
+    num_pages: int
+    sort: str
+    facets: dict[str, list[FacetOption]] = field(default_factory=dict)
+    notice: str = ""
+    suggestion: str = ""  # "did you mean", when a text search found nothing
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.number < self.num_pages
+
+    @property
+    def total_label(self) -> str:
+        return f"{COUNT_CAP:,}+" if self.total_is_capped else f"{self.total:,}"
+
+
+def order(queryset: QuerySet, sort: str) -> QuerySet:
+    """Order by a sort other than relevance (see page_ids for that)."""
+    if sort == "deadline":
+        return queryset.order_by(F("deadline").asc(nulls_last=True), "-published_at", "-id")
+    if sort == "pay":
+        return queryset.order_by(F("pay_rate").desc(nulls_last=True), "-published_at", "-id")
+    return queryset.order_by("-published_at", "-id")
+
+
+def page_ids(matching: QuerySet, sort: str, query, offset: int, size: int) -> list[int]:
+    """The ids of one page of results, in order, in one query."""
+    if sort != "relevance" or query is None:
+        return list(order(matching, sort).values_list("id", flat=True)[offset : offset + size])
+    # Rank a bounded set of candidates, the newest matches, so that a broad word does
+    # not compute a rank for every listing that contains it; deeper pages widen it.
+    bound = min(COUNT_CAP, max(RANK_CANDIDATES, offset + size))
+    candidates = matching.order_by("-published_at", "-id").values("id")[:bound]
+    ranked = matching.model._default_manager.filter(id__in=candidates).ranked(query)
+    return list(ranked.values_list("id", flat=True)[offset : offset + size])
+
+
+def run_search(
+    listing_filter,
+    *,
+    page: str | None,
+    with_facets: bool = True,
+    page_size: int = PAGE_SIZE,
+    sort: str | None = None,
+) -> SearchPage:
+    """The page of results, total and facets for a bound ListingFilter, searching
+    its queryset (the callers pass published, unexpired listings)."""
+    listing_filter.is_valid()  # fills cleaned_data; bad fields are reported by the form
+    cleaned = listing_filter.form.cleaned_data
+    has_text = bool((cleaned.get("q") or "").strip())
+    sort = sort or cleaned.get("sort") or ("relevance" if has_text else "newest")
+
+    base = listing_filter.queryset
+    matching = apply_filters(listing_filter, base)
+
+    # Total and facets depend on the filters only, not on the page or the sort, and
+    # are cached briefly: paging through or re-sorting a search reuses them.
+    cache_key = _counts_cache_key(cleaned)
+    counts = caches["search"].get(cache_key) if cache_key else None
+    if counts is None:
+        if with_facets:
+            facets = facet_counts(listing_filter, base)
+            # Every listing has exactly one compensation, so the compensation counts
+            # (all options, or the chosen ones) add up to the exact total.
+            chosen = cleaned.get("comp") or list(facets["comp"])
+            total = sum(facets["comp"].get(value, 0) for value in chosen)
+        else:
+            facets = None
+            total = matching.order_by().values("id")[: COUNT_CAP + 1].count()
+        counts = {"total": total, "facets": facets}
+        if cache_key and with_facets:
+            caches["search"].set(cache_key, counts, settings.SEARCH_CACHE_SECONDS)
+    total = counts["total"]
+    capped = total > COUNT_CAP
+    num_pages = max(1, math.ceil(min(total, COUNT_CAP) / page_size))
+    number, notice = _page_number(page, num_pages)
+
+    offset = (number - 1) * page_size
+    query = build_query(cleaned["q"]) if has_text else None
+    listings = []
+    if total:
+        ids = page_ids(matching, sort, query, offset, page_size)
+        rows = base.model._default_manager.filter(id__in=ids).with_card_data()
+        if query is not None:  # snippets for the rows on the page only
+            rows = rows.annotate(snippet_text=_headline(query))
+        by_id = {listing.id: listing for listing in rows}
+        listings = [by_id[i] for i in ids if i in by_id]
+        if query is not None:
+            for listing in listings:
+                listing.snippet = highlight(listing.snippet_text or "")
+    result = SearchPage(
+        listings=listings,
+        total=min(total, COUNT_CAP),
+        total_is_capped=capped,
+        number=number,
+        num_pages=num_pages,
+        sort=sort,
+        notice=notice,
+        suggestion=suggest(cleaned["q"]) if has_text and not total else "",
+    )
+    if with_facets:
+        result.facets = facet_options(listing_filter, counts["facets"])
+    return result
+
+
+def _counts_cache_key(cleaned: dict) -> str | None:
+    if not settings.SEARCH_CACHE_SECONDS:
+        return None
+    state = sorted(
+        (name, sorted(map(str, value)) if isinstance(value, list | tuple) else str(value))
+        for name, value in cleaned.items()
+        if name != "sort" and value not in (None, "", [], ())
+    )
+    digest = hashlib.sha256(repr(state).encode()).hexdigest()
+    return f"listings:search-counts:v1:{digest}"
+
+
+def _page_number(raw: str | None, num_pages: int) -> tuple[int, str]:
+    """The requested page, or the nearest real one with a note saying so."""
+    raw = (raw or "").strip()
+    if not raw:
+        return 1, ""
+    try:
+        wanted = int(raw)
+    except ValueError:
+        return 1, f"There is no page “{raw[:20]}”; showing page 1 of {num_pages}."
+    number = min(max(wanted, 1), num_pages)
+    if number != wanted:
+        return number, f"There is no page “{raw[:20]}”; showing page {number} of {num_pages}."
+    return number, ""
+
+
+def _headline(query: SearchQuery) -> SearchHeadline:
+    """A highlighted snippet of the description, matches between private markers."""
+    return SearchHeadline(
+        "description",
+        query,
+        config=SEARCH_CONFIG,
+        start_sel=_MARK_START,
+        stop_sel=_MARK_STOP,
+        max_words=30,
+        min_words=12,
+        max_fragments=2,
+        fragment_delimiter=" … ",
+    )
+
+
+def highlight(snippet: str) -> SafeString:
+    """Escape the listing's own text, then turn the match markers into <mark>."""
+    html = escape(snippet).replace(_MARK_START, "<mark>").replace(_MARK_STOP, "</mark>")
+    return mark_safe(html)  # noqa: S308 - escaped just above; only our own tags added

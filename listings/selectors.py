@@ -1,0 +1,75 @@
+"""Reads that pages of more than one audience share: a student's side of the
+listings on a page, and the home page's counts."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.cache import caches
+from django.db.models import Count, Prefetch, Q
+from django.utils import timezone
+
+from accounts.models import StudentProfile
+
+from .models import Application, ApplicationStatus, ListingStatus, RoleType
+
+ROLE_COUNTS_KEY = "listings:home-role-counts:v1"
+
+
+def student_applications_by_listing(user, listing_ids) -> dict[int, Application]:
+    """The signed-in student's applications among these listings (one query), for
+    Save/Saved buttons on cards."""
+    if not (user.is_authenticated and user.is_student) or not listing_ids:
+        return {}
+    return {
+        application.listing_id: application
+        for application in Application.objects.filter(student=user, listing_id__in=listing_ids)
+    }
+
+
+def student_side_of_listing(user, listing) -> dict:
+    """A signed-in student's side of a listing: their application and certification match."""
+    if not (user.is_authenticated and user.is_student):
+        return {}
+    profile = StudentProfile.objects.for_match(user.pk)
+    return {
+        "application": student_applications_by_listing(user, [listing.pk]).get(listing.pk),
+        "match": profile.certification_match(listing) if profile else None,
+    }
+
+
+def open_counts_by_role_type() -> dict[int, int]:
+    """Open listings per role type, for the home page's tiles. Counting them visits
+    every open listing (about 100 ms at 100,000), so the counts are kept for
+    SEARCH_CACHE_SECONDS, like the search page's."""
+    cached = settings.SEARCH_CACHE_SECONDS
+    counts = caches["search"].get(ROLE_COUNTS_KEY) if cached else None
+    if counts is None:
+        open_listing = Q(
+            listings__status=ListingStatus.PUBLISHED, listings__expires_at__gt=timezone.now()
+        )
+        counts = dict(
+            RoleType.objects.annotate(n=Count("listings", filter=open_listing))
+            .order_by()
+            .values_list("pk", "n")
+        )
+        if cached:
+            caches["search"].set(ROLE_COUNTS_KEY, counts, cached)
+    return counts
+
+
+def lab_applicants(listing):
+    """A lab's listing with its required certifications, and its sent applications
+    with what the pipeline and the export show (profiles, certifications held)."""
+    listing = type(listing).objects.prefetch_related("certifications").get(pk=listing.pk)
+    applications = (
+        Application.objects.filter(listing=listing)
+        .exclude(status=ApplicationStatus.SAVED)
+        .select_related("student")
+        .prefetch_related(
+            Prefetch(
+                "student__student_profile",
+                queryset=StudentProfile.objects.prefetch_related("held_certifications"),
+            )
+        )
+    )
+    return listing, applications
