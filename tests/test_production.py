@@ -13,6 +13,7 @@ PRODUCTION = {
     "DJANGO_ENV": "production",
     "SECRET_KEY": GOOD_SECRET,
     "ALLOWED_HOSTS": "labjobs.example.edu",
+    "DATABASE_URL": "postgres://labjobs@127.0.0.1:5432/labjobs",
 }
 
 
@@ -104,33 +105,6 @@ def test_database_outage_is_a_friendly_503(monkeypatch):
     assert "server closed" not in content and "Traceback" not in content
 
 
-@pytest.mark.django_db
-def test_admin_login_is_throttled_per_email(client, superuser):
-    url = "/admin/login/?next=/admin/"
-    for _ in range(5):
-        response = client.post(url, {"username": superuser.email, "password": "wrong"})
-        assert response.status_code == 200
-
-    blocked = client.post(url, {"username": superuser.email, "password": "correct horse battery"})
-
-    assert blocked.status_code == 429
-    assert blocked["Retry-After"] == "300"
-    assert "_auth_user_id" not in client.session
-    # Another account from elsewhere is not locked out by these failures.
-    other = Client(REMOTE_ADDR="10.0.0.9")
-    assert other.post(url, {"username": "someone@else.edu", "password": "x"}).status_code == 200
-
-
-@pytest.mark.django_db
-def test_admin_login_still_works_below_the_limit(client, superuser):
-    client.post("/admin/login/", {"username": superuser.email, "password": "wrong"})
-    response = client.post(
-        "/admin/login/?next=/admin/",
-        {"username": superuser.email, "password": "correct horse battery"},
-    )
-    assert response.status_code == 302 and response.url == "/admin/"
-
-
 def test_s3_storage_by_setting():
     code = (
         "from django.conf import settings as s;"
@@ -168,25 +142,3 @@ def test_server_errors_are_mailed_to_admins(settings, monkeypatch):
     [report] = mail.outbox
     assert report.to == ["ops@example.edu"]
     assert "ValueError" in report.subject or "a bug" in report.body
-
-
-@pytest.mark.django_db
-def test_admin_login_limit_per_client_address_behind_a_proxy(settings):
-    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1
-    proxy = Client(REMOTE_ADDR="10.0.0.1")
-    for n in range(20):
-        response = proxy.post(
-            "/admin/login/", {"username": f"user{n}@uni.edu", "password": "x"},
-            HTTP_X_FORWARDED_FOR="203.0.113.7",
-        )  # fmt: skip
-        assert response.status_code == 200
-
-    same_client = proxy.post(
-        "/admin/login/", {"username": "new@uni.edu", "password": "x"},
-        HTTP_X_FORWARDED_FOR="203.0.113.7",
-    )  # fmt: skip
-    other_client = proxy.post(
-        "/admin/login/", {"username": "new@uni.edu", "password": "x"},
-        HTTP_X_FORWARDED_FOR="198.51.100.4",
-    )  # fmt: skip
-    assert (same_client.status_code, other_client.status_code) == (429, 200)

@@ -54,12 +54,25 @@ def test_production_refuses_to_start_without_allowed_hosts():
     ]
 
 
+def test_production_refuses_to_start_without_database_url():
+    result = manage(
+        "check", DJANGO_ENV="production", SECRET_KEY=GOOD_SECRET,
+        ALLOWED_HOSTS="labjobs.example.edu", DATABASE_URL="",
+    )  # fmt: skip
+    assert result.returncode != 0
+    assert result.stderr.strip().splitlines() == [
+        "LabJobs refuses to start in production without DATABASE_URL "
+        "(e.g. DATABASE_URL=postgres://labjobs:password@db.example.edu:5432/labjobs)."
+    ]
+
+
 def test_production_starts_when_configured():
     result = manage(
         "check",
         DJANGO_ENV="production",
         SECRET_KEY=GOOD_SECRET,
         ALLOWED_HOSTS="labjobs.example.edu",
+        DATABASE_URL="postgres://labjobs@127.0.0.1:5432/labjobs",
     )
     assert result.returncode == 0, result.stderr
 
