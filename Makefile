@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 HOST ?= 127.0.0.1
 
-.PHONY: run test lint format db-start db-stop migrate seed clean-db chromium bench fuzz loadtest faultrun backup restore wrk bench-data
+.PHONY: run test lint format db-start db-stop migrate seed clean-db chromium bench fuzz loadtest faultrun backup restore bench-data
 BENCH_LISTINGS ?= 100000
 
 $(BIN)/python:
@@ -57,7 +57,8 @@ lint: $(VENV)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python manage.py makemigrations --check --dry-run
-	$(BIN)/bandit -q -c pyproject.toml -r accounts labjobs listings --severity-level high
+	$(BIN)/lint-imports --no-cache
+	$(BIN)/bandit -q -c pyproject.toml -r accounts labjobs listings bench --severity-level high
 	$(BIN)/pip-audit --progress-spinner off -r requirements.txt -r requirements-dev.txt
 
 format: $(VENV)/.installed
@@ -83,22 +84,22 @@ restore: $(VENV)/.installed
 	@test -n "$(BACKUP_DIR)" || { echo "Usage: make restore BACKUP_DIR=backups/<time>"; exit 2; }
 	$(BIN)/python manage.py restore --input $(BACKUP_DIR)
 
-# Bounded load on loopback: gunicorn (2 workers) on the 100k benchmark data, wrk, 30 s.
-wrk:
-	@command -v wrk >/dev/null 2>&1 || { \
-	  echo "Installing wrk for the load test (apt-get install wrk)..."; \
-	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
-	  $$SUDO apt-get install -y -qq wrk >/dev/null; }
-
 bench-data: $(VENV)/.installed
 	DATABASE_NAME=labjobs_bench $(BIN)/python manage.py devdb start
 	@DATABASE_NAME=labjobs_bench $(BIN)/python manage.py shell --no-imports -c \
 	  "from listings.models import Listing; import sys; sys.exit(Listing.objects.public().count() < 1000)" \
 	  || DATABASE_NAME=labjobs_bench $(BIN)/python manage.py seed_bench --listings $(BENCH_LISTINGS)
 
-loadtest: wrk bench-data
-	DATABASE_NAME=labjobs_bench $(BIN)/python manage.py loadtest
+# Tools of the load and fault runs (Locust), apart from the application's requirements.
+$(VENV)/.bench-installed: requirements-bench.txt $(VENV)/.installed
+	$(BIN)/python -m pip install --quiet -r requirements-bench.txt
+	@touch $@
 
-# The same load, with PostgreSQL stopped for 5 s a third of the way in.
-faultrun: wrk bench-data
-	DATABASE_NAME=labjobs_bench $(BIN)/python manage.py loadtest --restart-db --duration 40
+# The mixed-user load (bench/locustfile.py) on loopback: gunicorn (2 workers, production
+# settings) on the 100k benchmark data, 8 Locust users, 30 s.
+loadtest: bench-data $(VENV)/.bench-installed
+	DATABASE_NAME=labjobs_bench $(BIN)/python bench/loadtest.py
+
+# The same load for 40 s, with PostgreSQL stopped for 5 s a third of the way in.
+faultrun: bench-data $(VENV)/.bench-installed
+	DATABASE_NAME=labjobs_bench $(BIN)/python bench/faultrun.py

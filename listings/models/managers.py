@@ -1,0 +1,73 @@
+"""Chainable reads over listings: `Listing.objects.public().search(q).with_card_data()`."""
+
+from django.contrib.postgres.search import SearchRank
+from django.db import models
+from django.db.models import F
+from django.utils import timezone
+
+from listings.search.query import build_query
+
+from .choices import VISIBLE_TO_ALL, ListingStatus
+from .labs import Lab
+
+
+class ListingQuerySet(models.QuerySet):
+    """Chainable reads: `Listing.objects.public().search("phlebotomy").with_card_data()`."""
+
+    def published(self):
+        return self.filter(status=ListingStatus.PUBLISHED)
+
+    def unexpired(self):
+        return self.filter(expires_at__gt=timezone.now())
+
+    def public(self):
+        """Published and not past expiry: the only listings anonymous users may search."""
+        return self.published().unexpired()
+
+    def search(self, text: str):
+        """Listings matching `text` (websearch syntax: quotes, -word, or; synonyms
+        included), by the stored, weighted search vector."""
+        query = build_query(text)
+        return self if query is None else self.filter(search_vector=query)
+
+    def ranked(self, query):
+        """Best match first for a SearchQuery (`search.query.build_query`), newest on ties."""
+        return self.annotate(rank=SearchRank(F("search_vector"), query, normalization=1)).order_by(
+            "-rank", "-published_at", "-id"
+        )
+
+    def visible_to(self, user):
+        """Listings whose page `user` may open.
+
+        Everyone sees published ones, and closed or expired ones (marked as such); a
+        lab's own staff also see its drafts, pending and rejected listings; admins
+        see everything.
+        """
+        if user.is_authenticated and user.is_active and user.is_admin:
+            return self
+        visible = models.Q(status__in=VISIBLE_TO_ALL)
+        if user.is_authenticated and user.is_active and user.is_lab_staff:
+            # A subquery, not a join: a join through the lab's staff would repeat each
+            # listing once per staff member.
+            visible |= models.Q(lab__in=Lab.objects.filter(staff__user=user).values("pk"))
+        return self.filter(visible)
+
+    def of_lab(self, lab):
+        return self.filter(lab=lab)
+
+    def with_card_data(self):
+        """What a listing card shows, in a fixed number of queries."""
+        return self.select_related("lab", "lab__institution").prefetch_related("role_types")
+
+    def with_page_data(self):
+        """What a listing's own page (and its apply page) shows."""
+        return self.select_related("lab__institution").prefetch_related(
+            "role_types", "certifications"
+        )
+
+    def newest_first(self):
+        return self.order_by("-published_at", "-id")
+
+    def pending_review(self):
+        """Submitted listings, oldest submission first (the moderation queue)."""
+        return self.filter(status=ListingStatus.PENDING).order_by("submitted_at", "id")
