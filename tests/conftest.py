@@ -1,4 +1,6 @@
-"""Shared fixtures: users in each role, and the labs they belong to."""
+"""Shared fixtures: users in each role, the labs they belong to, the authorization
+world; clean caches, media and fast hashing for every test. Helpers that tests
+import live in tests/support/."""
 
 import os
 
@@ -6,7 +8,14 @@ import pytest
 from django.contrib.auth.models import Group
 from hypothesis import settings as hypothesis_settings
 
-from tests.factories import AdminFactory, LabFactory, LabStaffFactory, StudentFactory, UserFactory
+from tests.support.authorization import build_world
+from tests.support.factories import (
+    AdminFactory,
+    LabFactory,
+    LabStaffFactory,
+    StudentFactory,
+    UserFactory,
+)
 
 # In CI the property tests replay the same examples every run, so a red build means a
 # change broke something; locally they explore new examples each run.
@@ -19,7 +28,12 @@ if os.environ.get("CI"):
 def fast_password_hashing(settings):
     # The production hasher is slow on purpose; tests hash hundreds of passwords.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    # Tests change listings between requests; cached counts would hide the change.
+
+
+@pytest.fixture(autouse=True)
+def uncached_search_counts(settings):
+    """Tests change listings between requests; counts cached for a minute would hide
+    the change (a test of that cache sets it back itself)."""
     settings.SEARCH_CACHE_SECONDS = 0
 
 
@@ -28,17 +42,6 @@ def media_root(settings, tmp_path):
     """Uploaded files go to a fresh folder per test, never into the project's .data/."""
     settings.MEDIA_ROOT = tmp_path / "media"
     return settings.MEDIA_ROOT
-
-
-def pdf(size: int = 2000, name: str = "My CV.pdf"):
-    """An upload that looks like a PDF by its content, of about `size` bytes."""
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
-    body = b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\n"
-    padding = max(0, size - len(body) - 7)
-    return SimpleUploadedFile(
-        name, body + b"%" * padding + b"\n%%EOF\n", content_type="application/pdf"
-    )
 
 
 @pytest.fixture(autouse=True)
@@ -127,3 +130,10 @@ def staff_without_moderation():
         )
     )
     return user
+
+
+@pytest.fixture
+def world():
+    """Two labs, two students, staff of each lab (one unverified), a moderator and a
+    superuser, with objects owned by lab X and student A (tests/support/authorization.py)."""
+    return build_world()

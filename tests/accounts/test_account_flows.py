@@ -9,7 +9,7 @@ from django.core import mail
 from django.urls import reverse
 
 from accounts.models import Program, StudentProfile, User
-from tests.factories import StudentFactory
+from tests.support.factories import StudentFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from accounts.models import LabStaffProfile, User
-from tests.factories import LabStaffProfileFactory, StudentFactory, StudentProfileFactory
+from tests.support.factories import LabStaffProfileFactory, StudentFactory, StudentProfileFactory
 
 pytestmark = pytest.mark.django_db
 

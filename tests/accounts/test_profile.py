@@ -10,14 +10,14 @@ from django.utils import timezone
 
 from accounts.models import Program, StudentCertification, StudentProfile, User
 from listings.models import Application, ApplicationEvent, Certification, SavedSearch
-from tests.conftest import pdf
-from tests.factories import (
+from tests.support.factories import (
     ApplicationFactory,
     PublishedListingFactory,
     SavedSearchFactory,
     StudentFactory,
     SubmittedApplicationFactory,
 )
+from tests.support.files import pdf
 
 pytestmark = pytest.mark.django_db
 PROFILE = reverse("accounts:profile")

@@ -2,7 +2,6 @@
 
 import os
 import shutil
-from pathlib import Path
 
 import pytest
 
@@ -36,18 +35,4 @@ def pytest_collection_modifyitems(items):
     for item in items:
         if "tests/browser/" in str(item.fspath):
             item.add_marker(pytest.mark.browser)
-
-
-AXE = Path(__file__).parent / "assets" / "axe.min.js"
-
-
-def serious_accessibility_problems(page) -> list[str]:
-    """axe-core's serious and critical findings on the page as it is now. axe is
-    evaluated through the DevTools protocol, so the site's Content-Security-Policy
-    (no inline scripts) stays in force while it runs."""
-    page.evaluate(AXE.read_text() + "\n;true")
-    return page.evaluate(
-        "async () => (await axe.run(document)).violations"
-        ".filter(v => v.impact === 'serious' || v.impact === 'critical')"
-        ".map(v => v.id + ': ' + v.help + ' ' + v.nodes.map(n => n.target).join(' | '))"
-    )
+            item.add_marker(pytest.mark.slow)

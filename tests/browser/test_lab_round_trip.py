@@ -8,9 +8,9 @@ import pytest
 from playwright.sync_api import expect
 
 from listings.models import Application, Listing
-from tests.browser.conftest import serious_accessibility_problems
-from tests.conftest import pdf
-from tests.factories import LabStaffFactory, StudentFactory
+from tests.support.browser import serious_accessibility_problems
+from tests.support.factories import LabStaffFactory, StudentFactory
+from tests.support.files import pdf
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("migration_data")]
 PASSWORD = "correct horse battery"  # the factories' password
@@ -122,7 +122,7 @@ def test_lab_round_trip(browser, live_server, lab, moderator, tmp_path):
 def test_staff_signup_and_a_lab_contact_form_have_no_serious_accessibility_problems(
     browser, live_server
 ):
-    from tests.factories import LabFactory
+    from tests.support.factories import LabFactory
 
     lab = LabFactory(open_to_inquiries=True)
     LabStaffFactory(profile__lab=lab)

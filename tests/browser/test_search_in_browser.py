@@ -7,8 +7,8 @@ import pytest
 from playwright.sync_api import expect
 
 from listings.search.suggest import refresh_search_words
-from tests.browser.conftest import serious_accessibility_problems
-from tests.factories import PublishedListingFactory, role_type
+from tests.support.browser import serious_accessibility_problems
+from tests.support.factories import PublishedListingFactory, role_type
 
 # The live server needs committed data: transactional tests, with the migrations'
 # rows put back after each flush.

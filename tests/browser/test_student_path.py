@@ -9,9 +9,9 @@ from playwright.sync_api import expect
 
 from listings.models import Application, Certification
 from listings.search.suggest import refresh_search_words
-from tests.browser.conftest import serious_accessibility_problems
-from tests.conftest import pdf
-from tests.factories import PublishedListingFactory, role_type
+from tests.support.browser import serious_accessibility_problems
+from tests.support.factories import PublishedListingFactory, role_type
+from tests.support.files import pdf
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("migration_data")]
 PASSWORD = "Pipette-and-PCR-2029"

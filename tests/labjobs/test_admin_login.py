@@ -19,7 +19,9 @@ def test_the_admin_login_page_sends_visitors_to_the_site_login(client):
 
 
 def test_an_admin_logs_in_on_the_site_login_and_lands_in_the_admin(client, superuser):
-    response = client.post(f"{LOGIN}?next=/admin/", {"login": superuser.email, "password": PASSWORD})
+    response = client.post(
+        f"{LOGIN}?next=/admin/", {"login": superuser.email, "password": PASSWORD}
+    )
     assert response.status_code == 302 and response.url == "/admin/"
     assert client.get("/admin/").status_code == 200
 

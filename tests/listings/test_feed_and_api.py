@@ -10,7 +10,7 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.factories import (
+from tests.support.factories import (
     ClosedListingFactory,
     PastExpiryListingFactory,
     PendingListingFactory,

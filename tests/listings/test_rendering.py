@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from listings.rendering import render_markdown
-from tests.factories import PublishedListingFactory
+from tests.support.factories import PublishedListingFactory
 
 
 @pytest.mark.parametrize(

@@ -8,9 +8,14 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from listings.models import Application, ApplicationEvent, Listing, ListingEvent
 from listings.errors import IllegalTransition
-from tests.factories import ApplicationFactory, LabFactory, ListingFactory, PendingListingFactory
+from listings.models import Application, ApplicationEvent, Listing, ListingEvent
+from tests.support.factories import (
+    ApplicationFactory,
+    LabFactory,
+    ListingFactory,
+    PendingListingFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -223,7 +228,7 @@ def test_application_submit(status, student):
 def test_application_cannot_be_submitted_to_a_listing_not_taking_applications(
     factory_name, student
 ):
-    from tests import factories
+    from tests.support import factories
 
     listing = getattr(factories, factory_name)()
     application = ApplicationFactory(student=student, listing=listing)

@@ -10,10 +10,10 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from listings.services import scheduled
 from listings.models import Compensation, SavedSearch
+from listings.services import scheduled
 from listings.services.notifications import unsubscribe_url
-from tests.factories import PublishedListingFactory, SavedSearchFactory, StudentFactory
+from tests.support.factories import PublishedListingFactory, SavedSearchFactory, StudentFactory
 
 pytestmark = pytest.mark.django_db
 

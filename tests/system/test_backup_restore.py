@@ -9,10 +9,14 @@ from django.core.management import call_command
 from django.db import connection
 
 from listings.models import Application, Listing
-from tests.factories import PublishedListingFactory, SubmittedApplicationFactory
-from tests.test_settings import manage
+from tests.support.factories import PublishedListingFactory, SubmittedApplicationFactory
+from tests.support.processes import manage
 
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("migration_data")]
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("migration_data"),
+    pytest.mark.slow,
+]
 TABLES = ["listings_listing", "listings_application", "accounts_user", "listings_lab",
           "listings_applicationevent", "account_emailaddress", "listings_roletype"]  # fmt: skip
 

@@ -5,7 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from tests.factories import (
+from tests.support.factories import (
     ClosedListingFactory,
     ExpiredListingFactory,
     LabStaffFactory,

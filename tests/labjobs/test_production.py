@@ -7,7 +7,7 @@ from django.db import OperationalError
 from django.test import Client
 from django.urls import reverse
 
-from tests.test_settings import GOOD_SECRET, manage
+from tests.support.processes import GOOD_SECRET, manage
 
 PRODUCTION = {
     "DJANGO_ENV": "production",
@@ -17,12 +17,14 @@ PRODUCTION = {
 }
 
 
+@pytest.mark.slow  # manage.py in a subprocess
 def test_check_deploy_prints_no_warning():
     result = manage("check", "--deploy", "--fail-level", "WARNING", **PRODUCTION)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues (0 silenced)." in result.stdout
 
 
+@pytest.mark.slow  # manage.py in a subprocess
 def test_production_settings_in_force():
     code = (
         "from django.conf import settings as s;"
@@ -105,6 +107,7 @@ def test_database_outage_is_a_friendly_503(monkeypatch):
     assert "server closed" not in content and "Traceback" not in content
 
 
+@pytest.mark.slow  # manage.py in a subprocess
 def test_s3_storage_by_setting():
     code = (
         "from django.conf import settings as s;"

@@ -7,9 +7,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from listings.services import applications as services
 from listings.models import Application
-from tests.factories import (
+from listings.services import applications as services
+from tests.support.factories import (
     ApplicationFactory,
     ClosedListingFactory,
     LabStaffFactory,

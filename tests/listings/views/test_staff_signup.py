@@ -10,7 +10,7 @@ from django.urls import reverse
 from accounts.models import LabStaffProfile, User
 from accounts.services import email_domain_matches
 from listings.models import Lab
-from tests.factories import InstitutionFactory, LabFactory
+from tests.support.factories import InstitutionFactory, LabFactory
 
 pytestmark = pytest.mark.django_db
 PASSWORD = "Centrifuge-and-Gel-77"

@@ -17,10 +17,14 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
-from tests.factories import StudentFactory
+from tests.support.factories import StudentFactory
 
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("migration_data")]
-ROOT = Path(__file__).resolve().parent.parent
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("migration_data"),
+    pytest.mark.slow,
+]
+ROOT = Path(__file__).resolve().parent.parent.parent
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 PASSWORD = "correct horse battery"
 PUBLIC_HOST = "localhost"  # the one public name both instances serve

@@ -8,9 +8,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Program
-from listings.services import listings as lab_services
 from listings.models import Listing, ListingEvent
-from tests.factories import (
+from listings.services import listings as lab_services
+from tests.support.factories import (
     LabStaffFactory,
     ListingFactory,
     PendingListingFactory,

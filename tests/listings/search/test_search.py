@@ -3,10 +3,10 @@
 import pytest
 from django.urls import reverse
 
-from listings.search.catalogue import forget_catalogue
 from listings.models import Lab, RoleType, SearchSynonym
+from listings.search.catalogue import forget_catalogue
 from listings.search.query import query_variants
-from tests.factories import (
+from tests.support.factories import (
     LabFactory,
     PendingListingFactory,
     PublishedListingFactory,
@@ -95,7 +95,7 @@ def test_websearch_syntax(client):
 def test_only_public_listings_are_searched(client):
     PublishedListingFactory(title="Phlebotomist open")
     PendingListingFactory(title="Phlebotomist pending")
-    from tests.factories import ClosedListingFactory, PastExpiryListingFactory
+    from tests.support.factories import ClosedListingFactory, PastExpiryListingFactory
 
     ClosedListingFactory(title="Phlebotomist closed")
     PastExpiryListingFactory(title="Phlebotomist past expiry")

@@ -45,7 +45,7 @@ class UserFactory(factory.django.DjangoModelFactory):
 
 class StudentFactory(UserFactory):
     profile = factory.RelatedFactory(
-        "tests.factories.StudentProfileFactory", factory_related_name="user"
+        "tests.support.factories.StudentProfileFactory", factory_related_name="user"
     )
 
 
@@ -88,7 +88,7 @@ class LabStaffFactory(UserFactory):
 
     role = User.Role.LAB_STAFF
     profile = factory.RelatedFactory(
-        "tests.factories.LabStaffProfileFactory", factory_related_name="user"
+        "tests.support.factories.LabStaffProfileFactory", factory_related_name="user"
     )
 
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from accounts.models import LabStaffProfile
 from listings.models import Listing, ListingEvent
-from tests.factories import (
+from tests.support.factories import (
     LabFactory,
     LabStaffProfileFactory,
     PendingListingFactory,

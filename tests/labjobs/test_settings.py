@@ -1,30 +1,11 @@
 """Settings come from the environment; production refuses to start half-configured."""
 
-import os
-import subprocess
-import sys
-from pathlib import Path
-
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-GOOD_SECRET = "k3J9-very-long-random-secret-key-for-tests-only-8f2a1c9d0e7b6a5c4d3e2f1"
+from tests.support.processes import GOOD_SECRET, manage
 
-
-def manage(*args, **env):
-    environment = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "DEBUG")}
-    environment.pop("ALLOWED_HOSTS", None)
-    environment.pop("DJANGO_ENV", None)
-    environment.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # set for the browser tests only
-    environment.update(env)
-    return subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=ROOT,
-        env=environment,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+# Each test starts manage.py in a subprocess.
+pytestmark = pytest.mark.slow
 
 
 @pytest.mark.parametrize(

@@ -9,9 +9,9 @@ from django.core.management import call_command
 from django.db import transaction
 from django.utils import timezone
 
-from listings.services import applications, scheduled
 from listings.errors import IllegalTransition
-from tests.factories import ApplicationFactory, SubmittedApplicationFactory
+from listings.services import applications, scheduled
+from tests.support.factories import ApplicationFactory, SubmittedApplicationFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -107,7 +107,7 @@ def test_the_lab_is_told_of_a_moderators_decision(
     lab, lab_staff, moderator, django_capture_on_commit_callbacks
 ):
     from listings.services.listings import listing_approve, listing_reject
-    from tests.factories import PendingListingFactory
+    from tests.support.factories import PendingListingFactory
 
     rejected = PendingListingFactory(lab=lab, title="Vague RA")
     approved = PendingListingFactory(lab=lab, title="Clear RA")

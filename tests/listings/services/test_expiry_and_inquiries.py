@@ -12,7 +12,12 @@ from django.utils import timezone
 
 from listings.models import LabInquiry, Listing
 from listings.search.suggest import refresh_search_words
-from tests.factories import LabFactory, LabStaffFactory, PublishedListingFactory, StudentFactory
+from tests.support.factories import (
+    LabFactory,
+    LabStaffFactory,
+    PublishedListingFactory,
+    StudentFactory,
+)
 
 pytestmark = pytest.mark.django_db
 NOW = datetime(2027, 3, 1, 7, 0, tzinfo=UTC)

@@ -15,7 +15,12 @@ from listings.filters import ListingFilter
 from listings.models import Compensation, Listing, Schedule, WorkMode
 from listings.search.facets import FACETS
 from listings.search.page import run_search
-from tests.factories import InstitutionFactory, LabFactory, PublishedListingFactory, role_type
+from tests.support.factories import (
+    InstitutionFactory,
+    LabFactory,
+    PublishedListingFactory,
+    role_type,
+)
 
 ROLES = ["research-assistant", "lab-technician", "phlebotomist", "data-analyst"]
 INSTITUTIONS = ["north", "lake", "pacific"]

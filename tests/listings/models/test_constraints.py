@@ -7,7 +7,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError
 
 from listings.models import TEXT_MAX, Lab, Listing
-from tests.factories import (
+from tests.support.factories import (
     ApplicationFactory,
     LabFactory,
     LabStaffProfileFactory,
@@ -56,8 +56,9 @@ def test_listing_constraint(changes):
 
 def test_valid_paid_listing_is_accepted():
     listing = ListingFactory(compensation="paid", pay_rate=Decimal("18.50"))
-    listing.full_clean()
-    assert listing.pk
+    listing.full_clean()  # the model's validation agrees with the database
+    stored = Listing.objects.values_list("compensation", "pay_rate").get(pk=listing.pk)
+    assert stored == ("paid", Decimal("18.50"))
 
 
 def test_one_application_per_student_and_listing():

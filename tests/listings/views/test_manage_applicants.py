@@ -9,9 +9,9 @@ from django.core import mail
 from django.urls import reverse
 
 from accounts.models import StudentCertification
-from listings.views.downloads import safe_csv_row
 from listings.models import ApplicationMessage, Certification
-from tests.factories import (
+from listings.views.downloads import safe_csv_row
+from tests.support.factories import (
     ApplicationFactory,
     LabStaffFactory,
     PublishedListingFactory,

@@ -13,9 +13,9 @@ from django.test import Client
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.test_authorization_matrix import MATRIX, url_for, world  # noqa: F401 - fixture
+from tests.support.authorization import MATRIX, url_for
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "300"))
 RESULTS = {"inputs": 0, "server_errors": []}
 
@@ -68,7 +68,7 @@ ROLE_NAMES = ["anonymous", "student_a", "student_b", "staff_x", "staff_y", "supe
     fields=st.lists(st.tuples(st.sampled_from(FIELD_NAMES), values), max_size=8),
     upload=st.one_of(st.none(), files),
 )
-def test_no_input_gives_a_server_error(world, name, role, method, fields, upload):  # noqa: F811
+def test_no_input_gives_a_server_error(world, name, role, method, fields, upload):
     users, objects = world
     client = Client(raise_request_exception=False)
     if role != "anonymous":

@@ -12,16 +12,16 @@ from django.utils import timezone
 
 from accounts.models import StudentCertification
 from listings.errors import ServiceError
-from listings.services import applications as services
 from listings.models import Application, ApplicationEvent, ApplyMethod, Certification
-from tests.conftest import pdf
-from tests.factories import (
+from listings.services import applications as services
+from tests.support.factories import (
     ClosedListingFactory,
     PastExpiryListingFactory,
     PendingListingFactory,
     PublishedListingFactory,
     StudentFactory,
 )
+from tests.support.files import pdf
 
 pytestmark = pytest.mark.django_db
 LETTER = "Dear Dr. Chen, I processed 400 blood samples last summer."

@@ -9,7 +9,11 @@ from django.core.management import CommandError, call_command
 from listings.models import Listing
 
 # seed_bench commits and computes vectors on parallel connections, like the real run.
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("migration_data")]
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("migration_data"),
+    pytest.mark.slow,
+]
 
 
 def test_seed_bench_refuses_a_database_not_meant_for_it():
