@@ -4,6 +4,7 @@ staff sign-up form; a confirmed address on a lab's email domain verifies its sta
 from allauth.account.adapter import DefaultAccountAdapter
 
 from .models import User
+from .services import lab_staff_auto_verify
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -14,7 +15,5 @@ class AccountAdapter(DefaultAccountAdapter):
     def confirm_email(self, request, email_address):
         confirmed = super().confirm_email(request, email_address)
         if confirmed:
-            from .services import lab_staff_auto_verify
-
             lab_staff_auto_verify(user=email_address.user, email=email_address.email)
         return confirmed

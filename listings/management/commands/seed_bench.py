@@ -7,15 +7,17 @@ bench` does). It replaces every listing in that database.
 
 import io
 import itertools
+import queue
 import random
 import sys
+import threading
 import time
 from datetime import timedelta
 
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
 from django.utils import timezone
 
 from accounts.models import Program
@@ -230,11 +232,6 @@ class Command(BaseCommand):
         role types first, then its listings, whose trigger computes the search vector
         and facet columns as the row goes in. PostgreSQL works on both cores while
         Python writes the next batch."""
-        import queue
-        import threading
-
-        from django.db import connections
-
         batches: queue.Queue = queue.Queue(maxsize=workers * 2)
         progress = Progress(count, "Listings", out)
         loaded = [0]
