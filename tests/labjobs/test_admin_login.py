@@ -4,6 +4,8 @@
 from urllib.parse import unquote
 
 import pytest
+from django.core import mail
+from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
@@ -64,3 +66,16 @@ def test_the_per_address_limit_counts_the_client_behind_a_proxy(settings):
 
     assert "Too many" in attempt(99, "203.0.113.7")
     assert "Too many" not in attempt(99, "198.51.100.4")
+
+
+def test_an_admin_made_by_createsuperuser_confirms_the_address_on_first_login(monkeypatch):
+    monkeypatch.setenv("DJANGO_SUPERUSER_PASSWORD", "a-long-admin-password-1")
+    call_command("createsuperuser", "--noinput", email="root@uni.edu", verbosity=0)
+    client = Client()
+    credentials = {"login": "root@uni.edu", "password": "a-long-admin-password-1"}
+
+    response = client.post(f"{LOGIN}?next=/admin/", credentials)
+
+    assert response.url == reverse("account_email_verification_sent")
+    assert [message.to for message in mail.outbox] == [["root@uni.edu"]]
+    assert "_auth_user_id" not in client.session  # not in the admin before confirming
