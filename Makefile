@@ -72,7 +72,7 @@ clean-db: $(VENV)/.installed
 
 # Hypothesis-driven requests to every URL as every role: 10,000 inputs, no server error.
 fuzz: db-start
-	FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-10000} $(BIN)/python -m pytest -q -s -p no:randomly tests/test_fuzz.py
+	FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-10000} $(BIN)/python -m pytest -q -s -p no:randomly tests/system/test_fuzz.py
 
 # Backups: database (pg_dump custom format) and uploaded files, into backups/<time>/.
 backup: db-start
