@@ -17,7 +17,6 @@ from django.core.management.base import BaseCommand
 from django.db import connection
 from django.db.models import Q
 from django.test import Client
-from django.utils import timezone
 
 from listings.models import Listing
 
@@ -158,7 +157,7 @@ class Command(BaseCommand):
             words = query.removeprefix("q=").split("+")
             for _ in range(max(1, repeat)):
                 start = time.perf_counter()
-                matches = Listing.objects.filter(status="published", expires_at__gt=timezone.now())
+                matches = Listing.objects.public()
                 for word in words:
                     matches = matches.filter(
                         Q(title__icontains=word) | Q(description__icontains=word)

@@ -22,8 +22,19 @@ from django.utils import timezone
 
 from accounts.models import Program
 from listings import demo_content
-from listings.models import Benefit, Certification, Compensation, RoleType, Schedule, WorkMode
+from listings.models import (
+    VISIBLE_TO_ALL,
+    Benefit,
+    Certification,
+    Compensation,
+    ListingStatus,
+    RoleType,
+    Schedule,
+    WorkMode,
+)
 from listings.services.scheduled import refresh_search_words
+
+L = ListingStatus
 
 BATCH = 20_000
 STATES = ["Massachusetts", "Illinois", "Washington", "Texas", "California", "New York",
@@ -305,11 +316,11 @@ class Command(BaseCommand):
             hours_max = min(40, hours_min + rng.choice([0, 2, 4, 6, 10]))
             published = now - timedelta(days=rng.randint(0, 59), seconds=rng.randint(0, 86399))
             status = rng.choices(
-                ["published", "pending", "draft", "closed", "expired", "rejected"],
+                [L.PUBLISHED, L.PENDING, L.DRAFT, L.CLOSED, L.EXPIRED, L.REJECTED],
                 [85, 4, 3, 4, 3, 1],
             )[0]
-            live = status in ("published", "closed", "expired")
-            expires = published + timedelta(days=60) if status != "expired" else now - timedelta(1)
+            live = status in VISIBLE_TO_ALL
+            expires = published + timedelta(days=60) if status != L.EXPIRED else now - timedelta(1)
             deadline = None if rng.random() < 0.3 else today + timedelta(days=rng.randint(1, 120))
             fields = [
                 listing_id, title[:200], rng.choice(lab_ids), description, responsibilities,

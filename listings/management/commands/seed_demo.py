@@ -20,6 +20,7 @@ from accounts.models import LabStaffProfile, Program, StudentCertification, Stud
 from listings import demo_content as content
 from listings.models import (
     Application,
+    ApplicationStatus,
     ApplyMethod,
     Benefit,
     Certification,
@@ -27,6 +28,7 @@ from listings.models import (
     Institution,
     Lab,
     Listing,
+    ListingStatus,
     RoleType,
     Schedule,
     WorkMode,
@@ -37,7 +39,8 @@ LISTINGS_PER_LAB = 8
 
 # The state each demo listing is left in, by its number (0-79): mostly published.
 PENDING, REJECTED, CLOSED, EXPIRED, DRAFT, PUBLISHED = (
-    "pending", "rejected", "closed", "expired", "draft", "published",
+    ListingStatus.PENDING, ListingStatus.REJECTED, ListingStatus.CLOSED, ListingStatus.EXPIRED,
+    ListingStatus.DRAFT, ListingStatus.PUBLISHED,
 )  # fmt: skip
 
 
@@ -179,8 +182,9 @@ class Command(BaseCommand):
         staff_lab = staff.lab_staff_profile.lab
         own_lab = list(open_listings.filter(lab=staff_lab).order_by("pk")[:2])
         elsewhere = open_listings.exclude(lab=staff_lab).order_by("pk").first()
-        targets = list(zip(["reviewing", "interview"], own_lab, strict=False))
-        targets.append(("saved", elsewhere))
+        A = ApplicationStatus
+        targets = list(zip([A.REVIEWING, A.INTERVIEW], own_lab, strict=False))
+        targets.append((A.SAVED, elsewhere))
         for state, listing in targets:
             if listing is None:
                 continue
@@ -189,11 +193,11 @@ class Command(BaseCommand):
                 listing=listing,
                 cover_letter=content.DEMO_COVER_LETTER.format(title=listing.title),
             )
-            if state == "saved":
+            if state == A.SAVED:
                 continue
             application.submit(by=student)
             application.start_review(by=staff)
-            if state == "interview":
+            if state == A.INTERVIEW:
                 application.invite_to_interview(
                     by=staff, reason="Could you come by on Tuesday at 10:00 for a short chat?"
                 )
