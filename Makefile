@@ -86,6 +86,7 @@ restore: $(VENV)/.installed
 
 bench-data: $(VENV)/.installed
 	DATABASE_NAME=labjobs_bench $(BIN)/python manage.py devdb start
+	DATABASE_NAME=labjobs_bench $(BIN)/python manage.py migrate --noinput -v0
 	@DATABASE_NAME=labjobs_bench $(BIN)/python manage.py shell --no-imports -c \
 	  "from listings.models import Listing; import sys; sys.exit(Listing.objects.public().count() < 1000)" \
 	  || DATABASE_NAME=labjobs_bench $(BIN)/python manage.py seed_bench --listings $(BENCH_LISTINGS)

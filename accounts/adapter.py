@@ -1,13 +1,29 @@
 """How django-allauth creates LabJobs accounts: students by default, lab staff from the
-staff sign-up form; a confirmed address on a lab's email domain verifies its staff."""
+staff sign-up form; a confirmed address on a lab's email domain verifies its staff.
+
+Every address that comes in (sign-up, login, password reset, a new address) is
+compared by its key (accounts/identity.py): a spelling of an address that an account
+already has becomes that account's address, so allauth gives the answer it gives for
+any taken address, its limits count one budget per account, and its mail goes to the
+address the owner registered, never to a look-alike."""
 
 from allauth.account.adapter import DefaultAccountAdapter
 
+from .identity import email_key
 from .models import User
 from .services import lab_staff_auto_verify
 
 
+def registered_spelling(address: str) -> str | None:
+    """The address as the account that owns this address's key registered it."""
+    return User.objects.filter(email_key=email_key(address)).values_list("email", flat=True).first()
+
+
 class AccountAdapter(DefaultAccountAdapter):
+    def clean_email(self, email: str) -> str:
+        email = super().clean_email(email)
+        return registered_spelling(email) or email
+
     def save_user(self, request, user, form, commit=True):
         user.role = getattr(form, "signup_role", User.Role.STUDENT)
         return super().save_user(request, user, form, commit=commit)

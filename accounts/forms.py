@@ -2,14 +2,18 @@
 
 import os
 
-from allauth.account.forms import SignupForm
+from allauth.account.adapter import get_adapter
+from allauth.account.forms import AddEmailForm, LoginForm, ResetPasswordForm, SignupForm
+from allauth.account.models import EmailAddress
 from django import forms
 from django.conf import settings
+from django.contrib.auth.hashers import make_password
 from django.contrib.postgres.forms import SimpleArrayField
 from django.db import transaction
 from django.utils.text import get_valid_filename
 
-from .models import Program, StudentCertification, StudentProfile
+from .identity import email_key
+from .models import Program, StudentCertification, StudentProfile, User
 
 PDF_HEADER = b"%PDF-"
 PDF_TRAILER = b"%%EOF"
@@ -84,7 +88,52 @@ class CommaSeparatedField(SimpleArrayField):
         return items
 
 
-class StudentSignupForm(SignupForm):
+class EvenSignupForm(SignupForm):
+    """allauth's sign-up form, costing the same whether or not the address has an
+    account: the new account's password is hashed (the slow part), so the taken
+    address's password is hashed too and thrown away. Otherwise the answer's timing
+    would tell which addresses have accounts (allauth's pages already say the same)."""
+
+    def clean(self):
+        cleaned = super().clean()
+        if getattr(self, "account_already_exists", False) and cleaned.get("password1"):
+            make_password(cleaned["password1"])
+        return cleaned
+
+
+class LabJobsLoginForm(LoginForm):
+    """Login by any spelling of the address: the form carries on with the account's
+    registered spelling, so the failed-login limit counts one budget per account and
+    any confirmation mail goes to the registered address, never to a look-alike."""
+
+    def clean_login(self):
+        return get_adapter().clean_email(super().clean_login())
+
+
+class LabJobsResetPasswordForm(ResetPasswordForm):
+    """Password reset mail goes to the address the account registered, also when the
+    form was given another spelling of it (allauth returns the spelling as typed)."""
+
+    def clean_email(self):
+        super().clean_email()
+        return get_adapter().clean_email(self.cleaned_data["email"].lower())
+
+
+class LabJobsAddEmailForm(AddEmailForm):
+    """Changing one's address: an address that another account already has (in any
+    spelling) is answered like any other, but no confirmation is sent to it and
+    nothing is stored, so nobody can mail a confirmation link to someone else's
+    address, or learn from the answer that it has an account."""
+
+    def save(self, request):
+        address = self.cleaned_data["email"]
+        owner = User.objects.filter(email_key=email_key(address)).exclude(pk=self.user.pk)
+        if owner.exists():
+            return EmailAddress(user=self.user, email=address)  # unsaved: allauth sends nothing
+        return super().save(request)
+
+
+class StudentSignupForm(EvenSignupForm):
     """allauth's sign-up form plus the student's program; the account, its profile
     and its email address are written together or not at all."""
 

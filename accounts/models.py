@@ -7,17 +7,21 @@ import secrets
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.contrib.postgres.fields import ArrayField
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
+
+from .identity import email_key
 
 
 class UserManager(BaseUserManager):
     use_in_migrations = True
 
     def get_by_natural_key(self, email):
-        # Logins are case-insensitive: "Ana@Uni.edu" and "ana@uni.edu" are one account.
-        return self.get(email__iexact=email)
+        # One account per address whatever its spelling: "Ana@Uni.edu", "ana@uni.edu"
+        # and "ａna@uni.edu" find the same account (accounts/identity.py).
+        return self.get(email_key=email_key(email))
 
     def _create_user(self, email, password, **extra_fields):
         if not email:
@@ -48,6 +52,8 @@ class User(AbstractUser):
 
     username = None
     email = models.EmailField("email address", max_length=254, unique=True)
+    # The comparison key of `email` (accounts/identity.py), kept in step by save().
+    email_key = models.CharField(max_length=254, unique=True, editable=False)
     role = models.CharField(max_length=16, choices=Role.choices, default=Role.STUDENT)
 
     USERNAME_FIELD = "email"
@@ -71,6 +77,22 @@ class User(AbstractUser):
 
     def __str__(self):
         return self.get_full_name() or self.email
+
+    def clean(self):
+        super().clean()
+        self.email_key = email_key(self.email)
+        taken = User.objects.filter(email_key=self.email_key).exclude(pk=self.pk)
+        if self.email and taken.exists():
+            raise ValidationError({"email": "An account with this email address already exists."})
+
+    def save(self, *args, **kwargs):
+        # A derived column, not domain logic: every write path (allauth, the admin,
+        # createsuperuser, an email change confirmed) keeps the key in step.
+        self.email_key = email_key(self.email)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "email" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "email_key"}
+        super().save(*args, **kwargs)
 
     # "Admin" and "lab staff" are different people: Django's `is_staff` means "may use
     # /admin/" (moderators, superusers) and is read here as `is_admin`; `is_lab_staff`

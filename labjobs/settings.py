@@ -125,9 +125,13 @@ DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = env.int(
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
+# Logins go through allauth's form (the admin's login page leads to it too), which
+# applies the failed-login limits before asking these. Django's backend finds an
+# account by its email key (any spelling or case: accounts/identity.py), also one
+# whose address was stored with capitals by createsuperuser or the admin.
 AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",  # the admin's own login form
     "allauth.account.auth_backends.AuthenticationBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "listings:listing_list"
@@ -137,7 +141,12 @@ LOGIN_REDIRECT_URL = "listings:listing_list"
 # address has an account (enumeration protection needs mandatory verification).
 # Login attempts, sign-ups and emails sent are rate-limited in the shared cache below.
 ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
-ACCOUNT_FORMS = {"signup": "accounts.forms.StudentSignupForm"}
+ACCOUNT_FORMS = {
+    "login": "accounts.forms.LabJobsLoginForm",
+    "signup": "accounts.forms.StudentSignupForm",
+    "reset_password": "accounts.forms.LabJobsResetPasswordForm",
+    "add_email": "accounts.forms.LabJobsAddEmailForm",
+}
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
@@ -153,6 +162,13 @@ ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if PRODUCTION else "http"
 # Behind N proxies that append to X-Forwarded-For, the client is the N-th address from
 # the right; rate limits per address (allauth's and the admin login's) need to know.
 ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+# Mail to an address nobody proved to own (password resets, confirmation links, "you
+# already have an account") is limited per address, whoever asks and from wherever:
+# at most 3 an hour and 6 a day to one address; and per requesting address too.
+ACCOUNT_RATE_LIMITS = {
+    "reset_password": "5/m/ip,20/h/ip,3/h/key,6/d/key",
+    "confirm_email": "1/3m/key,3/h/key,6/d/key",
+}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

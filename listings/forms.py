@@ -1,11 +1,10 @@
 """Forms of the listings app: moderation, applying and tracking, saved searches,
 posting and managing listings, and lab-staff sign-up."""
 
-from allauth.account.forms import SignupForm
 from django import forms
 from django.db import models, transaction
 
-from accounts.forms import CommaSeparatedField, CVUploadField
+from accounts.forms import CommaSeparatedField, CVUploadField, EvenSignupForm
 from accounts.models import Program
 
 from .models import (
@@ -249,7 +248,7 @@ class LabSettingsForm(forms.ModelForm):
         widgets = {"description": forms.Textarea(attrs={"rows": 6})}
 
 
-class LabStaffSignupForm(SignupForm):
+class LabStaffSignupForm(EvenSignupForm):
     """Sign-up for lab staff: join a lab listed here, or ask for a new one (hidden
     until an admin approves it). Account, email address, staff profile and any new lab
     are written together."""
