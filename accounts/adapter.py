@@ -1,5 +1,6 @@
 """How django-allauth creates LabJobs accounts: students by default, lab staff from the
-staff sign-up form; a confirmed address on a lab's email domain verifies its staff.
+staff sign-up form; a confirmed address is announced (accounts.hooks) to the apps
+that care (listings approves lab staff on the lab's email domain).
 
 Every address that comes in (sign-up, login, password reset, a new address) is
 compared by its key (accounts/identity.py): a spelling of an address that an account
@@ -9,9 +10,9 @@ address the owner registered, never to a look-alike."""
 
 from allauth.account.adapter import DefaultAccountAdapter
 
+from . import hooks
 from .identity import email_key
 from .models import User
-from .services import lab_staff_auto_verify
 
 
 def registered_spelling(address: str) -> str | None:
@@ -31,5 +32,7 @@ class AccountAdapter(DefaultAccountAdapter):
     def confirm_email(self, request, email_address):
         confirmed = super().confirm_email(request, email_address)
         if confirmed:
-            lab_staff_auto_verify(user=email_address.user, email=email_address.email)
+            hooks.announce(
+                hooks.ADDRESS_CONFIRMED, user=email_address.user, email=email_address.email
+            )
         return confirmed

@@ -1,10 +1,9 @@
-"""Admin for users and their profiles."""
+"""Admin for users and their student profiles; lab memberships are in Listings."""
 
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 
 from .models import LabStaffProfile, StudentCertification, StudentProfile, User
-from .services import lab_staff_verify
 
 # CVs are served only by the permission-checking views, never by a storage URL.
 PROFILE_CV_FIELDS = {"exclude": ["cv"], "readonly_fields": ["cv_filename", "cv_uploaded_at"]}
@@ -24,12 +23,17 @@ class StudentCertificationInline(admin.TabularInline):
 
 
 class LabStaffProfileInline(admin.StackedInline):
+    """Read-only here: memberships change through their moves (Lab staff, in Listings)."""
+
     model = LabStaffProfile
     fk_name = "user"
     can_delete = False
     extra = 0
-    raw_id_fields = ["lab"]
-    readonly_fields = ["verified_at", "verified_by"]
+    fields = ["lab", "title", "status", "created_at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(User)
@@ -63,19 +67,3 @@ class StudentProfileAdmin(admin.ModelAdmin):
     readonly_fields = PROFILE_CV_FIELDS["readonly_fields"]
     inlines = [StudentCertificationInline]
     raw_id_fields = ["user"]
-
-
-@admin.register(LabStaffProfile)
-class LabStaffProfileAdmin(admin.ModelAdmin):
-    list_display = ["user", "title", "lab", "verified", "verified_at"]
-    list_filter = ["verified", "lab__institution"]
-    list_select_related = ["user", "lab", "lab__institution"]
-    search_fields = ["user__email", "user__first_name", "user__last_name", "lab__name"]
-    raw_id_fields = ["user", "lab"]
-    readonly_fields = ["verified_at", "verified_by"]
-    actions = ["verify_selected"]
-
-    @admin.action(description="Verify selected lab staff", permissions=["change"])
-    def verify_selected(self, request, queryset):
-        count = lab_staff_verify(profiles=queryset, by=request.user)
-        messages.success(request, f"Verified {count} lab staff member{'s' if count != 1 else ''}.")

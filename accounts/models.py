@@ -12,6 +12,8 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 
+from labjobs.states import LAB, Move, StatefulModel, StateMachine
+
 from .identity import email_key
 
 
@@ -237,34 +239,84 @@ class CertificationMatch:
         return len(self.met) == self.required
 
 
-class LabStaffProfile(models.Model):
+class Membership(models.TextChoices):
+    """Where someone stands with the lab they joined at sign-up."""
+
+    REQUESTED = "requested", "Asked to join"  # a listed lab, from an address outside its domains
+    UNCONFIRMED = "unconfirmed", "Not confirmed"  # on the lab's domain, address not yet confirmed;
+    # or the founder of a new lab that an admin has not approved yet
+    ACTIVE = "active", "Staff"
+    DECLINED = "declined", "Declined"
+    REMOVED = "removed", "Removed"
+
+
+_M = Membership
+# Who may make these moves (the lab's active staff, a moderator, the system when an
+# address on the lab's domain is confirmed) is checked by listings.services.labs.
+MEMBERSHIP_MOVES = StateMachine(
+    Move("approve", frozenset({_M.REQUESTED, _M.UNCONFIRMED}), _M.ACTIVE, "approve", LAB,
+         "Approve"),
+    Move("decline", frozenset({_M.REQUESTED}), _M.DECLINED, "decline", LAB, "Decline"),
+    Move("remove", frozenset({_M.ACTIVE, _M.UNCONFIRMED}), _M.REMOVED, "remove", LAB, "Remove"),
+)  # fmt: skip
+
+
+class LabStaffProfile(StatefulModel):
+    """Someone's membership of a lab. Only an active member of an approved lab is its
+    staff: sees its listings and applicants and acts for it. Joining a listed lab from
+    an address outside its email domains is a request its staff (or a moderator)
+    approve; every change is a LabStaffEvent."""
+
+    Status = Membership
+    machine = MEMBERSHIP_MOVES
+    event_parent_field = "profile"
+
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="lab_staff_profile"
     )
     # A lab with staff cannot be deleted out from under them (and their listings).
     lab = models.ForeignKey("listings.Lab", on_delete=models.PROTECT, related_name="staff")
     title = models.CharField(max_length=120, blank=True, help_text="e.g. Lab manager, PI")
-    verified = models.BooleanField(default=False)
-    verified_at = models.DateTimeField(null=True, blank=True)
-    verified_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
+    status = models.CharField(
+        max_length=16, choices=Membership.choices, default=Membership.REQUESTED
     )
+    # The lab's staff were told of the request (once, when the address was confirmed).
+    request_announced_at = models.DateTimeField(null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         verbose_name = "lab staff profile"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status__in=Membership.values),
+                name="labstaffprofile_status_valid",
+            )
+        ]
 
     def __str__(self):
         return f"{self.user} ({self.lab})"
 
-    def verify(self, *, by) -> None:
-        """Mark this staff member as verified by `by` (an admin)."""
-        if self.verified:
-            return
-        self.verified = True
-        self.verified_at = timezone.now()
-        self.verified_by = by
-        self.save(update_fields=["verified", "verified_at", "verified_by"])
+    @property
+    def is_lab_staff(self) -> bool:
+        """Staff of the lab now: an active member of an approved lab."""
+        return self.is_active and self.lab.approved
+
+
+class LabStaffEvent(models.Model):
+    """One change of a membership: who asked, approved, declined or removed, and when."""
+
+    profile = models.ForeignKey(LabStaffProfile, on_delete=models.CASCADE, related_name="events")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    from_status = models.CharField(max_length=16, choices=Membership.choices)
+    to_status = models.CharField(max_length=16, choices=Membership.choices)
+    reason = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self):
+        return f"{self.profile}: {self.from_status} -> {self.to_status}"

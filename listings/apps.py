@@ -8,9 +8,12 @@ class ListingsConfig(AppConfig):
     verbose_name = "Listings"
 
     def ready(self):
-        # Deleting an account anonymises its sent applications (accounts.erasure).
-        from accounts.erasure import register_eraser
+        # What listings does when an address is confirmed or an account deleted
+        # (accounts.hooks; imported here because models must be ready first).
+        from accounts import hooks
 
         from .services.applications import applications_erase_student
+        from .services.labs import lab_staff_address_confirmed
 
-        register_eraser(applications_erase_student)
+        hooks.register(hooks.ADDRESS_CONFIRMED, lab_staff_address_confirmed)
+        hooks.register(hooks.ACCOUNT_DELETING, applications_erase_student)

@@ -6,6 +6,7 @@ from django.db import models, transaction
 
 from accounts.forms import CommaSeparatedField, CVUploadField, EvenSignupForm
 from accounts.models import Program
+from labjobs.states import LAB
 
 from .models import (
     INQUIRY_MAX,
@@ -21,7 +22,7 @@ from .models import (
     RoleType,
     Schedule,
 )
-from .models.states import APPLICATION_MOVES, LAB
+from .models.states import APPLICATION_MOVES
 from .services.labs import lab_staff_join
 
 # Canned reasons save moderators typing; the poster sees the reason as written here.

@@ -1,14 +1,17 @@
-"""Reads that pages of more than one audience share: a student's side of the
-listings on a page, and the home page's counts."""
+"""Reads that pages use beyond one QuerySet: a student's side of the listings on a
+page, the home page's counts, a lab's applicants and members."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.core.cache import caches
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.utils import timezone
 
-from accounts.models import StudentProfile
+from accounts.models import LabStaffProfile, Membership, StudentProfile
 
 from .models import Application, ApplicationStatus, ListingStatus, RoleType
 
@@ -73,3 +76,46 @@ def lab_applicants(listing):
         )
     )
     return listing, applications
+
+
+@dataclass
+class LabMembers:
+    staff: list
+    requests: list  # asked to join, address confirmed: the lab decides
+    waiting: list  # asked to join or on the domain, address not confirmed yet
+    past: list  # declined or removed
+
+    @property
+    def requests_count(self) -> int:
+        return len(self.requests)
+
+
+def lab_members(lab) -> LabMembers:
+    """A lab's memberships by where they stand, in one query (two with the history)."""
+    confirmed = EmailAddress.objects.filter(
+        user=OuterRef("user"), email__iexact=OuterRef("user__email"), verified=True
+    )
+    rows = list(
+        LabStaffProfile.objects.filter(lab=lab)
+        .select_related("user")
+        .annotate(address_confirmed=Exists(confirmed))
+        .order_by("user__last_name", "user__first_name", "user__email")
+    )
+    return LabMembers(
+        staff=[m for m in rows if m.is_active],
+        requests=[m for m in rows if m.is_requested and m.address_confirmed],
+        waiting=[
+            m for m in rows if m.is_unconfirmed or (m.is_requested and not m.address_confirmed)
+        ],
+        past=[m for m in rows if m.is_declined or m.is_removed],
+    )
+
+
+def is_staff_of(user, lab) -> bool:
+    """Is `user` the lab's staff now (an active member of the approved lab)?"""
+    return (
+        user.is_authenticated
+        and user.is_lab_staff
+        and lab.approved
+        and LabStaffProfile.objects.filter(user=user, lab=lab, status=Membership.ACTIVE).exists()
+    )

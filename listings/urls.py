@@ -6,7 +6,7 @@ from django.views.decorators.http import require_safe
 
 from . import api
 from .feeds import ListingSearchFeed
-from .views import downloads, manage, public, student
+from .views import downloads, manage, members, public, student
 
 app_name = "listings"
 
@@ -53,6 +53,10 @@ urlpatterns = [
     path("accounts/signup/staff/", manage.staff_signup, name="staff_signup"),
     path("manage/", manage.dashboard, name="manage_dashboard"),
     path("manage/lab/", manage.lab_settings, name="manage_lab"),
+    path("manage/members/", members.member_list, name="manage_members"),
+    path("manage/members/<int:pk>/approve/", members.member_approve, name="manage_member_approve"),
+    path("manage/members/<int:pk>/decline/", members.member_decline, name="manage_member_decline"),
+    path("manage/members/<int:pk>/remove/", members.member_remove, name="manage_member_remove"),
     path("manage/listings/new/", manage.listing_create, name="manage_listing_create"),
     path("manage/listings/<int:pk>/", manage.listing_edit, name="manage_listing"),
     path("manage/listings/<int:pk>/submit/", manage.listing_submit, name="manage_submit"),

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.timesince import timesince
 
-from listings.errors import IllegalTransition
+from labjobs.errors import IllegalTransition
 from listings.forms import RejectionForm
 from listings.models import Listing, PendingListing
 from listings.services.listings import MODERATE_PERMISSION, listing_approve, listing_reject

@@ -8,13 +8,13 @@ from django.db import models
 from django.utils import timezone
 
 from accounts.models import cv_storage_name
-from listings.errors import IllegalTransition
+from labjobs.errors import IllegalTransition
+from labjobs.states import StatefulModel
 
 from .choices import IN_PROCESS, MESSAGE_MAX, TEXT_MAX, ApplicationStatus
 from .limits import max_length
 from .listing import Listing
 from .states import APPLICATION_MOVES
-from .transitions import StatefulModel
 
 SAVED = ApplicationStatus.SAVED
 

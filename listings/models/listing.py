@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Program
+from labjobs.states import StatefulModel
 
 from .choices import (
     EDITABLE,
@@ -31,7 +32,6 @@ from .labs import Certification, Lab, RoleType
 from .limits import WEB_URL, max_length
 from .managers import ListingQuerySet
 from .states import LISTING_MOVES
-from .transitions import StatefulModel
 
 L = ListingStatus
 UNPUBLISHED = frozenset({L.DRAFT, L.PENDING, L.REJECTED})

@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import F
 from django.utils import timezone
 
+from accounts.models import Membership
 from listings.search.query import build_query
 
 from .choices import VISIBLE_TO_ALL, ListingStatus
@@ -49,7 +50,8 @@ class ListingQuerySet(models.QuerySet):
         if user.is_authenticated and user.is_active and user.is_lab_staff:
             # A subquery, not a join: a join through the lab's staff would repeat each
             # listing once per staff member.
-            visible |= models.Q(lab__in=Lab.objects.filter(staff__user=user).values("pk"))
+            own = Lab.objects.filter(staff__user=user, staff__status=Membership.ACTIVE)
+            visible |= models.Q(lab__in=own.values("pk"))
         return self.filter(visible)
 
     def of_lab(self, lab):

@@ -5,43 +5,9 @@ services look moves up here, and forms take their choices from here."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import dataclass
+from labjobs.states import LAB, MODERATOR, STUDENT, SYSTEM, Move, StateMachine
 
 from .choices import IN_PROCESS, ApplicationStatus, ListingStatus
-
-# Who makes a move: the lab's staff, the student, a moderator, or the scheduled jobs.
-LAB, STUDENT, MODERATOR, SYSTEM = "lab", "student", "moderator", "system"
-
-
-@dataclass(frozen=True)
-class Move:
-    name: str  # the model method: listing.approve(...)
-    sources: frozenset[str]
-    target: str
-    verb: str  # for messages: "Cannot approve a listing that is draft"
-    actor: str
-    label: str = ""  # for forms that offer the move
-    needs_reason: bool = False
-
-
-class StateMachine:
-    def __init__(self, *moves: Move):
-        self._moves = {move.name: move for move in moves}
-
-    def __getitem__(self, name: str) -> Move:
-        return self._moves[name]
-
-    def __iter__(self) -> Iterator[Move]:
-        return iter(self._moves.values())
-
-    def names(self, actor: str) -> frozenset[str]:
-        return frozenset(move.name for move in self if move.actor == actor)
-
-    def choices(self, actor: str) -> list[tuple[str, str]]:
-        """(name, label) of the moves `actor` makes, for a form's select."""
-        return [(move.name, move.label or move.verb) for move in self if move.actor == actor]
-
 
 L = ListingStatus
 LISTING_MOVES = StateMachine(

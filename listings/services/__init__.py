@@ -10,7 +10,7 @@ one place (`listings.views.common.service_errors`)."""
 
 from django.core.exceptions import ValidationError
 
-from listings.errors import IllegalTransition, ServiceError
+from labjobs.errors import IllegalTransition, ServiceError
 
 __all__ = ["IllegalTransition", "ServiceError", "validated"]
 

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.permissions import has_verified_email
+from labjobs.states import LAB
 from listings.models import (
     IN_PROCESS,
     Application,
@@ -17,7 +18,7 @@ from listings.models import (
     CVDownload,
     Listing,
 )
-from listings.models.states import APPLICATION_MOVES, LAB
+from listings.models.states import APPLICATION_MOVES
 
 from . import ServiceError, notifications, validated
 

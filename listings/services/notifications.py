@@ -11,7 +11,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 
-from accounts.models import LabStaffProfile
+from accounts.models import LabStaffProfile, Membership
 
 UNSUBSCRIBE_SALT = "labjobs.search-alert-unsubscribe"
 
@@ -109,13 +109,11 @@ def search_alert(saved_search, listings: list, more: int) -> None:
 
 
 def lab_recipients(lab) -> list[str]:
-    """The lab's verified staff: they receive its mail (applicant messages, inquiries,
-    expiry warnings). The lab's addresses are never shown to students."""
-    return sorted(
-        LabStaffProfile.objects.filter(lab=lab, verified=True, user__is_active=True).values_list(
-            "user__email", flat=True
-        )
-    )
+    """The lab's staff (active members): they receive its mail (applicant messages,
+    inquiries, expiry warnings, requests to join). The lab's addresses are never shown
+    to students."""
+    staff = LabStaffProfile.objects.filter(lab=lab, status=Membership.ACTIVE, user__is_active=True)
+    return sorted(staff.values_list("user__email", flat=True))
 
 
 def _send_to_lab(lab, *, template: str, context: dict, reply_to: list[str] | None = None):
@@ -179,5 +177,30 @@ def listing_decided(listing) -> None:
             "listing": listing,
             "manage_url": absolute(reverse("listings:manage_listing", kwargs={"pk": listing.pk})),
             "public_url": absolute(listing.get_absolute_url()),
+        },
+    )
+
+
+def membership_requested(profile) -> None:
+    """Someone asked to join the lab: its staff approve or decline on /manage/members/."""
+    _send_to_lab(
+        profile.lab,
+        template="membership_requested",
+        context={
+            "profile": profile,
+            "members_url": absolute(reverse("listings:manage_members")),
+        },
+    )
+
+
+def membership_decided(profile) -> None:
+    """Tell someone who asked to join whether the lab took them on."""
+    send(
+        to=profile.user.email,
+        template="membership_decided",
+        context={
+            "profile": profile,
+            "lab": profile.lab,
+            "manage_url": absolute(reverse("listings:manage_dashboard")),
         },
     )

@@ -12,7 +12,7 @@ from django.db.models import Exists, OuterRef
 from django.http import QueryDict
 from django.utils import timezone
 
-from listings.errors import IllegalTransition
+from labjobs.errors import IllegalTransition
 from listings.filters import ListingFilter
 from listings.models import (
     IN_PROCESS,

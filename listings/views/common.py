@@ -13,8 +13,8 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseRedirect
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from accounts.models import LabStaffProfile
-from listings.errors import ServiceError
+from accounts.models import LabStaffProfile, Membership
+from labjobs.errors import ServiceError
 from listings.forms import MessageForm
 from listings.services.applications import application_message_send
 
@@ -35,11 +35,23 @@ def service_errors(request, form=None):
             messages.error(request, error.message)
 
 
+WAITING = {
+    Membership.REQUESTED: "Your request to join {lab} is waiting for its staff (or a LabJobs "
+    "moderator) to approve it. Until then you are not the lab's staff.",
+    Membership.UNCONFIRMED: "You are not {lab}'s staff yet: confirm your address with the "
+    "link we emailed you (on the lab's email domain, that is all it takes), or, for a new "
+    "lab, wait for a LabJobs admin to approve it.",
+    Membership.DECLINED: "{lab} did not take you on as staff.",
+    Membership.REMOVED: "You are no longer staff of {lab}.",
+}
+
+
 def lab_staff_required(view):
-    """Lab staff only; sets `request.lab_staff` (their LabStaffProfile, with its lab).
-    Anonymous visitors are sent to log in and brought back; students and admins get
-    403. Views then look every object up within `request.lab_staff.lab`, so another
-    lab's listing or applicant is a 404."""
+    """The lab's staff only (an active member of an approved lab); sets
+    `request.lab_staff` (their LabStaffProfile, with its lab). Anonymous visitors are
+    sent to log in and brought back; everyone else gets 403, with what they are
+    waiting for if they asked to join. Views then look every object up within
+    `request.lab_staff.lab`, so another lab's listing or applicant is a 404."""
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
@@ -53,6 +65,11 @@ def lab_staff_required(view):
         )
         if profile is None:
             raise PermissionDenied("This page is for lab staff accounts.")
+        if not profile.is_lab_staff:
+            lab = profile.lab.name
+            if profile.is_active:  # an active founder of a lab not approved (any more)
+                raise PermissionDenied(f"{lab} is waiting for a LabJobs admin's approval.")
+            raise PermissionDenied(WAITING[profile.status].format(lab=lab))
         request.lab_staff = profile
         return view(request, *args, **kwargs)
 

@@ -3,7 +3,8 @@ page that makes someone a lab's staff.
 
 Every /manage/ view is behind `lab_staff_required` and looks objects up within the
 staff member's own lab, so another lab's listing, applicant, CV, message or export
-is a 404. Applicants (personal data) are for verified staff only.
+is a 404. Only the lab's staff pass the gate: someone who asked to join, or has not
+confirmed an address on the lab's domain yet, sees nothing of the lab.
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ import uuid
 
 from allauth.account.views import SignupView
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -37,7 +37,7 @@ from listings.models import (
     Listing,
     ListingStatus,
 )
-from listings.selectors import lab_applicants
+from listings.selectors import lab_applicants, lab_members
 from listings.services import applications, labs, listings
 
 from .common import lab_staff_required, post_message, service_errors
@@ -61,16 +61,7 @@ def _own_listing(request, pk) -> Listing:
     )
 
 
-def require_verified(request) -> None:
-    if not request.lab_staff.verified:
-        raise PermissionDenied(
-            "Applicants are shown to verified lab staff only. A LabJobs admin verifies "
-            "staff accounts; a confirmed address on the lab's email domain does it at once."
-        )
-
-
 def own_applicant(request, pk) -> Application:
-    require_verified(request)
     return get_object_or_404(
         Application.objects.select_related("listing__lab__institution", "student")
         .exclude(status=ApplicationStatus.SAVED)
@@ -80,8 +71,7 @@ def own_applicant(request, pk) -> Application:
 
 
 def own_listing_applicants(request, pk):
-    """A listing of the staff member's lab and its sent applications (verified staff)."""
-    require_verified(request)
+    """A listing of the staff member's lab and its sent applications."""
     return lab_applicants(_own_listing(request, pk))
 
 
@@ -107,7 +97,11 @@ def dashboard(request):
     return render(
         request,
         "listings/manage/dashboard.html",
-        {"groups": [(s, group) for s, group in groups if group], "profile": request.lab_staff},
+        {
+            "groups": [(s, group) for s, group in groups if group],
+            "profile": request.lab_staff,
+            "pending_requests": lab_members(request.lab_staff.lab).requests_count,
+        },
     )
 
 
@@ -288,7 +282,6 @@ def applicant_list(request, pk):
 @require_POST
 @lab_staff_required
 def applicants_not_selected(request, pk):
-    require_verified(request)
     listing = _own_listing(request, pk)
     ids = list(
         Application.objects.filter(listing=listing, status__in=IN_PROCESS).values_list(

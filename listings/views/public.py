@@ -9,6 +9,7 @@ from listings.forms import InquiryForm, SavedSearchForm
 from listings.models import Lab, Listing, RoleType
 from listings.search.page import run_search
 from listings.selectors import (
+    is_staff_of,
     open_counts_by_role_type,
     student_applications_by_listing,
     student_side_of_listing,
@@ -63,6 +64,7 @@ def listing_detail(request, pk):
         {
             "listing": listing,
             "structured_data": structured_data,
+            "can_manage": is_staff_of(request.user, listing.lab),
             **student_side_of_listing(request.user, listing),
         },
     )

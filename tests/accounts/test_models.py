@@ -5,7 +5,8 @@ from django.contrib.auth import authenticate
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from accounts.models import LabStaffProfile, User
+from accounts.models import User
+from labjobs.errors import IllegalTransition
 from tests.support.factories import LabStaffProfileFactory, StudentFactory, StudentProfileFactory
 
 pytestmark = pytest.mark.django_db
@@ -47,12 +48,15 @@ def test_student_profile_graduation_year_is_checked():
         type(profile).objects.filter(pk=profile.pk).update(graduation_year=20260)
 
 
-def test_lab_staff_verify_records_who_and_when(superuser):
-    profile = LabStaffProfileFactory(verified=False)
-    profile.verify(by=superuser)
+def test_membership_moves_record_who_and_when_and_refuse_illegal_ones(superuser):
+    profile = LabStaffProfileFactory(status="requested")
+    profile.approve(by=superuser)
     profile.refresh_from_db()
-    assert profile.verified and profile.verified_by == superuser and profile.verified_at
-    assert LabStaffProfile.objects.filter(verified=True).count() == 1
+    [event] = profile.events.all()
+    assert (profile.status, event.actor, event.from_status) == ("active", superuser, "requested")
+    assert profile.is_lab_staff and profile.can_remove and not profile.can_decline
+    with pytest.raises(IllegalTransition):
+        profile.decline(by=superuser)
 
 
 def test_role_helpers():

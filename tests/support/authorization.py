@@ -14,6 +14,7 @@ from __future__ import annotations
 from django.contrib.auth.models import Group
 from django.urls import reverse
 
+from accounts.models import Membership
 from listings.services.notifications import unsubscribe_url
 from tests.support.factories import (
     AdminFactory,
@@ -28,11 +29,14 @@ from tests.support.factories import (
 )
 
 ROLES = [
-    "anonymous", "student_a", "student_b", "unverified_staff", "staff_x", "staff_y",
-    "moderator", "superuser",
+    "anonymous", "student_a", "student_b", "unverified_member", "pending_joiner", "staff_x",
+    "staff_y", "moderator", "superuser",
 ]  # fmt: skip
 STUDENTS = {"student_a", "student_b"}
-LAB_STAFF = {"unverified_staff", "staff_x", "staff_y"}
+# Lab-staff accounts that are not (yet) lab X's staff: one on the lab's email domain
+# who has not confirmed the address, one who asked to join from another address.
+NOT_YET_STAFF = {"unverified_member", "pending_joiner"}
+LAB_STAFF = {"staff_x", "staff_y"} | NOT_YET_STAFF
 ADMINS = {"moderator", "superuser"}
 LOGIN = "login"  # a redirect to the site's login page
 ADMIN_LOGIN = "admin-login"  # a redirect to the admin's login page
@@ -69,21 +73,19 @@ def student_object(role, *, get=200, post=(200, 302)):
     return student_page(role, get=get, post=post)
 
 
-def lab_page(role, *, get=200, post=(200, 302), applicants=False):
+def lab_page(role, *, get=200, post=(200, 302)):
     if role == "anonymous":
         return expect(LOGIN)
-    if role in STUDENTS | ADMINS:
-        return expect(403)
-    if applicants and role == "unverified_staff":
+    if role in STUDENTS | ADMINS | NOT_YET_STAFF:
         return expect(403)
     return expect(get, set(post) if isinstance(post, tuple) else post)
 
 
-def lab_object(role, *, get=200, post=(200, 302), applicants=False):
+def lab_object(role, *, get=200, post=(200, 302)):
     """An object of lab X's: staff of lab Y get 404, like a missing one."""
     if role == "staff_y":
         return expect(404 if get != 405 else 405, 404 if post != 405 else 405)
-    return lab_page(role, get=get, post=post, applicants=applicants)
+    return lab_page(role, get=get, post=post)
 
 
 def post_only(policy, **kwargs):
@@ -148,7 +150,13 @@ MATRIX = {
     "listings:saved_search_delete": ("saved_search", post_only(student_object)),
     # The lab's side.
     "listings:manage_dashboard": (None, get_only(lab_page)),
-    "listings:manage_lab": (None, lambda role: lab_page(role, post={200, 302, 403})),
+    "listings:manage_lab": (None, lab_page),
+    "listings:manage_members": (None, get_only(lab_page)),
+    # Staff of lab X decide on the pending joiner's request (approve, then the others
+    # are refused with a message: still a redirect back).
+    "listings:manage_member_approve": ("request", post_only(lab_object)),
+    "listings:manage_member_decline": ("request", post_only(lab_object)),
+    "listings:manage_member_remove": ("request", post_only(lab_object)),
     "listings:manage_listing_create": (None, lab_page),
     "listings:manage_listing": ("draft", lab_object),
     # 409: the factory's draft reads like the lab's published listing (duplicate warning).
@@ -157,16 +165,16 @@ MATRIX = {
     "listings:manage_close": ("published", post_only(lab_object)),
     "listings:manage_renew": ("published", lab_object),
     "listings:manage_clone": ("published", post_only(lab_object)),
-    "listings:manage_applicants": ("published", get_only(lab_object, applicants=True)),
-    "listings:manage_applicants_csv": ("published", get_only(lab_object, applicants=True)),
-    "listings:manage_not_selected": ("published", post_only(lab_object, applicants=True)),
-    "listings:manage_applicant": ("application", get_only(lab_object, applicants=True)),
-    "listings:manage_applicant_move": ("application", post_only(lab_object, applicants=True)),
+    "listings:manage_applicants": ("published", get_only(lab_object)),
+    "listings:manage_applicants_csv": ("published", get_only(lab_object)),
+    "listings:manage_not_selected": ("published", post_only(lab_object)),
+    "listings:manage_applicant": ("application", get_only(lab_object)),
+    "listings:manage_applicant_move": ("application", post_only(lab_object)),
     "listings:manage_applicant_message": (
         "application",
-        post_only(lab_object, applicants=True),
+        post_only(lab_object),
     ),  # fmt: skip
-    "listings:manage_applicant_cv": ("application", get_only(lab_object, applicants=True)),
+    "listings:manage_applicant_cv": ("application", get_only(lab_object)),
 }
 
 
@@ -175,7 +183,10 @@ def build_world():
     users = {
         "student_a": StudentFactory(),
         "student_b": StudentFactory(),
-        "unverified_staff": LabStaffFactory(profile__lab=lab_x, profile__verified=False),
+        "unverified_member": LabStaffFactory(
+            profile__lab=lab_x, profile__status=Membership.UNCONFIRMED, verified_email=False
+        ),
+        "pending_joiner": LabStaffFactory(profile__lab=lab_x, profile__status=Membership.REQUESTED),
         "staff_x": LabStaffFactory(profile__lab=lab_x),
         "staff_y": LabStaffFactory(profile__lab=lab_y),
         "moderator": UserFactory(is_staff=True),
@@ -191,6 +202,7 @@ def build_world():
             listing=published, student=users["student_a"]
         ).pk,
         "saved_search": saved_search.pk,
+        "request": users["pending_joiner"].lab_staff_profile.pk,
         "lab_slug": lab_x.slug,
         "unsubscribe_token": unsubscribe_url(saved_search).rstrip("/").rsplit("/", 1)[1],
         "confirm_key": "not-a-real-key",

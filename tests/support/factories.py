@@ -6,7 +6,7 @@ import factory
 from allauth.account.models import EmailAddress
 from django.utils import timezone
 
-from accounts.models import LabStaffProfile, Program, StudentProfile, User
+from accounts.models import LabStaffProfile, Membership, Program, StudentProfile, User
 from listings.models import (
     Application,
     Compensation,
@@ -99,7 +99,7 @@ class LabStaffProfileFactory(factory.django.DjangoModelFactory):
     user = factory.SubFactory(UserFactory, role=User.Role.LAB_STAFF)
     lab = factory.SubFactory(LabFactory)
     title = "Lab manager"
-    verified = True
+    status = Membership.ACTIVE
 
 
 def role_type(slug: str = "research-assistant") -> RoleType:

@@ -44,6 +44,9 @@ values = st.one_of(
          "profile", "make_offer", "filled", "weekly", "\x00", "%00", "../../etc/passwd",
          "<script>alert(1)</script>", "' OR 1=1 --", "ñandú", "🧪" * 50, "x" * 25_000]
     ),
+    # Look-alike spellings of the world's own addresses (the sign-up identity hole).
+    st.sampled_from(["ſtudent@uni.edu", "admın@labjobs.test", "ＵＳＥＲ0@example.edu",
+                     "user1@EXAMPLE.EDU", "uſer2@example.edu", "\ue000x\ue001"]),
 )  # fmt: skip
 files = st.builds(
     lambda name, content: SimpleUploadedFile(name, content),
@@ -53,7 +56,10 @@ files = st.builds(
         st.binary(max_size=500).map(lambda b: b"%PDF-1.4\n" + b + b"\n%%EOF"),
     ),
 )
-ROLE_NAMES = ["anonymous", "student_a", "student_b", "staff_x", "staff_y", "superuser"]
+ROLE_NAMES = [
+    "anonymous", "student_a", "student_b", "unverified_member", "pending_joiner", "staff_x",
+    "staff_y", "superuser",
+]  # fmt: skip
 
 
 @settings(

@@ -158,8 +158,8 @@ class Command(BaseCommand):
             user=accounts["staff"],
             defaults={"lab": Lab.objects.get(slug="okafor-hematology"), "title": "Lab manager"},
         )
-        if not staff_profile.verified:
-            staff_profile.verify(by=accounts["admin"])
+        if not staff_profile.is_active:
+            staff_profile.approve(by=accounts["admin"], reason="Demo data.")
         return accounts
 
     def _student_applications(self, accounts) -> None:

@@ -3,13 +3,13 @@
 import pytest
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.admin.models import CHANGE, LogEntry
+from django.core import mail
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import LabStaffProfile
-from listings.models import Listing, ListingEvent
+from listings.models import Lab, Listing, ListingEvent
 from tests.support.factories import (
     LabFactory,
     LabStaffProfileFactory,
@@ -249,37 +249,46 @@ def test_status_cannot_be_edited_directly_in_the_change_form(client, superuser):
     assert moderate_url(listing) in form.content.decode()
 
 
-def test_verify_staff_action_on_labs(client, moderator):
-    lab = LabFactory()
-    unverified = LabStaffProfileFactory.create_batch(2, lab=lab, verified=False)
+def test_approving_a_new_lab_makes_its_founder_its_staff(client, moderator):
+    founder = LabStaffProfileFactory(lab__approved=False, status="unconfirmed")
+    lab = founder.lab
+    Lab.objects.filter(pk=lab.pk).update(requested_by=founder.user)
+    bystander = LabStaffProfileFactory(lab=lab, status="requested")
     client.force_login(moderator)
     response = client.post(
         reverse("admin:listings_lab_changelist"),
-        {"action": "verify_staff", ACTION_CHECKBOX_NAME: [lab.pk]},
+        {"action": "approve_labs", ACTION_CHECKBOX_NAME: [lab.pk]},
         follow=True,
     )
-    assert "Verified 2 lab staff members." in response.content.decode()
-    for profile in unverified:
-        profile.refresh_from_db()
-        assert profile.verified and profile.verified_by == moderator and profile.verified_at
-    assert LogEntry.objects.filter(user=moderator).count() == 2
+    assert "Approved 1 lab." in response.content.decode()
+    lab.refresh_from_db()
+    founder.refresh_from_db()
+    bystander.refresh_from_db()
+    assert lab.approved and founder.status == "active" and bystander.status == "requested"
+    assert founder.events.last().actor == moderator
+    assert LogEntry.objects.filter(user=moderator).count() == 1
 
 
-def test_verify_selected_staff_action(client, moderator):
-    profile = LabStaffProfileFactory(verified=False)
+def test_a_moderator_approves_a_request_to_join_in_the_admin(
+    client, moderator, django_capture_on_commit_callbacks
+):
+    profile = LabStaffProfileFactory(status="requested")
     client.force_login(moderator)
-    client.post(
-        reverse("admin:accounts_labstaffprofile_changelist"),
-        {"action": "verify_selected", ACTION_CHECKBOX_NAME: [profile.pk]},
-    )
-    assert LabStaffProfile.objects.get(pk=profile.pk).verified
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("admin:accounts_labstaffprofile_changelist"),
+            {"action": "approve_selected", ACTION_CHECKBOX_NAME: [profile.pk]},
+        )
+    profile.refresh_from_db()
+    assert profile.status == "active" and profile.events.last().actor == moderator
+    assert [message.to for message in mail.outbox] == [[profile.user.email]]
 
 
 def test_lab_change_page_has_its_staff_inline(client, superuser):
     profile = LabStaffProfileFactory(title="Research coordinator")
     client.force_login(superuser)
     page = client.get(reverse("admin:listings_lab_change", args=[profile.lab.pk])).content.decode()
-    assert "Research coordinator" in page and "staff-0-verified" in page
+    assert "Research coordinator" in page and "Staff" in page  # the member's status
 
 
 def _count(client, url):

@@ -46,7 +46,7 @@ def test_seed_demo_content():
     for name in ("admin", "moderator", "staff", "student"):  # the README's demo accounts
         assert User.objects.get(email=f"{name}@labjobs.test").check_password(f"labjobs-{name}")
     assert User.objects.get(email="moderator@labjobs.test").has_perm("listings.moderate_listing")
-    assert User.objects.get(email="staff@labjobs.test").lab_staff_profile.verified
+    assert User.objects.get(email="staff@labjobs.test").lab_staff_profile.is_lab_staff
 
 
 def test_seed_demo_refuses_production_settings(settings):

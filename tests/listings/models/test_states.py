@@ -8,7 +8,7 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from listings.errors import IllegalTransition
+from labjobs.errors import IllegalTransition
 from listings.models import Application, ApplicationEvent, Listing, ListingEvent
 from tests.support.factories import (
     ApplicationFactory,

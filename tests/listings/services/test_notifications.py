@@ -9,7 +9,7 @@ from django.core.management import call_command
 from django.db import transaction
 from django.utils import timezone
 
-from listings.errors import IllegalTransition
+from labjobs.errors import IllegalTransition
 from listings.services import applications, scheduled
 from tests.support.factories import ApplicationFactory, SubmittedApplicationFactory
 

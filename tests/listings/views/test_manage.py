@@ -201,27 +201,32 @@ def test_trusted_lab_publishes_without_review(staff_client, lab):
     assert listing.status == "published" and listing.expires_at
 
 
-def test_unverified_staff_can_draft_but_not_submit(client, lab):
-    staff = LabStaffFactory(profile__lab=lab, profile__verified=False)
-    client.force_login(staff)
-    client.post(reverse("listings:manage_listing_create"), listing_data())
-    listing = Listing.objects.get()
+@pytest.mark.parametrize(
+    ("status", "says"),
+    [("requested", "waiting for its staff"), ("unconfirmed", "confirm your address"),
+     ("declined", "did not take you on"), ("removed", "no longer staff")],
+)  # fmt: skip
+def test_members_who_are_not_staff_see_and_do_nothing(client, lab, status, says):
+    listing = PublishedListingFactory(lab=lab)
+    client.force_login(LabStaffFactory(profile__lab=lab, profile__status=status))
 
-    response = client.post(reverse("listings:manage_submit", args=[listing.pk]), follow=True)
+    page = client.get(reverse("listings:manage_dashboard"))
+    created = client.post(reverse("listings:manage_listing_create"), listing_data())
+    closed = client.post(reverse("listings:manage_close", args=[listing.pk]), {"reason": "filled"})
 
-    assert "not verified yet" in response.content.decode()
+    assert page.status_code == created.status_code == closed.status_code == 403
+    assert says in page.content.decode()
+    assert Listing.objects.filter(lab=lab).count() == 1
     listing.refresh_from_db()
-    assert listing.status == "draft"
+    assert listing.status == "published"
 
 
-def test_staff_of_an_unapproved_lab_can_draft_but_not_submit(client, lab):
+def test_the_founder_of_a_lab_not_yet_approved_waits_with_it(client, lab):
     lab.approved = False
     lab.save()
-    staff = LabStaffFactory(profile__lab=lab)
-    client.force_login(staff)
-    listing = ListingFactory(lab=lab)
-    response = client.post(reverse("listings:manage_submit", args=[listing.pk]), follow=True)
-    assert "waiting for an admin" in response.content.decode()
+    client.force_login(LabStaffFactory(profile__lab=lab))
+    page = client.get(reverse("listings:manage_dashboard"))
+    assert page.status_code == 403 and "waiting for a LabJobs admin" in page.content.decode()
     assert client.get(lab.get_absolute_url()).status_code == 404  # hidden until approved
 
 

@@ -194,7 +194,7 @@ def test_cv_downloads_are_recorded(staff_client, listing, lab_staff):
 
 def test_unverified_staff_do_not_see_applicants(client, listing):
     application = SubmittedApplicationFactory(listing=listing)
-    client.force_login(LabStaffFactory(profile__lab=listing.lab, profile__verified=False))
+    client.force_login(LabStaffFactory(profile__lab=listing.lab, profile__status="unconfirmed"))
     for url in (
         reverse("listings:manage_applicants", args=[listing.pk]),
         reverse("listings:manage_applicant", args=[application.pk]),

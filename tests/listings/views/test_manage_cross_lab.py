@@ -9,9 +9,11 @@ new /manage/ URL without a row fails until someone decides what it exposes."""
 import pytest
 from django.urls import reverse
 
+from accounts.models import LabStaffProfile
 from listings.models import Application, Listing
 from tests.support.factories import (
     LabStaffFactory,
+    LabStaffProfileFactory,
     ListingFactory,
     PublishedListingFactory,
     StudentFactory,
@@ -39,6 +41,10 @@ MANAGE_URLS = {
     "manage_applicant_move": "application",
     "manage_applicant_message": "application",
     "manage_applicant_cv": "application",
+    "manage_members": None,
+    "manage_member_approve": "request",
+    "manage_member_decline": "request",
+    "manage_member_remove": "member",
 }
 
 
@@ -65,6 +71,8 @@ def lab_y(other_lab):
         "pending": ListingFactory(lab=other_lab, status="pending"),
         "published": published,
         "application": application,
+        "request": LabStaffProfileFactory(lab=other_lab, status="requested"),
+        "member": LabStaffProfileFactory(lab=other_lab),
     }
 
 
@@ -77,6 +85,7 @@ def snapshot():
     return (
         sorted(Listing.objects.values_list("pk", "status", "title", "expires_at")),
         sorted(Application.objects.values_list("pk", "status")),
+        sorted(LabStaffProfile.objects.values_list("pk", "status")),
         Listing.objects.count(),
     )
 

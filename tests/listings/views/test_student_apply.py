@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import StudentCertification
-from listings.errors import ServiceError
+from labjobs.errors import ServiceError
 from listings.models import Application, ApplicationEvent, ApplyMethod, Certification
 from listings.services import applications as services
 from tests.support.factories import (

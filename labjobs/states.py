@@ -1,13 +1,48 @@
-"""Models whose `status` changes only through their state machine (`states.py`)."""
+"""State machines, written once per model: the legal moves (`StateMachine`), and the
+abstract model whose `status` changes only through them (`StatefulModel`: one
+conditional UPDATE and an event row per move, methods and properties derived)."""
 
 from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
 
 from django.db import models, transaction
 from django.utils import timezone
 
-from listings.errors import IllegalTransition
+from labjobs.errors import IllegalTransition
 
-from .states import Move, StateMachine
+# Who makes a move: the lab's staff, the student, a moderator, or the scheduled jobs.
+LAB, STUDENT, MODERATOR, SYSTEM = "lab", "student", "moderator", "system"
+
+
+@dataclass(frozen=True)
+class Move:
+    name: str  # the model method: listing.approve(...)
+    sources: frozenset[str]
+    target: str
+    verb: str  # for messages: "Cannot approve a listing that is draft"
+    actor: str
+    label: str = ""  # for forms that offer the move
+    needs_reason: bool = False
+
+
+class StateMachine:
+    def __init__(self, *moves: Move):
+        self._moves = {move.name: move for move in moves}
+
+    def __getitem__(self, name: str) -> Move:
+        return self._moves[name]
+
+    def __iter__(self) -> Iterator[Move]:
+        return iter(self._moves.values())
+
+    def names(self, actor: str) -> frozenset[str]:
+        return frozenset(move.name for move in self if move.actor == actor)
+
+    def choices(self, actor: str) -> list[tuple[str, str]]:
+        """(name, label) of the moves `actor` makes, for a form's select."""
+        return [(move.name, move.label or move.verb) for move in self if move.actor == actor]
 
 
 def _state_check(status: str) -> property:

@@ -1,6 +1,6 @@
-"""The one error type of the listings domain: what a user asked for that cannot be
-done, with a message that says why. Services raise it (or a subclass); views turn it
-into a message or a form error in one place (`listings.views.errors`)."""
+"""The one error type of LabJobs' services: what a user asked for that cannot be done,
+with a message that says why. Services raise it (or a subclass); views turn it into a
+message or a form error in one place (`listings.views.common.service_errors`)."""
 
 
 class ServiceError(Exception):
