@@ -14,6 +14,7 @@ from django.utils.text import get_valid_filename
 
 from .identity import email_key
 from .models import Program, StudentCertification, StudentProfile, User
+from .pdf import UnreadablePDF, active_content
 
 PDF_HEADER = b"%PDF-"
 PDF_TRAILER = b"%%EOF"
@@ -43,6 +44,17 @@ def clean_cv(upload) -> tuple:
     # A PDF starts with "%PDF-" and its last part holds "%%EOF" (ISO 32000-1, 7.5).
     if not head.startswith(PDF_HEADER) or PDF_TRAILER not in tail:
         raise forms.ValidationError("A CV must be a PDF file. Save or export it as PDF and retry.")
+    try:
+        active = active_content(upload)
+    except UnreadablePDF as unreadable:
+        raise forms.ValidationError(
+            "This PDF could not be read. Export it again from your word processor and retry."
+        ) from unreadable
+    if active:
+        raise forms.ValidationError(
+            f"This PDF contains {active}, which LabJobs does not pass on to labs. Export "
+            "your CV again as a plain PDF (File › Export or Print › Save as PDF) and retry."
+        )
     return upload, display_filename(upload.name)
 
 

@@ -2,11 +2,35 @@
 
 import logging
 
+from django.conf import settings
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.template.loader import render_to_string
 
 logger = logging.getLogger(__name__)
+
+
+class RequestSizeLimitMiddleware:
+    """Answer 413 to a request body larger than MAX_REQUEST_BYTES before anything reads
+    it: a 50 MB "CV" is refused by its Content-Length, not after it was received and
+    stored. (Django never reads past Content-Length, so the header bounds the work.)"""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            return HttpResponseBadRequest(
+                "Bad request: Content-Length is not a number.",
+                content_type="text/plain; charset=utf-8",
+            )
+        if length > settings.MAX_REQUEST_BYTES:
+            limit = settings.CV_MAX_BYTES // 1024 // 1024
+            body = render_to_string("413.html", {"limit_mb": limit}, request=request)
+            return HttpResponse(body, status=413, content_type="text/html; charset=utf-8")
+        return self.get_response(request)
 
 
 class RejectNulBytesMiddleware:

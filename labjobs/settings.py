@@ -61,6 +61,7 @@ MIDDLEWARE = [
     *(["whitenoise.middleware.WhiteNoiseMiddleware"] if PRODUCTION else []),
     "csp.middleware.CSPMiddleware",
     "labjobs.middleware.DatabaseUnavailableMiddleware",
+    "labjobs.middleware.RequestSizeLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "labjobs.middleware.RejectNulBytesMiddleware",
@@ -216,6 +217,8 @@ STORAGES = {
 # files: only permission-checking views hand them out. No MEDIA_URL route exists.
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / ".data" / "media")
 CV_MAX_BYTES = 5 * 1024 * 1024
+# The largest request body read at all: a CV and its form (413 above, unread).
+MAX_REQUEST_BYTES = CV_MAX_BYTES + 512 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024  # form fields other than files
 FILE_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
 

@@ -1,6 +1,7 @@
 """The student profile: studies, certifications with expiry, the CV (checked by content,
 stored under a secret name, served only to its owner), and deleting the account."""
 
+import io
 from datetime import timedelta
 
 import pytest
@@ -17,7 +18,7 @@ from tests.support.factories import (
     StudentFactory,
     SubmittedApplicationFactory,
 )
-from tests.support.files import pdf
+from tests.support.files import pdf, pdf_with_open_action
 
 pytestmark = pytest.mark.django_db
 PROFILE = reverse("accounts:profile")
@@ -86,10 +87,17 @@ def test_student_saves_studies_certifications_and_cv(client, student, media_root
         (SimpleUploadedFile("cv.pdf", b"MZ\x90\x00" + b"\x00" * 500), "must be a PDF"),
         (SimpleUploadedFile("cv.pdf", b"%PDF-1.4 but cut short"), "must be a PDF"),
         (SimpleUploadedFile("cv.pdf", b""), "empty"),
-        (pdf(size=6 * 1024 * 1024), "at most 5 MB"),
+        (pdf(size=5 * 1024 * 1024 + 300_000), "at most 5 MB"),
+        (pdf(javascript="app.alert(1)"), "contains JavaScript"),
+        (SimpleUploadedFile("cv.pdf", pdf_with_open_action("/JavaScript")), "contains JavaScript"),
+        (SimpleUploadedFile("cv.pdf", pdf_with_open_action("/Launch")), "starts a program"),
+        (pdf(embedded=b"MZ\x90\x00 a program"), "contains embedded files"),
+        (SimpleUploadedFile("cv.pdf", b"%PDF-1.7\n" + b"garbage " * 200 + b"\n%%EOF\n"),
+         "could not be read"),
     ],
-    ids=["renamed-executable", "truncated-pdf", "empty", "six-megabytes"],
-)
+    ids=["renamed-executable", "truncated-pdf", "empty", "over-5-mb", "javascript",
+         "open-action-javascript", "launch-action", "embedded-file", "unreadable"],
+)  # fmt: skip
 def test_bad_cv_is_refused_and_nothing_is_stored(client, student, media_root, upload, message):
     client.force_login(student)
 
@@ -251,3 +259,28 @@ def test_profile_page_queries_do_not_grow_with_certifications(
         response = client.get(PROFILE)
 
     assert response.content.decode().count('name="certs-') > 5
+
+
+def test_an_oversized_upload_is_refused_before_it_is_read(client, student, media_root):
+    client.force_login(student)
+    response = client.post(PROFILE, profile_data(cv_upload=pdf(size=7 * 1024 * 1024)))
+    assert response.status_code == 413
+    assert "at most 5 MB" in response.content.decode()
+    assert stored_files(media_root) == []
+
+
+def test_a_plain_pdf_with_a_harmless_open_action_is_accepted(client, student):
+    """Word processors write an /OpenAction that only shows the first page."""
+    from pypdf import PdfWriter
+    from pypdf.generic import ArrayObject, NameObject, NumberObject
+
+    writer = PdfWriter()
+    page = writer.add_blank_page(width=612, height=792)
+    writer._root_object[NameObject("/OpenAction")] = ArrayObject(
+        [page.indirect_reference, NameObject("/XYZ"), NumberObject(0), NumberObject(792)]
+    )
+    body = io.BytesIO()
+    writer.write(body)
+    client.force_login(student)
+    client.post(PROFILE, profile_data(cv_upload=SimpleUploadedFile("cv.pdf", body.getvalue())))
+    assert StudentProfile.objects.get(user=student).cv
