@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from accounts.models import Program
 from labjobs.states import StatefulModel
+from listings.search.page import strip_marks
 
 from .choices import (
     EDITABLE,
@@ -211,6 +212,12 @@ class Listing(StatefulModel):
 
     def __str__(self):
         return self.title
+
+    def clean(self):
+        super().clean()
+        for field in ("title", "description", "responsibilities"):
+            setattr(self, field, strip_marks(getattr(self, field)))
+        self.skills = [strip_marks(skill) for skill in self.skills]
 
     def get_absolute_url(self):
         return reverse("listings:listing_detail", kwargs={"pk": self.pk})

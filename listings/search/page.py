@@ -28,7 +28,16 @@ SORTS = {
     "deadline": "Deadline (soonest first)",
     "pay": "Pay (highest first)",
 }
-_MARK_START, _MARK_STOP = "\ue000", "\ue001"  # private-use characters: never in real text
+# Private-use characters mark matches in snippets; listing text never keeps them
+# (strip_marks on save), and highlight() pairs them so that the HTML stays whole.
+_MARK_START, _MARK_STOP = "\ue000", "\ue001"
+_NO_MARKS = str.maketrans("", "", _MARK_START + _MARK_STOP)
+
+
+def strip_marks(text: str) -> str:
+    """`text` without the snippet markers (a listing that typed them must not be able
+    to open or close <mark> tags in search results)."""
+    return text.translate(_NO_MARKS) if text else text
 
 
 @dataclass
@@ -188,6 +197,20 @@ def _headline(query: SearchQuery) -> SearchHeadline:
 
 
 def highlight(snippet: str) -> SafeString:
-    """Escape the listing's own text, then turn the match markers into <mark>."""
-    html = escape(snippet).replace(_MARK_START, "<mark>").replace(_MARK_STOP, "</mark>")
-    return mark_safe(html)  # noqa: S308 - escaped just above; only our own tags added
+    """Escape the listing's own text, then turn the match markers into <mark>, only
+    ever in pairs: a stray marker is dropped, an open one closed at the end."""
+    pieces, inside = [], False
+    for char in escape(snippet):
+        if char == _MARK_START:
+            if not inside:
+                pieces.append("<mark>")
+                inside = True
+        elif char == _MARK_STOP:
+            if inside:
+                pieces.append("</mark>")
+                inside = False
+        else:
+            pieces.append(char)
+    if inside:
+        pieces.append("</mark>")
+    return mark_safe("".join(pieces))  # noqa: S308 - escaped just above; only our own tags

@@ -10,7 +10,7 @@ from datetime import timedelta
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.postgres.search import TrigramSimilarity
 from django.core.exceptions import PermissionDenied
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Q, Value
 from django.db.models.functions import Concat, Left
 from django.utils import timezone
@@ -41,17 +41,29 @@ def _event(listing: Listing, *, by, reason: str) -> None:
 @transaction.atomic
 def listing_create(*, form, profile, token) -> tuple[Listing, bool]:
     """Save a new draft for the staff member's lab. The form's one-time token makes a
-    double submit return the first draft instead of creating a second."""
+    double submit return the first draft instead of creating a second; a token that
+    another lab's draft used (a forged or copied form) is refused."""
     if token:
-        existing = Listing.objects.filter(form_token=token, lab=profile.lab).first()
-        if existing is not None:
+        existing = Listing.objects.filter(form_token=token).first()
+        if existing is not None and existing.lab_id == profile.lab_id:
             return existing, False
+        if existing is not None:
+            raise ServiceError(
+                "This form was already used. Your text is below with a fresh form: save again."
+            )
     listing = form.save(commit=False)
     listing.lab = profile.lab
     listing.created_by = profile.user
     listing.status = ListingStatus.DRAFT
     listing.form_token = token or None
-    listing.save()
+    try:
+        with transaction.atomic():  # two clicks at once: the second finds the first
+            listing.save()
+    except IntegrityError:
+        existing = Listing.objects.filter(form_token=token, lab=profile.lab).first()
+        if existing is None:
+            raise
+        return existing, False
     form.save_m2m()
     _event(listing, by=profile.user, reason="Created.")
     return listing, True
@@ -85,6 +97,11 @@ def listing_update(*, form, by, version: str) -> Listing:
 class LikelyDuplicate:
     listing: Listing
     similarity: float
+
+    def may_be_shown_to(self, lab_id: int) -> bool:
+        """Its own lab sees any of its listings; another lab only public ones (a
+        pending listing's title, lab and likeness are not another lab's business)."""
+        return self.listing.lab_id == lab_id or self.listing.is_public
 
 
 def likely_duplicates(listing: Listing, *, limit: int = 3) -> list[LikelyDuplicate]:

@@ -48,6 +48,7 @@ DASHBOARD_ORDER = [
     ListingStatus.CLOSED, ListingStatus.EXPIRED,
 ]  # fmt: skip
 APPLICANT_STATES = [s for s in ApplicationStatus.values if s != ApplicationStatus.SAVED]
+DRAFT_SAVED = "Draft saved. Preview it, then submit it for review."
 APPLICANT_SORTS = {
     "newest": ("-submitted_at", "-id"),
     "oldest": ("submitted_at", "id"),
@@ -110,14 +111,23 @@ def listing_create(request):
     if request.method == "POST":
         form = ListingForm(request.POST)
         if form.is_valid():
-            listing, created = listings.listing_create(
-                form=form, profile=request.lab_staff, token=form.cleaned_data["form_token"]
-            )
-            if created:
-                messages.success(request, "Draft saved. Preview it, then submit it for review.")
-            else:
-                messages.info(request, "This draft was already saved (the form was sent twice).")
-            return _after_save(request, listing)
+            with service_errors(request, form):
+                listing, created = listings.listing_create(
+                    form=form, profile=request.lab_staff, token=form.cleaned_data["form_token"]
+                )
+                if created:
+                    messages.success(request, "Draft saved. Preview it, then submit it for review.")
+                else:
+                    messages.info(
+                        request, "This draft was already saved (the form was sent twice)."
+                    )
+                return _after_save(request, listing)
+            # Refused (the service said why): the same text, with a token of its own
+            # for the next try.
+            form.data = request.POST.copy()
+            form.data["form_token"] = str(uuid.uuid4())
+            context = {"form": form, "listing": None}
+            return render(request, "listings/manage/listing_form.html", context, status=409)
     else:
         form = ListingForm(initial={"form_token": uuid.uuid4(), "levels": [], "schedules": []})
     return render(request, "listings/manage/listing_form.html", {"form": form, "listing": None})
@@ -169,12 +179,10 @@ def listing_submit(request, pk):
             confirm_duplicate=request.POST.get("confirm_duplicate") == "yes",
         )
         if duplicates:
-            return render(
-                request,
-                "listings/manage/listing_duplicates.html",
-                {"listing": listing, "duplicates": duplicates},
-                status=409,
-            )
+            shown = [d for d in duplicates if d.may_be_shown_to(listing.lab_id)]
+            context = {"listing": listing, "duplicates": shown,
+                       "unseen": len(duplicates) - len(shown)}  # fmt: skip
+            return render(request, "listings/manage/listing_duplicates.html", context, status=409)
         listing.refresh_from_db()
         if listing.status == ListingStatus.PUBLISHED:
             messages.success(request, "Published: your lab is trusted, so no review was needed.")

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from listings.models import Lab, RoleType, SearchSynonym
+from listings.models import Lab, Listing, RoleType, SearchSynonym
 from listings.search.catalogue import forget_catalogue
 from listings.search.query import query_variants
 from tests.support.factories import (
@@ -265,3 +265,40 @@ def test_did_you_mean_comes_from_the_listings_own_words(client, django_assert_ma
     # Nothing to suggest: known words, negated words, or nothing close enough.
     assert client.get(URL, {"q": "phlebotomy -clinic"}).context["result"].suggestion == ""
     assert client.get(URL, {"q": "xyzzyq"}).context["result"].suggestion == ""
+
+
+def test_did_you_mean_learns_only_from_what_search_can_return(client):
+    """Words of unapproved labs' names, and of expired, pending or draft listings,
+    never become suggestions (they would leak unpublished text, and find nothing)."""
+    from listings.search.suggest import refresh_search_words
+    from tests.support.factories import PastExpiryListingFactory
+
+    PublishedListingFactory(title="Hematology aide", lab=LabFactory(name="Quixotica Lab"))
+    Lab.objects.filter(name="Quixotica Lab").update(approved=False)
+    PastExpiryListingFactory(title="Zebrafish husbandry assistant")
+    PendingListingFactory(title="Xenotransplantation coordinator")
+    PublishedListingFactory(title="Outpatient phlebotomy aide")
+    refresh_search_words()
+
+    def suggestion(q):
+        return client.get(URL, {"q": q}).context["result"].suggestion
+
+    assert suggestion("flebotomy") == "phlebotomy"
+    assert suggestion("quixotika") == ""
+    assert suggestion("zebrafesh") == ""
+    assert suggestion("xenotransplantasion") == ""
+
+
+def test_snippet_markers_typed_into_a_listing_never_unbalance_the_highlight(client):
+    """U+E000 and U+E001 mark matches in snippets; a listing that contains them must
+    not open or close <mark> tags in the results (stripped on save, paired on render)."""
+    from listings.search.page import highlight
+
+    listing = PublishedListingFactory(description="Phlebotomy \ue000rounds\ue001 daily")
+    listing.full_clean()
+    assert "\ue000" not in listing.description and "\ue001" not in listing.description
+    # Rows saved before the stripping: the highlight pairs the markers all the same.
+    Listing.objects.filter(pk=listing.pk).update(description="\ue001 Phlebotomy \ue000\ue000 x")
+    page = client.get(reverse("listings:listing_list"), {"q": "phlebotomy"}).content.decode()
+    assert page.count("<mark>") == page.count("</mark>") >= 1
+    assert str(highlight("a\ue001b\ue000c\ue000d")) == "ab<mark>cd</mark>"

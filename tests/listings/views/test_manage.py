@@ -91,6 +91,23 @@ def test_create_saves_a_draft_and_a_double_submit_makes_one(staff_client, lab, l
     assert ListingEvent.objects.get(listing=listing).reason == "Created."
 
 
+def test_a_form_token_another_lab_used_is_refused_with_a_fresh_form(staff_client, lab):
+    """A copied or forged form: its token is another lab's draft's. No server error,
+    nothing written, the text kept with a new token that then saves."""
+    other = ListingFactory(form_token="0f5a4e2c-9d1b-4c3e-8f6a-1b2c3d4e5f60")
+    data = listing_data(form_token=str(other.form_token), title="Our own opening")
+
+    refused = staff_client.post(reverse("listings:manage_listing_create"), data)
+
+    assert refused.status_code == 409
+    assert "already used" in refused.content.decode()
+    assert not Listing.objects.filter(lab=lab).exists()
+    fresh = refused.context["form"]["form_token"].value()
+    assert fresh != str(other.form_token)
+    staff_client.post(reverse("listings:manage_listing_create"), {**data, "form_token": fresh})
+    assert Listing.objects.get(lab=lab).title == "Our own opening"
+
+
 def test_save_and_preview_shows_the_public_page_to_its_lab_only(staff_client, client):
     response = staff_client.post(
         reverse("listings:manage_listing_create"), listing_data(action="preview")
@@ -281,6 +298,28 @@ def test_near_identical_listing_is_flagged_and_may_still_be_submitted(staff_clie
     copy.refresh_from_db()
     assert (copy.status, copy.duplicate_of) == ("pending", original)
     assert copy.duplicate_similarity > lab_services.DUPLICATE_THRESHOLD
+
+
+def test_another_labs_unpublished_duplicate_is_not_shown(staff_client, lab, other_lab):
+    """Compared all the same, but its title, lab and likeness stay private: the poster
+    is told that a moderator will look at the pair."""
+    PendingListingFactory(
+        lab=other_lab, title="Secret platelet project", description=DESCRIPTION,
+        submitted_at=timezone.now(),
+    )  # fmt: skip
+    copy = ListingFactory(lab=lab, title="Secret platelet project", description=DESCRIPTION)
+
+    warning = staff_client.post(reverse("listings:manage_submit", args=[copy.pk]))
+
+    page = warning.content.decode()
+    assert warning.status_code == 409
+    assert "not public yet" in page and "A moderator will look" in page
+    assert other_lab.name not in page and "% alike" not in page
+    staff_client.post(
+        reverse("listings:manage_submit", args=[copy.pk]), {"confirm_duplicate": "yes"}
+    )
+    copy.refresh_from_db()
+    assert copy.duplicate_of is not None  # moderators still see the pair
 
 
 def test_different_listing_is_not_flagged(staff_client, lab):
