@@ -12,7 +12,7 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 
-from labjobs.states import LAB, Move, StatefulModel, StateMachine
+from labjobs.states import LAB, Move, StateEvent, StatefulModel, StateMachine
 
 from .identity import email_key
 
@@ -303,20 +303,9 @@ class LabStaffProfile(StatefulModel):
         return self.is_active and self.lab.approved
 
 
-class LabStaffEvent(models.Model):
+class LabStaffEvent(StateEvent):
     """One change of a membership: who asked, approved, declined or removed, and when."""
 
     profile = models.ForeignKey(LabStaffProfile, on_delete=models.CASCADE, related_name="events")
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
     from_status = models.CharField(max_length=16, choices=Membership.choices)
     to_status = models.CharField(max_length=16, choices=Membership.choices)
-    reason = models.TextField(blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        ordering = ["created_at", "id"]
-
-    def __str__(self):
-        return f"{self.profile}: {self.from_status} -> {self.to_status}"

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import models, transaction
 from django.utils import timezone
 
@@ -95,6 +96,13 @@ class StatefulModel(models.Model):
     def event_model(self) -> type[models.Model]:
         return self._meta.get_field("events").related_model
 
+    def record(self, *, by, reason: str) -> None:
+        """An event for a change that is not a move (created, edited, joined)."""
+        self.event_model()._default_manager.create(
+            **{self.event_parent_field: self}, actor=by, from_status=self.status,
+            to_status=self.status, reason=reason,
+        )  # fmt: skip
+
     def _move(self, name: str, *, by, reason: str = "", **changes) -> None:
         move = self.machine[name]
         reason = (reason or "").strip()
@@ -131,3 +139,22 @@ class StatefulModel(models.Model):
         self.status = move.target
         for field, value in changes.items():
             setattr(self, field, value)
+
+
+class StateEvent(models.Model):
+    """One move (or other recorded change) of a StatefulModel: who, why, when. A
+    subclass adds its foreign key (`related_name="events"`, named by the model's
+    `event_parent_field`) and `from_status`/`to_status` with the model's choices."""
+
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    reason = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        abstract = True
+        ordering = ["created_at", "id"]
+
+    def __str__(self):
+        return f"{self.from_status} -> {self.to_status} ({self.created_at:%Y-%m-%d})"

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from accounts.models import cv_storage_name
 from labjobs.errors import IllegalTransition
-from labjobs.states import StatefulModel
+from labjobs.states import StateEvent, StatefulModel
 
 from .choices import IN_PROCESS, MESSAGE_MAX, TEXT_MAX, ApplicationStatus
 from .limits import max_length
@@ -98,23 +98,12 @@ class Application(StatefulModel):
         self._move("submit", by=by, submitted_at=timezone.now())
 
 
-class ApplicationEvent(models.Model):
+class ApplicationEvent(StateEvent):
     """One state change of an application, shown on both sides' timelines."""
 
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="events")
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
     from_status = models.CharField(max_length=16, choices=Application.Status.choices)
     to_status = models.CharField(max_length=16, choices=Application.Status.choices)
-    reason = models.TextField(blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        ordering = ["created_at", "id"]
-
-    def __str__(self):
-        return f"{self.application}: {self.from_status} -> {self.to_status}"
 
 
 class CVDownload(models.Model):

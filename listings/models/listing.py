@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Program
-from labjobs.states import StatefulModel
+from labjobs.states import StateEvent, StatefulModel
 from listings.search.page import strip_marks
 
 from .choices import (
@@ -318,23 +318,12 @@ class Listing(StatefulModel):
         return dates
 
 
-class ListingEvent(models.Model):
-    """One state change of a listing: who, from, to, why, when."""
+class ListingEvent(StateEvent):
+    """One change of a listing: who, from, to, why, when (edits too)."""
 
     listing = models.ForeignKey(Listing, on_delete=models.CASCADE, related_name="events")
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
     from_status = models.CharField(max_length=16, choices=Listing.Status.choices)
     to_status = models.CharField(max_length=16, choices=Listing.Status.choices)
-    reason = models.TextField(blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        ordering = ["created_at", "id"]
-
-    def __str__(self):
-        return f"{self.listing}: {self.from_status} -> {self.to_status}"
 
 
 class PendingListing(Listing):

@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from accounts.models import LabStaffEvent, LabStaffProfile, Membership
+from accounts.models import LabStaffProfile, Membership
 from accounts.permissions import has_verified_email
 from listings.models import Lab
 
@@ -40,14 +40,6 @@ def _free_slug(name: str) -> str:
     return slug
 
 
-def _record(profile: LabStaffProfile, *, by, reason: str) -> None:
-    """An event for a change that is not a move (joining)."""
-    LabStaffEvent.objects.create(
-        profile=profile, actor=by, from_status=profile.status, to_status=profile.status,
-        reason=reason,
-    )  # fmt: skip
-
-
 @transaction.atomic
 def lab_staff_join(*, user, title: str, lab: Lab | None = None, new_lab: dict | None = None):
     """Ask to join `lab`, or ask for a new lab described by `new_lab` (name,
@@ -67,7 +59,7 @@ def lab_staff_join(*, user, title: str, lab: Lab | None = None, new_lab: dict | 
     else:
         status, reason = Membership.REQUESTED, "Asked to join at sign-up."
     profile = LabStaffProfile.objects.create(user=user, lab=lab, title=title, status=status)
-    _record(profile, by=user, reason=reason)
+    profile.record(by=user, reason=reason)
     return profile
 
 

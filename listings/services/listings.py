@@ -15,7 +15,7 @@ from django.db.models import Q, Value
 from django.db.models.functions import Concat, Left
 from django.utils import timezone
 
-from listings.models import EDITABLE, CloseReason, Listing, ListingEvent, ListingStatus
+from listings.models import EDITABLE, CloseReason, Listing, ListingStatus
 from listings.models.states import LISTING_MOVES
 
 from . import ServiceError, notifications
@@ -25,14 +25,6 @@ DUPLICATE_WINDOW = timedelta(days=90)
 DUPLICATE_TEXT = 1000  # characters of the description compared
 DUPLICATE_CANDIDATES = 50  # listings whose text is compared, the closest titles first
 MODERATE_PERMISSION = "listings.moderate_listing"
-
-
-def _event(listing: Listing, *, by, reason: str) -> None:
-    """A ListingEvent for a change that is not a state move (created, edited, ...)."""
-    ListingEvent.objects.create(
-        listing=listing, actor=by, from_status=listing.status, to_status=listing.status,
-        reason=reason,
-    )  # fmt: skip
 
 
 # -- posting ---------------------------------------------------------------------------
@@ -65,7 +57,7 @@ def listing_create(*, form, profile, token) -> tuple[Listing, bool]:
             raise
         return existing, False
     form.save_m2m()
-    _event(listing, by=profile.user, reason="Created.")
+    listing.record(by=profile.user, reason="Created.")
     return listing, True
 
 
@@ -89,7 +81,7 @@ def listing_update(*, form, by, version: str) -> Listing:
     listing.updated_at = timezone.now()
     form.save()
     changed = ", ".join(form.changed_data) or "nothing"
-    _event(listing, by=by, reason=f"Edited ({changed}).")
+    listing.record(by=by, reason=f"Edited ({changed}).")
     return listing
 
 
@@ -210,7 +202,7 @@ def listing_clone(*, listing: Listing, by) -> Listing:
     clone.save()
     clone.role_types.set(role_types)
     clone.certifications.set(certifications)
-    _event(clone, by=by, reason=f"Cloned from listing #{listing.pk}.")
+    clone.record(by=by, reason=f"Cloned from listing #{listing.pk}.")
     return clone
 
 
