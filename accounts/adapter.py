@@ -9,6 +9,7 @@ any taken address, its limits count one budget per account, and its mail goes to
 address the owner registered, never to a look-alike."""
 
 from allauth.account.adapter import DefaultAccountAdapter
+from django.db import transaction
 
 from . import hooks
 from .identity import email_key
@@ -24,6 +25,13 @@ class AccountAdapter(DefaultAccountAdapter):
     def clean_email(self, email: str) -> str:
         email = super().clean_email(email)
         return registered_spelling(email) or email
+
+    def send_mail(self, template_prefix, email, context):
+        """allauth's mail (confirmation links, password resets) after the commit and
+        robustly, like LabJobs' own: a mail server that is down is logged, and the
+        sign-up or reset still answers as usual."""
+        message = self.render_mail(template_prefix, email, context)
+        transaction.on_commit(message.send, robust=True)
 
     def save_user(self, request, user, form, commit=True):
         user.role = getattr(form, "signup_role", User.Role.STUDENT)

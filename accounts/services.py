@@ -11,7 +11,7 @@ from .models import StudentProfile
 def _delete_file_after_commit(storage, name: str) -> None:
     """Remove a stored file once the rows that named it are gone for good."""
     if name:
-        transaction.on_commit(lambda: storage.delete(name))
+        transaction.on_commit(lambda: storage.delete(name), robust=True)
 
 
 def student_profile_save(*, form, certifications, user) -> StudentProfile:

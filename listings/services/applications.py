@@ -34,7 +34,7 @@ def _store_file(field, content, filename: str) -> str:
 def _delete_after_commit(field, name: str) -> None:
     if name:
         storage = field.storage
-        transaction.on_commit(lambda: storage.delete(name))
+        transaction.on_commit(lambda: storage.delete(name), robust=True)
 
 
 # -- the student's side ----------------------------------------------------------------

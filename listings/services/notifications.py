@@ -39,7 +39,9 @@ def send(
         reply_to=reply_to,
     )
     message.attach_alternative(render_to_string(f"emails/{template}.html", context), "text/html")
-    transaction.on_commit(message.send)
+    # After the commit, and robust: a mail server that is down is logged, never turns
+    # a committed change into an error page (nor into a clean-up of what it wrote).
+    transaction.on_commit(message.send, robust=True)
 
 
 def _application_context(application) -> dict:
