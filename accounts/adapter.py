@@ -8,12 +8,16 @@ already has becomes that account's address, so allauth gives the answer it gives
 any taken address, its limits count one budget per account, and its mail goes to the
 address the owner registered, never to a look-alike."""
 
+import logging
+import smtplib
+
 from allauth.account.adapter import DefaultAccountAdapter
-from django.db import transaction
 
 from . import hooks
 from .identity import email_key
 from .models import User
+
+logger = logging.getLogger(__name__)
 
 
 def registered_spelling(address: str) -> str | None:
@@ -27,11 +31,12 @@ class AccountAdapter(DefaultAccountAdapter):
         return registered_spelling(email) or email
 
     def send_mail(self, template_prefix, email, context):
-        """allauth's mail (confirmation links, password resets) after the commit and
-        robustly, like LabJobs' own: a mail server that is down is logged, and the
-        sign-up or reset still answers as usual."""
-        message = self.render_mail(template_prefix, email, context)
-        transaction.on_commit(message.send, robust=True)
+        """allauth's mail (confirmation links, password resets): a mail server that is
+        down is logged, and the sign-up or reset still answers as usual."""
+        try:
+            super().send_mail(template_prefix, email, context)
+        except (OSError, smtplib.SMTPException):
+            logger.exception("Could not send %s to %s", template_prefix, email)
 
     def save_user(self, request, user, form, commit=True):
         user.role = getattr(form, "signup_role", User.Role.STUDENT)
