@@ -33,9 +33,12 @@ migrate: db-start
 seed: migrate
 	$(BIN)/python manage.py seed_demo
 
+# The site and one queue worker (mail, scheduled work) together; Ctrl-C stops both.
 run: seed
 	@echo "LabJobs on http://$(HOST):$(PORT)/  (admin: http://$(HOST):$(PORT)/admin/)"
-	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+	@$(BIN)/python manage.py procrastinate worker --name make-run & worker=$$!; \
+	  trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
+	  $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 test: db-start chromium
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

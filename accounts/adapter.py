@@ -8,16 +8,13 @@ already has becomes that account's address, so allauth gives the answer it gives
 any taken address, its limits count one budget per account, and its mail goes to the
 address the owner registered, never to a look-alike."""
 
-import logging
-import smtplib
-
 from allauth.account.adapter import DefaultAccountAdapter
+
+from labjobs.mail import queue_email
 
 from . import hooks
 from .identity import email_key
 from .models import User
-
-logger = logging.getLogger(__name__)
 
 
 def registered_spelling(address: str) -> str | None:
@@ -31,12 +28,9 @@ class AccountAdapter(DefaultAccountAdapter):
         return registered_spelling(email) or email
 
     def send_mail(self, template_prefix, email, context):
-        """allauth's mail (confirmation links, password resets): a mail server that is
-        down is logged, and the sign-up or reset still answers as usual."""
-        try:
-            super().send_mail(template_prefix, email, context)
-        except (OSError, smtplib.SMTPException):
-            logger.exception("Could not send %s to %s", template_prefix, email)
+        """allauth's mail (confirmation links, password resets) goes through the queue
+        like LabJobs' own: the request never waits for the mail server."""
+        queue_email(self.render_mail(template_prefix, email, context))
 
     def save_user(self, request, user, form, commit=True):
         user.role = getattr(form, "signup_role", User.Role.STUDENT)

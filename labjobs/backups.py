@@ -7,12 +7,11 @@ import os
 import re
 import shutil
 import subprocess
-from contextlib import closing
 from pathlib import Path
 
-import psycopg2
+import psycopg
 from django.conf import settings
-from psycopg2 import sql
+from psycopg import sql
 
 from labjobs import devdb
 
@@ -78,14 +77,12 @@ def create_database(database: dict) -> None:
         "password": database.get("PASSWORD") or None, "host": database.get("HOST") or None,
         "port": database.get("PORT") or None,
     }  # fmt: skip
-    with closing(psycopg2.connect(**{k: v for k, v in params.items() if v})) as admin:
-        admin.autocommit = True  # CREATE DATABASE cannot run in a transaction
-        with admin.cursor() as cursor:
-            cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [database["NAME"]])
-            if cursor.fetchone() is None:
-                cursor.execute(
-                    sql.SQL("CREATE DATABASE {}").format(sql.Identifier(database["NAME"]))
-                )
+    params = {k: v for k, v in params.items() if v}
+    # CREATE DATABASE cannot run in a transaction: autocommit.
+    with psycopg.connect(**params, autocommit=True) as admin, admin.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [database["NAME"]])
+        if cursor.fetchone() is None:
+            cursor.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(database["NAME"])))
 
 
 def database_is_empty(connection) -> bool:

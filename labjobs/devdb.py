@@ -13,10 +13,10 @@ import warnings
 from functools import cache
 from pathlib import Path
 
-import psycopg2
+import psycopg
 from django.conf import settings
 from django.db.utils import OperationalError
-from psycopg2 import errors, sql
+from psycopg import errors, sql
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = BASE_DIR / ".data" / "postgres"
@@ -77,8 +77,9 @@ def ensure_running() -> str:
 
 
 def _create_database_if_missing(socket_dir: str, name: str) -> None:
-    connection = psycopg2.connect(host=socket_dir, user=SUPERUSER, dbname="postgres")
-    connection.autocommit = True
+    connection = psycopg.connect(
+        host=socket_dir, user=SUPERUSER, dbname="postgres", autocommit=True
+    )
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])

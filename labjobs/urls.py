@@ -4,7 +4,7 @@ from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
 
-from labjobs.views import healthz
+from labjobs.views import healthz, healthz_queue
 
 admin.site.site_header = "LabJobs administration"
 admin.site.site_title = "LabJobs admin"
@@ -15,6 +15,7 @@ admin.site.login = secure_admin_login(admin.site.login)
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    path("healthz/queue", healthz_queue, name="healthz_queue"),
     path("admin/", admin.site.urls),
     path("accounts/", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),

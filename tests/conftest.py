@@ -25,6 +25,15 @@ if os.environ.get("CI"):
 
 
 @pytest.fixture(autouse=True)
+def mail_delivered_at_once(settings):
+    """Mail goes into the outbox as always, and is delivered to `mail.outbox` at once
+    instead of by a worker, so tests can read it. The queue itself (jobs in the same
+    transaction, workers, retries, SMTP down) is tested in tests/labjobs/test_mail_queue.py
+    and tests/system/test_workers.py, which switch this off."""
+    settings.MAIL_QUEUE_EAGER = True
+
+
+@pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     # The production hasher is slow on purpose; tests hash hundreds of passwords.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -1,17 +1,17 @@
-"""Email to students and labs: one place renders and sends them (a text and an HTML
-part each), always after the transaction commits, so a rolled-back change never
-sends mail."""
+"""Email to students and labs: one place renders them (a text and an HTML part each)
+and puts them in the outbox in the caller's transaction, so a rolled-back change
+sends nothing and a committed one always sends; the queue's workers deliver them."""
 
 from __future__ import annotations
 
 from django.conf import settings
 from django.core import signing
 from django.core.mail import EmailMultiAlternatives
-from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 
 from accounts.models import LabStaffProfile, Membership
+from labjobs.mail import queue_email
 
 UNSUBSCRIBE_SALT = "labjobs.search-alert-unsubscribe"
 
@@ -39,9 +39,8 @@ def send(
         reply_to=reply_to,
     )
     message.attach_alternative(render_to_string(f"emails/{template}.html", context), "text/html")
-    # After the commit, and robust: a mail server that is down is logged, never turns
-    # a committed change into an error page (nor into a clean-up of what it wrote).
-    transaction.on_commit(message.send, robust=True)
+    # Into the outbox, in the caller's transaction; a worker sends it (labjobs/mail.py).
+    queue_email(message)
 
 
 def _application_context(application) -> dict:

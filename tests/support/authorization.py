@@ -105,6 +105,7 @@ def info_page(role):  # allauth's read-only "done" pages
 # URL name -> (how to build its arguments, the expected outcome for a role).
 MATRIX = {
     "healthz": (None, public),
+    "healthz_queue": (None, lambda role: expect({200, 503}, 405)),  # 503: the queue is behind
     "listings:home": (None, public),
     "listings:listing_list": (None, public),
     "listings:listing_feed": (None, public),

@@ -86,7 +86,7 @@ def test_backup_then_restore_into_a_fresh_database(tmp_path, settings, media_roo
 
 
 def drop_database(name):
-    from psycopg2 import sql
+    from psycopg import sql
 
     with connection.cursor() as cursor:
         cursor.execute(

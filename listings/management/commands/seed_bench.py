@@ -117,6 +117,12 @@ class Progress:
         self.stream.write(f" done in {time.monotonic() - self.start:.1f}s\n")
 
 
+def copy_in(cursor, statement: str, buffer: io.StringIO) -> None:
+    """COPY ... FROM STDIN the rows written to `buffer` (psycopg 3's copy)."""
+    with cursor.copy(statement) as copy:
+        copy.write(buffer.getvalue())
+
+
 class Command(BaseCommand):
     help = "Fill the (benchmark) database with N realistic listings for bench_search."
 
@@ -228,8 +234,8 @@ class Command(BaseCommand):
                 )  # fmt: skip
                 + "\n"
             )
-        buffer.seek(0)
-        cursor.copy_expert(
+        copy_in(
+            cursor,
             "COPY listings_lab (name, slug, institution_id, department, principal_investigator,"
             " city, region, country, website, description, email_domains, open_to_inquiries,"
             " trusted, created_at) FROM STDIN",
@@ -261,8 +267,7 @@ class Command(BaseCommand):
                             (cert_rows, COPY_CERTIFICATIONS),
                             (listing_rows, COPY_LISTINGS),
                         ):
-                            buffer.seek(0)
-                            cursor.copy_expert(sql, buffer)
+                            copy_in(cursor, sql, buffer)
                     with lock:
                         loaded[0] += size
                         progress.show(loaded[0])
