@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 HOST ?= 127.0.0.1
 
-.PHONY: run test lint format db-start db-stop migrate seed clean-db chromium bench fuzz loadtest faultrun backup restore bench-data
+.PHONY: run test lint format db-start db-stop migrate seed clean-db chromium bench fuzz loadtest faultrun mailoutage backup restore bench-data
 BENCH_LISTINGS ?= 100000
 
 $(BIN)/python:
@@ -103,6 +103,11 @@ $(VENV)/.bench-installed: requirements-bench.txt $(VENV)/.installed
 # settings) on the 100k benchmark data, 8 Locust users, 30 s.
 loadtest: bench-data $(VENV)/.bench-installed
 	DATABASE_NAME=labjobs_bench $(BIN)/python bench/loadtest.py
+
+# The same load for 90 s with the mail server down for the first 60 s, a queue worker
+# running: every email delivered once it is back?
+mailoutage: bench-data $(VENV)/.bench-installed
+	DATABASE_NAME=labjobs_bench $(BIN)/python bench/mail_outage.py
 
 # The same load for 40 s, with PostgreSQL stopped for 5 s a third of the way in.
 faultrun: bench-data $(VENV)/.bench-installed

@@ -61,7 +61,7 @@ def get(url: str, timeout: float = 15) -> tuple[int, bytes]:
 
 
 @contextlib.contextmanager
-def gunicorn(*, workers: int = 2):
+def gunicorn(*, workers: int = 2, **extra_env):
     """Serve LabJobs as production would (gunicorn.conf.py, WhiteNoise, DEBUG off) and
     yield its base URL; stopped on leaving."""
     with tempfile.TemporaryDirectory() as tmp:
@@ -81,6 +81,7 @@ def gunicorn(*, workers: int = 2):
             WEB_CONCURRENCY=str(workers),
             CONN_MAX_AGE="60",
             GUNICORN_LOG_LEVEL="warning",
+            **extra_env,
         )
         subprocess.run(  # noqa: S603 - our own manage.py
             [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],

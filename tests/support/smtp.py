@@ -3,10 +3,13 @@ late: until then, connections to its port are refused."""
 
 from __future__ import annotations
 
+import logging
 import socket
 from email import message_from_bytes
 
 from aiosmtpd.controller import Controller
+
+logging.getLogger("mail.log").setLevel(logging.WARNING)  # aiosmtpd: every SMTP line at INFO
 
 
 def free_port() -> int:
