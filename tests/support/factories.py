@@ -191,3 +191,25 @@ class SavedSearchFactory(factory.django.DjangoModelFactory):
     student = factory.SubFactory(StudentFactory)
     name = "Phlebotomy"
     query = "q=phlebotomy"
+
+
+def student_who_applied(client, listing=None):
+    """A student with a profile CV, signed in on `client`, who has just sent an
+    application to `listing` (a new published one by default); returns (student,
+    the response to sending it)."""
+    from django.urls import reverse
+
+    from tests.support.files import pdf
+
+    student = StudentFactory()
+    profile = student.student_profile
+    profile.cv.save("cv.pdf", pdf(), save=False)
+    profile.cv_filename = "cv.pdf"
+    profile.save()
+    listing = listing or PublishedListingFactory()
+    client.force_login(student)
+    response = client.post(
+        reverse("listings:application_apply", args=[listing.pk]),
+        {"cover_letter": "I would like to join.", "cv_choice": "profile", "action": "submit"},
+    )
+    return student, response

@@ -17,11 +17,10 @@ from labjobs.mail import queue_email
 from labjobs.models import OutgoingEmail
 from listings.models import Application
 from tests.support.factories import (
-    PublishedListingFactory,
     StudentFactory,
     SubmittedApplicationFactory,
+    student_who_applied,
 )
-from tests.support.files import pdf
 from tests.support.smtp import SMTPServer
 
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -67,17 +66,7 @@ def run_once(env: dict, *args: str) -> None:
 
 
 def test_mail_waits_while_the_server_is_down_and_arrives_once_after(client, smtp):
-    student = StudentFactory()
-    profile = student.student_profile
-    profile.cv.save("cv.pdf", pdf(), save=False)
-    profile.cv_filename = "cv.pdf"
-    profile.save()
-    listing = PublishedListingFactory()
-    client.force_login(student)
-    applied = client.post(
-        reverse("listings:application_apply", args=[listing.pk]),
-        {"cover_letter": "Hello.", "cv_choice": "profile", "action": "submit"},
-    )
+    student, applied = student_who_applied(client)
     other = SubmittedApplicationFactory()
     staff = other.listing.lab.staff.create(user=StudentFactory(role="lab_staff"), status="active")
     client.force_login(staff.user)

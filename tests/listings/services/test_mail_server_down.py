@@ -10,11 +10,9 @@ from django.urls import reverse
 from labjobs.models import OutgoingEmail
 from listings.models import Application, ApplicationMessage
 from tests.support.factories import (
-    PublishedListingFactory,
-    StudentFactory,
     SubmittedApplicationFactory,
+    student_who_applied,
 )
-from tests.support.files import pdf
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("migration_data")]
 
@@ -32,18 +30,7 @@ def smtp_down(settings):
 
 
 def test_applying_succeeds_and_keeps_the_cv_while_mail_is_down(client, smtp_down):
-    student = StudentFactory()
-    profile = student.student_profile
-    profile.cv.save("cv.pdf", pdf(), save=False)
-    profile.cv_filename = "cv.pdf"
-    profile.save()
-    listing = PublishedListingFactory()
-    client.force_login(student)
-
-    response = client.post(
-        reverse("listings:application_apply", args=[listing.pk]),
-        {"cover_letter": "I would like to join.", "cv_choice": "profile", "action": "submit"},
-    )
+    student, response = student_who_applied(client)
 
     assert response.status_code == 302, response.content.decode()[-3000:]
     application = Application.objects.get(student=student)
