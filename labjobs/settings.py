@@ -167,6 +167,9 @@ ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 # Mail to an address nobody proved to own (password resets, confirmation links, "you
 # already have an account") is limited per address, whoever asks and from wherever:
 # at most 3 an hour and 6 a day to one address; and per requesting address too.
+# Sign-up POSTs answer after at least this long, so that a taken address (less work)
+# and a new one (an account created) take the same time (accounts/timing.py).
+SIGNUP_MIN_SECONDS = env.float("SIGNUP_MIN_SECONDS", default=0.6)
 ACCOUNT_RATE_LIMITS = {
     "reset_password": "5/m/ip,20/h/ip,3/h/key,6/d/key",
     "confirm_email": "1/3m/key,3/h/key,6/d/key",

@@ -37,6 +37,9 @@ def mail_delivered_at_once(settings):
 def fast_password_hashing(settings):
     # The production hasher is slow on purpose; tests hash hundreds of passwords.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Sign-ups are held to a floor in production (SIGNUP_MIN_SECONDS); tests sign up
+    # hundreds of times. tests/accounts/test_signup_cost.py checks the floor itself.
+    settings.SIGNUP_MIN_SECONDS = 0
 
 
 @pytest.fixture(autouse=True)

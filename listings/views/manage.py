@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
 from accounts.models import StudentProfile
+from accounts.timing import at_least_for_posts
 from listings.forms import (
     ApplicantMoveForm,
     BulkNotSelectedForm,
@@ -383,4 +384,5 @@ class LabStaffSignupView(SignupView):
         return LabStaffSignupForm
 
 
-staff_signup = LabStaffSignupView.as_view()
+# Like the student sign-up: the same time whether or not the address has an account.
+staff_signup = at_least_for_posts("SIGNUP_MIN_SECONDS")(LabStaffSignupView.as_view())

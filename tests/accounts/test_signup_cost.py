@@ -49,3 +49,18 @@ def test_lab_staff_sign_up_too(client, counting_hasher, lab):
     sign_up(client, "taken@uni.edu", url="listings:staff_signup", **staff)
 
     assert (hashed_for_new, counting_hasher.encodings - hashed_for_new) == (1, 1)
+
+
+def test_both_answers_are_held_to_the_same_floor(client, settings):
+    """Creating an account does more work than answering for a taken address; both
+    POSTs answer after SIGNUP_MIN_SECONDS, so the difference does not show."""
+    import time
+
+    settings.SIGNUP_MIN_SECONDS = 0.3
+    StudentFactory(email="taken@uni.edu")
+    durations = []
+    for email in ("new@uni.edu", "taken@uni.edu"):
+        started = time.monotonic()
+        sign_up(client, email)
+        durations.append(time.monotonic() - started)
+    assert min(durations) >= 0.3
