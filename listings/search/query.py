@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import itertools
 import re
+import unicodedata
 
 from django.contrib.postgres.search import SearchQuery
 
@@ -18,31 +19,53 @@ def synonym_pairs() -> list[tuple[str, str]]:
     return get_catalogue().synonyms
 
 
+def fold(text: str) -> str:
+    """Accent- and case-blind form of a word or phrase ("Phlébotomy" -> "phlebotomy"),
+    as the database compares them (the `labjobs` config unaccents)."""
+    return _fold_with_positions(text)[0]
+
+
+def _fold_with_positions(text: str) -> tuple[str, list[int]]:
+    """`text` folded, and for each folded character the index of the character of
+    `text` it came from (plus one past the end), to map matches back."""
+    folded, origin = [], []
+    for index, char in enumerate(text):
+        decomposed = unicodedata.normalize("NFKD", char)
+        base = "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+        for piece in base:
+            folded.append(piece)
+            origin.append(index)
+    origin.append(len(text))
+    return "".join(folded), origin
+
+
+def _negated(text: str, start: int) -> bool:
+    """Is the word or phrase at `start` negated in websearch syntax ("-word" or
+    '-"a phrase"', at the start of a token)?"""
+    if start > 0 and text[start - 1] == '"':
+        start -= 1
+    return start > 0 and text[start - 1] == "-" and (start == 1 or not text[start - 2].isalnum())
+
+
 def query_variants(text: str, pairs: list[tuple[str, str]] | None = None) -> list[str]:
     """`text` and its rewrites with each synonym swapped in, e.g. "blood draw clinic"
-    -> ["blood draw clinic", "phlebotomy clinic"]. Negated words ("-RA") stay as
-    they are; a multi-word replacement outside quotes becomes a quoted phrase."""
+    -> ["blood draw clinic", "phlebotomy clinic"], comparing spellings without accents
+    or case, as the database does. A negated word takes its synonyms with it ("-RA"
+    -> '-RA -"research assistant"'); a multi-word replacement outside quotes becomes a
+    quoted phrase."""
     pairs = synonym_pairs() if pairs is None else pairs
     alternatives = _equivalence_classes(pairs)
+    text = _expand_negations(text, alternatives)
     spots = []  # (start, end, [replacements])
-    taken = [False] * len(text)
     in_quotes = _quoted_mask(text)
-    # Longest phrases first, so "blood draw" wins over "blood".
-    for phrase in sorted(alternatives, key=len, reverse=True):
-        pattern = re.compile(rf"(?<![\w-]){re.escape(phrase)}(?!\w)", re.IGNORECASE)
-        for match in pattern.finditer(text):
-            start, end = match.span()
-            if any(taken[start:end]):
-                continue
-            quoted = in_quotes[start]
-            options = [
-                alt if quoted or " " not in alt else f'"{alt}"'
-                for alt in sorted(alternatives[phrase])
-            ]
-            spots.append((start, end, options))
-            for i in range(start, end):
-                taken[i] = True
-    spots.sort()
+    for start, end, phrase in _matches(text, alternatives):
+        if _negated(text, start):
+            continue  # already expanded: every form is excluded in every variant
+        quoted = in_quotes[start]
+        options = [
+            alt if quoted or " " not in alt else f'"{alt}"' for alt in sorted(alternatives[phrase])
+        ]
+        spots.append((start, end, options))
     variants = [text]
     choices = [[None, *options] for _, _, options in spots]
     for combination in itertools.islice(itertools.product(*choices), 1, MAX_VARIANTS):
@@ -56,9 +79,48 @@ def query_variants(text: str, pairs: list[tuple[str, str]] | None = None) -> lis
     return variants
 
 
+def _matches(text: str, alternatives: dict[str, set[str]]):
+    """(start, end, folded phrase) of each synonym in `text`, whole words only, longest
+    phrases first ("blood draw" wins over "blood"), without overlaps, in order."""
+    folded, origin = _fold_with_positions(text)
+    taken = [False] * len(text)
+    found = []
+    for phrase in sorted(alternatives, key=len, reverse=True):
+        for match in re.finditer(rf"(?<!\w){re.escape(phrase)}(?!\w)", folded):
+            start, end = origin[match.start()], origin[match.end() - 1] + 1
+            if any(taken[start:end]):
+                continue
+            if start > 0 and text[start - 1] == "-" and not _negated(text, start):
+                continue  # part of a hyphenated word ("x-ray")
+            found.append((start, end, phrase))
+            for i in range(start, end):
+                taken[i] = True
+    return sorted(found)
+
+
+def _expand_negations(text: str, alternatives: dict[str, set[str]]) -> str:
+    """ "-phlebotomy" -> '-phlebotomy -phlebotomist -"blood draw"': excluding a word
+    excludes what it means."""
+    pieces, cursor = [], 0
+    for start, end, phrase in _matches(text, alternatives):
+        if not _negated(text, start):
+            continue
+        if text[start - 1] == '"':  # a negated phrase: the forms go after its quote
+            if text[end : end + 1] != '"':
+                continue  # only part of the quoted phrase is a synonym: left alone
+            end += 1
+        forms = [f'-"{alt}"' if " " in alt else f"-{alt}" for alt in sorted(alternatives[phrase])]
+        pieces.append(text[cursor:end])
+        pieces.append(" " + " ".join(forms))
+        cursor = end
+    pieces.append(text[cursor:])
+    return "".join(pieces)
+
+
 def _equivalence_classes(pairs: list[tuple[str, str]]) -> dict[str, set[str]]:
-    """Each word or phrase -> every other one it is linked to, directly or through
-    others ("blood draw" = "phlebotomy" = "phlebotomist")."""
+    """Each word or phrase (folded: no accents, no case) -> every other one it is
+    linked to, directly or through others ("blood draw" = "phlebotomy" =
+    "phlebotomist"), as admins spelled them."""
     parent: dict[str, str] = {}
     spelling: dict[str, str] = {}
 
@@ -70,9 +132,9 @@ def _equivalence_classes(pairs: list[tuple[str, str]]) -> dict[str, set[str]]:
 
     for term, equivalent in pairs:
         for word in (term, equivalent):
-            parent.setdefault(word.lower(), word.lower())
-            spelling.setdefault(word.lower(), word)
-        parent[root(term.lower())] = root(equivalent.lower())
+            parent.setdefault(fold(word), fold(word))
+            spelling.setdefault(fold(word), word)
+        parent[root(fold(term))] = root(fold(equivalent))
     classes: dict[str, set[str]] = {}
     for key in parent:
         classes.setdefault(root(key), set()).add(key)

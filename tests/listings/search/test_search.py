@@ -83,6 +83,17 @@ def test_accents_and_case_never_matter(client):
     assert len(found(client, q="Hematology")) == 1
 
 
+def test_synonyms_are_accent_blind_and_negation_takes_them_along(client):
+    PublishedListingFactory(title="Student Phlebotomist", description="Draw blood in clinic.")
+    PublishedListingFactory(title="Blood draw aide", description="Weekend laboratory shifts.")
+    PublishedListingFactory(title="Laboratory assistant", description="Sample intake.")
+    # The cases: accents on the synonym, and a negated synonym.
+    assert sorted(found(client, q="phlébotomy")) == sorted(found(client, q="phlebotomy"))
+    assert len(found(client, q="phlébotomy")) == 2
+    assert found(client, q="laboratory -phlebotomy") == ["Laboratory assistant"]
+    assert found(client, q="laboratory -PHLÉBOTOMIST") == ["Laboratory assistant"]
+
+
 def test_websearch_syntax(client):
     PublishedListingFactory(title="PCR testing technician", description="Run PCR panels.")
     PublishedListingFactory(title="Sequencing assistant", description="Tumour sequencing.")
@@ -147,8 +158,15 @@ def test_query_variants():
         '"research assistant" -volunteer',
     ]
     assert query_variants('"RA" summer', pairs) == ['"RA" summer', '"research assistant" summer']
-    assert query_variants("-RA paid", pairs) == ["-RA paid"]  # a negated word stays
+    # A negated word takes its synonyms with it, in every variant.
+    assert query_variants("-RA paid", pairs) == ['-RA -"research assistant" paid']
+    assert query_variants('-"blood draw" lab', pairs) == ['-"blood draw" -phlebotomy lab']
     assert query_variants("BRAIN", pairs) == ["BRAIN"]  # whole words only
+    assert query_variants("x-ray co-RA", pairs) == ["x-ray co-RA"]  # not inside a word
+    # Accents and case on either side do not matter.
+    assert query_variants("BLOOD DRÄW", [("Blood draw", "Phlébotomy")]) == [
+        "BLOOD DRÄW", "Phlébotomy",
+    ]  # fmt: skip
 
 
 @pytest.mark.parametrize(
