@@ -147,11 +147,23 @@ def run_search(
         num_pages=num_pages,
         sort=sort,
         notice=notice,
-        suggestion=suggest(cleaned["q"]) if has_text and not total else "",
+        suggestion=_useful_suggestion(listing_filter, base, cleaned["q"])
+        if has_text and not total
+        else "",
     )
     if with_facets:
         result.facets = facet_options(listing_filter, counts["facets"])
     return result
+
+
+def _useful_suggestion(listing_filter, base: QuerySet, text: str) -> str:
+    """ "Did you mean" only offers a rewrite that finds something with the same filters
+    (one query, and only when a search with words found nothing)."""
+    suggestion = suggest(text)
+    if not suggestion:
+        return ""
+    others = apply_filters(listing_filter, base, skip=("q",))
+    return suggestion if others.search(suggestion).exists() else ""
 
 
 def _counts_cache_key(cleaned: dict) -> str | None:

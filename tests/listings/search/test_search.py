@@ -285,6 +285,22 @@ def test_did_you_mean_comes_from_the_listings_own_words(client, django_assert_ma
     assert client.get(URL, {"q": "xyzzyq"}).context["result"].suggestion == ""
 
 
+def test_a_suggestion_is_offered_only_if_it_finds_something(client):
+    """Every word of "flebotomy evening" has a close known word, but with the filters
+    chosen the rewrite would find nothing: no suggestion then."""
+    from listings.search.suggest import refresh_search_words
+
+    PublishedListingFactory(title="Phlebotomy aide, evening shifts", compensation="paid",
+                            pay_rate=17)  # fmt: skip
+    refresh_search_words()
+
+    def suggestion(**params):
+        return client.get(URL, params).context["result"].suggestion
+
+    assert suggestion(q="flebotomy evenng") == "phlebotomy evening"
+    assert suggestion(q="flebotomy evenng", comp="volunteer") == ""
+
+
 def test_did_you_mean_learns_only_from_what_search_can_return(client):
     """Words of unapproved labs' names, and of expired, pending or draft listings,
     never become suggestions (they would leak unpublished text, and find nothing)."""
