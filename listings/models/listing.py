@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from accounts.models import Program
 from labjobs.states import StateEvent, StatefulModel
-from listings.search.page import strip_marks
+from listings.search.snippets import strip_marks
 
 from .choices import (
     EDITABLE,

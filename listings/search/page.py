@@ -9,14 +9,12 @@ import math
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.contrib.postgres.search import SearchHeadline, SearchQuery
 from django.core.cache import caches
 from django.db.models import F, QuerySet
-from django.utils.html import escape
-from django.utils.safestring import SafeString, mark_safe
 
 from .facets import FacetOption, apply_filters, facet_counts, facet_options
-from .query import SEARCH_CONFIG, build_query
+from .query import build_query
+from .snippets import add_snippets
 from .suggest import suggest
 
 COUNT_CAP = 1000
@@ -28,16 +26,6 @@ SORTS = {
     "deadline": "Deadline (soonest first)",
     "pay": "Pay (highest first)",
 }
-# Private-use characters mark matches in snippets; listing text never keeps them
-# (strip_marks on save), and highlight() pairs them so that the HTML stays whole.
-_MARK_START, _MARK_STOP = "\ue000", "\ue001"
-_NO_MARKS = str.maketrans("", "", _MARK_START + _MARK_STOP)
-
-
-def strip_marks(text: str) -> str:
-    """`text` without the snippet markers (a listing that typed them must not be able
-    to open or close <mark> tags in search results)."""
-    return text.translate(_NO_MARKS) if text else text
 
 
 @dataclass
@@ -132,13 +120,10 @@ def run_search(
     if total:
         ids = page_ids(matching, sort, query, offset, page_size)
         rows = base.model._default_manager.filter(id__in=ids).with_card_data()
-        if query is not None:  # snippets for the rows on the page only
-            rows = rows.annotate(snippet_text=_headline(query))
         by_id = {listing.id: listing for listing in rows}
         listings = [by_id[i] for i in ids if i in by_id]
-        if query is not None:
-            for listing in listings:
-                listing.snippet = highlight(listing.snippet_text or "")
+        if query is not None:  # snippets for the rows on the page only, in one query
+            add_snippets(listings, query)
     result = SearchPage(
         listings=listings,
         total=min(total, COUNT_CAP),
@@ -191,38 +176,3 @@ def _page_number(raw: str | None, num_pages: int) -> tuple[int, str]:
     if number != wanted:
         return number, f"There is no page “{raw[:20]}”; showing page {number} of {num_pages}."
     return number, ""
-
-
-def _headline(query: SearchQuery) -> SearchHeadline:
-    """A highlighted snippet of the description, matches between private markers."""
-    return SearchHeadline(
-        "description",
-        query,
-        config=SEARCH_CONFIG,
-        start_sel=_MARK_START,
-        stop_sel=_MARK_STOP,
-        max_words=30,
-        min_words=12,
-        max_fragments=2,
-        fragment_delimiter=" … ",
-    )
-
-
-def highlight(snippet: str) -> SafeString:
-    """Escape the listing's own text, then turn the match markers into <mark>, only
-    ever in pairs: a stray marker is dropped, an open one closed at the end."""
-    pieces, inside = [], False
-    for char in escape(snippet):
-        if char == _MARK_START:
-            if not inside:
-                pieces.append("<mark>")
-                inside = True
-        elif char == _MARK_STOP:
-            if inside:
-                pieces.append("</mark>")
-                inside = False
-        else:
-            pieces.append(char)
-    if inside:
-        pieces.append("</mark>")
-    return mark_safe("".join(pieces))  # noqa: S308 - escaped just above; only our own tags

@@ -323,10 +323,30 @@ def test_did_you_mean_learns_only_from_what_search_can_return(client):
     assert suggestion("xenotransplantasion") == ""
 
 
+def test_snippets_are_the_rendered_text_cut_at_words_with_ellipses(client):
+    """No Markdown syntax in a snippet, and "…" where text was left out."""
+    PublishedListingFactory(
+        title="Molecular lab aide",
+        description="**What you will learn** - pipetting and sterile technique\n\n"
+        + "You will prepare buffers and label tubes for the team. " * 6
+        + "Every week you run *PCR* panels on patient samples with a senior technician. "
+        + "Afterwards you log results in the lab notebook and clean the bench. " * 6,
+    )
+    [listing] = client.get(URL, {"q": "pcr"}).context["result"].listings
+    snippet = str(listing.snippet)
+    assert "<mark>PCR</mark>" in snippet
+    assert "**" not in snippet and "*PCR*" not in snippet and " - " not in snippet
+    assert snippet.startswith("… ") and snippet.endswith(" …")
+    # A match at the very start: nothing left out before it.
+    PublishedListingFactory(title="Flow aide", description="Cytometry runs daily. Then more.")
+    [flow] = client.get(URL, {"q": "cytometry"}).context["result"].listings
+    assert str(flow.snippet).startswith("<mark>Cytometry</mark>")
+
+
 def test_snippet_markers_typed_into_a_listing_never_unbalance_the_highlight(client):
     """U+E000 and U+E001 mark matches in snippets; a listing that contains them must
     not open or close <mark> tags in the results (stripped on save, paired on render)."""
-    from listings.search.page import highlight
+    from listings.search.snippets import highlight
 
     listing = PublishedListingFactory(description="Phlebotomy \ue000rounds\ue001 daily")
     listing.full_clean()
