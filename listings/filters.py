@@ -86,6 +86,11 @@ class ListingFilter(django_filters.FilterSet):
     posted_within = django_filters.NumberFilter(
         label="Posted within (days)", method="filter_posted_within", min_value=0, max_value=366
     )
+    anywhere = django_filters.BooleanFilter(
+        label="Search everywhere (a city in the words stays a word)",
+        method="keep",
+        widget=forms.HiddenInput,
+    )
     inquiries = django_filters.BooleanFilter(
         label="Labs open to inquiries", method="filter_inquiries", widget=forms.CheckboxInput
     )

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from django.core.cache import caches
 from django.db import connection
 
-CACHE_KEY = "listings:catalogue:v1"
+CACHE_KEY = "listings:catalogue:v2"
 CACHE_SECONDS = 300
 
 
@@ -20,13 +20,14 @@ class Catalogue:
     certifications: list[tuple[str, str]]
     synonyms: list[tuple[str, str]]  # (term, equivalent)
     ids: dict[tuple[str, str], int]  # ("role" or "institution", slug) -> id
+    cities: list[str]  # of approved labs, as spelled there
 
 
 def get_catalogue() -> Catalogue:
     catalogue = caches["search"].get(CACHE_KEY)
     if catalogue is None:
         lists: dict[str, list[tuple[str, str]]] = {
-            "role": [], "institution": [], "cert": [], "synonym": []
+            "role": [], "institution": [], "cert": [], "synonym": [], "city": []
         }  # fmt: skip
         ids: dict[tuple[str, str], int] = {}
         with connection.cursor() as cursor:  # one query for the four lists
@@ -35,17 +36,21 @@ def get_catalogue() -> Catalogue:
                 "UNION ALL SELECT 'institution', slug, name, 0, id FROM listings_institution "
                 "UNION ALL SELECT 'cert', slug, name, 0, id FROM listings_certification "
                 "UNION ALL SELECT 'synonym', term, equivalent, 0, id FROM listings_searchsynonym "
+                "UNION ALL SELECT DISTINCT 'city', city, city, 0, 0 FROM listings_lab"
+                " WHERE approved AND city <> '' "
                 "ORDER BY 1, 4, 3"
             )
             for kind, slug, name, _position, pk in cursor.fetchall():
                 lists[kind].append((slug, name))
-                ids[(kind, slug)] = pk
+                if kind != "city":
+                    ids[(kind, slug)] = pk
         catalogue = Catalogue(
             role_types=lists["role"],
             institutions=lists["institution"],
             certifications=lists["cert"],
             synonyms=lists["synonym"],
             ids=ids,
+            cities=[name for _slug, name in lists["city"]],
         )
         caches["search"].set(CACHE_KEY, catalogue, CACHE_SECONDS)
     return catalogue

@@ -13,6 +13,7 @@ from django.core.cache import caches
 from django.db.models import F, QuerySet
 
 from .facets import FacetOption, apply_filters, facet_counts, facet_options
+from .places import understand_places
 from .query import build_query
 from .snippets import add_snippets
 from .suggest import suggest
@@ -39,6 +40,7 @@ class SearchPage:
     facets: dict[str, list[FacetOption]] = field(default_factory=dict)
     notice: str = ""
     suggestion: str = ""  # "did you mean", when a text search found nothing
+    place: str = ""  # a city taken from the words as the city filter
 
     @property
     def has_previous(self) -> bool:
@@ -86,6 +88,7 @@ def run_search(
     its queryset (the callers pass published, unexpired listings)."""
     listing_filter.is_valid()  # fills cleaned_data; bad fields are reported by the form
     cleaned = listing_filter.form.cleaned_data
+    place = understand_places(cleaned)  # "nurse boston": the words, in Boston
     has_text = bool((cleaned.get("q") or "").strip())
     sort = sort or cleaned.get("sort") or ("relevance" if has_text else "newest")
 
@@ -135,6 +138,7 @@ def run_search(
         suggestion=_useful_suggestion(listing_filter, base, cleaned["q"])
         if has_text and not total
         else "",
+        place=place,
     )
     if with_facets:
         result.facets = facet_options(listing_filter, counts["facets"])

@@ -94,6 +94,25 @@ def test_synonyms_are_accent_blind_and_negation_takes_them_along(client):
     assert found(client, q="laboratory -PHLÉBOTOMIST") == ["Laboratory assistant"]
 
 
+def test_a_city_in_the_words_searches_that_city(client):
+    """"phlebotomist boston" and "boston" used to find nothing: city names are not in
+    the listings' text. A city of LabJobs' labs among the words is the city filter,
+    shown, and the student can search everywhere instead."""
+    boston = LabFactory(city="Boston", name="Beacon Lab")
+    PublishedListingFactory(lab=boston, title="Student Phlebotomist")
+    PublishedListingFactory(lab=boston, title="Research assistant")
+    PublishedListingFactory(lab=LabFactory(city="Chicago"), title="Phlebotomist, Loop clinic")
+
+    assert found(client, q="phlebotomist boston") == ["Student Phlebotomist"]
+    assert sorted(found(client, q="BOSTON")) == ["Research assistant", "Student Phlebotomist"]
+    page = client.get(URL, {"q": "phlebotomist boston"}).content.decode()
+    assert "Showing listings in <strong>Boston</strong>" in page
+    assert "anywhere=1" in page  # the way to take the place back out
+    # Searching everywhere, or quoting it, keeps it a word (no listing says "boston").
+    assert found(client, q="phlebotomist boston", anywhere="1") == []
+    assert found(client, q='phlebotomist "boston"') == []
+
+
 def test_websearch_syntax(client):
     PublishedListingFactory(title="PCR testing technician", description="Run PCR panels.")
     PublishedListingFactory(title="Sequencing assistant", description="Tumour sequencing.")
