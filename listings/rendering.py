@@ -1,8 +1,6 @@
 """Listing and lab Markdown to safe HTML: CommonMark without raw HTML, then sanitised."""
 
-import re
 from functools import cache
-from html import unescape
 
 import nh3
 from django.utils.safestring import SafeString, mark_safe
@@ -41,13 +39,3 @@ def render_markdown(text: str) -> SafeString:
         link_rel="nofollow noopener noreferrer ugc",
     )
     return mark_safe(clean)  # noqa: S308 - sanitised by nh3 just above
-
-
-_BLOCK_ENDS = re.compile(r"</(?:p|li|h[3-6]|blockquote|pre)>|<br\s*/?>|<hr\s*/?>")
-
-
-def plain_text(text: str) -> str:
-    """The Markdown as a reader sees it, as plain text: no syntax, blocks apart, one
-    space between words (for search snippets)."""
-    html = _BLOCK_ENDS.sub(" ", str(render_markdown(text)))
-    return " ".join(unescape(nh3.clean(html, tags=set())).split())

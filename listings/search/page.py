@@ -15,7 +15,7 @@ from django.db.models import F, QuerySet
 from .facets import FacetOption, apply_filters, facet_counts, facet_options
 from .places import understand_places
 from .query import build_query
-from .snippets import add_snippets
+from .snippets import headline, snippet_of
 from .suggest import suggest
 
 COUNT_CAP = 1000
@@ -123,10 +123,13 @@ def run_search(
     if total:
         ids = page_ids(matching, sort, query, offset, page_size)
         rows = base.model._default_manager.filter(id__in=ids).with_card_data()
+        if query is not None:  # snippets for the rows on the page only
+            rows = rows.annotate(snippet_text=headline(query))
         by_id = {listing.id: listing for listing in rows}
         listings = [by_id[i] for i in ids if i in by_id]
-        if query is not None:  # snippets for the rows on the page only, in one query
-            add_snippets(listings, query)
+        if query is not None:
+            for listing in listings:
+                listing.snippet = snippet_of(listing)
     result = SearchPage(
         listings=listings,
         total=min(total, COUNT_CAP),

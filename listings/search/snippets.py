@@ -1,15 +1,16 @@
-"""Snippets of search results: the matching passage of each listing's description as
-students read it (the rendered Markdown as plain text, never its syntax), cut at word
-boundaries, with "…" where text was left out, matches in <mark>."""
+"""Snippets of search results: the matching passage of each listing's description
+without its Markdown syntax (links keep their text; emphasis, code, heading, quote
+and list markers go), cut at word boundaries, with "…" where text was left out,
+matches in <mark>. Computed by PostgreSQL in the query that loads the page's rows."""
 
 from __future__ import annotations
 
+import re
+
 from django.contrib.postgres.search import SearchHeadline, SearchQuery
-from django.db.models import Case, TextField, Value, When
+from django.db.models import F, Func, TextField, Value
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
-
-from listings.rendering import plain_text
 
 from .query import SEARCH_CONFIG
 
@@ -26,25 +27,44 @@ def strip_marks(text: str) -> str:
 
 
 FRAGMENTS = " … "
+# Markdown syntax to drop, the same in PostgreSQL (regexp_replace) and Python (re).
+MARKDOWN_SYNTAX = [
+    (r"\[([^]]*)\]\([^)]*\)", r"\1"),  # [text](link) -> text
+    (r"(^|\n)[ \t]*(#{1,6}|>|[-+*]|[0-9]+[.)])[ \t]+", r"\1"),  # headings, quotes, lists
+    (r"[*_`]+", ""),  # emphasis and code
+]
 
 
-def add_snippets(listings: list, query: SearchQuery) -> None:
-    """Set `listing.snippet` on each listing: one query for the whole page."""
-    if not listings:
-        return
-    texts = {listing.id: plain_text(listing.description) for listing in listings}
-    text = Case(*[When(id=pk, then=Value(body)) for pk, body in texts.items()],
-                output_field=TextField())  # fmt: skip
-    headline = SearchHeadline(
-        text, query, config=SEARCH_CONFIG, start_sel=_MARK_START, stop_sel=_MARK_STOP,
-        max_words=30, min_words=12, max_fragments=2, fragment_delimiter=FRAGMENTS,
+def markdown_as_text(field: str = "description") -> Func:
+    """The field without its Markdown syntax, as a database expression."""
+    expression = F(field)
+    for pattern, replacement in MARKDOWN_SYNTAX:
+        expression = Func(
+            expression, Value(pattern), Value(replacement), Value("g"),
+            function="regexp_replace", output_field=TextField(),
+        )  # fmt: skip
+    return expression
+
+
+def plain(text: str) -> str:
+    """The same, in Python, with one space between words."""
+    for pattern, replacement in MARKDOWN_SYNTAX:
+        text = re.sub(pattern, replacement, text)
+    return " ".join(text.split())
+
+
+def headline(query: SearchQuery) -> SearchHeadline:
+    """The snippet of the description, matches between private markers."""
+    return SearchHeadline(
+        markdown_as_text(), query, config=SEARCH_CONFIG, start_sel=_MARK_START,
+        stop_sel=_MARK_STOP, max_words=30, min_words=12, max_fragments=2,
+        fragment_delimiter=FRAGMENTS,
     )  # fmt: skip
-    model = type(listings[0])
-    found = dict(
-        model._default_manager.filter(id__in=texts).annotate(h=headline).values_list("id", "h")
-    )
-    for listing in listings:
-        listing.snippet = highlight(with_ellipses(found.get(listing.id) or "", texts[listing.id]))
+
+
+def snippet_of(listing) -> SafeString:
+    """The listing's snippet (annotated as `snippet_text`), with ellipses, as HTML."""
+    return highlight(with_ellipses(listing.snippet_text or "", plain(listing.description)))
 
 
 def with_ellipses(snippet: str, text: str) -> str:

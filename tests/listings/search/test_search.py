@@ -95,7 +95,7 @@ def test_synonyms_are_accent_blind_and_negation_takes_them_along(client):
 
 
 def test_a_city_in_the_words_searches_that_city(client):
-    """"phlebotomist boston" and "boston" used to find nothing: city names are not in
+    """ "phlebotomist boston" and "boston" used to find nothing: city names are not in
     the listings' text. A city of LabJobs' labs among the words is the city filter,
     shown, and the student can search everywhere instead."""
     boston = LabFactory(city="Boston", name="Beacon Lab")
