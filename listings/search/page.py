@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+import re
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -41,6 +42,7 @@ class SearchPage:
     notice: str = ""
     suggestion: str = ""  # "did you mean", when a text search found nothing
     place: str = ""  # a city taken from the words as the city filter
+    unknown_words: list[str] = field(default_factory=list)  # no listing mentions them
 
     @property
     def has_previous(self) -> bool:
@@ -83,6 +85,7 @@ def run_search(
     with_facets: bool = True,
     page_size: int = PAGE_SIZE,
     sort: str | None = None,
+    _partial: bool = False,
 ) -> SearchPage:
     """The page of results, total and facets for a bound ListingFilter, searching
     its queryset (the callers pass published, unexpired listings)."""
@@ -130,6 +133,14 @@ def run_search(
         if query is not None:
             for listing in listings:
                 listing.snippet = snippet_of(listing)
+    if has_text and not total and not _partial:
+        kept, unknown = _words_found(base, cleaned["q"])
+        if kept and unknown:  # some words find nothing: the others' best matches
+            cleaned["q"] = kept
+            partial = run_search(listing_filter, page=page, with_facets=with_facets,
+                                 page_size=page_size, sort=sort, _partial=True)  # fmt: skip
+            partial.unknown_words = unknown
+            return partial
     result = SearchPage(
         listings=listings,
         total=min(total, COUNT_CAP),
@@ -146,6 +157,31 @@ def run_search(
     if with_facets:
         result.facets = facet_options(listing_filter, counts["facets"])
     return result
+
+
+_PLAIN_WORD = re.compile(r'(?<![\w"-])[^\W\d_][\w-]*')
+MAX_WORDS_CHECKED = 6
+
+
+def _words_found(base: QuerySet, text: str) -> tuple[str, list[str]]:
+    """When no listing matches every word: `text` without the plain words that no
+    open listing mentions, and those words (a query per word, at most six). Quoted
+    phrases, negated words and "or" are left as they are."""
+    in_quotes, inside = [], False
+    for char in text:
+        inside = not inside if char == '"' else inside
+        in_quotes.append(inside)
+    words = [m for m in _PLAIN_WORD.finditer(text) if not in_quotes[m.start()]]
+    words = [m for m in words if m.group().lower() != "or"][:MAX_WORDS_CHECKED]
+    if len(words) < 2:
+        return "", []
+    unknown = [m for m in words if not base.search(m.group()).exists()]
+    if not unknown or len(unknown) == len(words):
+        return "", []
+    kept = text
+    for match in reversed(unknown):
+        kept = kept[: match.start()] + kept[match.end() :]
+    return " ".join(kept.split()), [m.group() for m in unknown]
 
 
 def _useful_suggestion(listing_filter, base: QuerySet, text: str) -> str:

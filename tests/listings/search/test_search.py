@@ -108,9 +108,31 @@ def test_a_city_in_the_words_searches_that_city(client):
     page = client.get(URL, {"q": "phlebotomist boston"}).content.decode()
     assert "Showing listings in <strong>Boston</strong>" in page
     assert "anywhere=1" in page  # the way to take the place back out
-    # Searching everywhere, or quoting it, keeps it a word (no listing says "boston").
-    assert found(client, q="phlebotomist boston", anywhere="1") == []
+    # Searching everywhere, or quoting it, keeps it a word: no listing says "boston".
+    everywhere = client.get(URL, {"q": "phlebotomist boston", "anywhere": "1"})
+    assert everywhere.context["result"].unknown_words == ["boston"]  # partial matches
     assert found(client, q='phlebotomist "boston"') == []
+
+
+def test_when_no_listing_has_every_word_the_others_find_their_best_matches(client):
+    PublishedListingFactory(title="Student Phlebotomist", description="Outpatient clinic.")
+    PublishedListingFactory(title="Data analyst", description="R and Python.")
+
+    response = client.get(URL, {"q": "phlebotomist zxqv"})
+
+    result = response.context["result"]
+    assert [row.title for row in result.listings] == ["Student Phlebotomist"]
+    assert result.unknown_words == ["zxqv"]
+    page = response.content.decode()
+    assert "No open listing mentions <strong>zxqv</strong>" in page
+    api = client.get(reverse("listings:api_listings"), {"q": "phlebotomist zxqv"}).json()
+    assert (api["unknown_words"], api["searched_for"], api["total"]) == (
+        ["zxqv"],
+        "phlebotomist",
+        1,
+    )
+    # Every word unknown, or a single word: nothing to fall back on.
+    assert found(client, q="zxqv qwzx") == [] and found(client, q="zxqv") == []
 
 
 def test_websearch_syntax(client):
