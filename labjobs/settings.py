@@ -63,6 +63,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "labjobs.middleware.DatabaseUnavailableMiddleware",
     "labjobs.middleware.RequestSizeLimitMiddleware",
+    "labjobs.routers.PrimaryAfterWriteMiddleware",  # only with DATABASE_REPLICA_URLS
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "labjobs.middleware.RejectNulBytesMiddleware",
@@ -124,6 +125,27 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = env.int(
     "DATABASE_CONNECT_TIMEOUT", default=3
 )
+
+# Read replicas of the primary (comma-separated postgres:// URLs): listings' reads go
+# there, the rest and a writer's next reads stay on the primary (labjobs/routers.py).
+# In tests a replica mirrors the test database (Django's TEST MIRROR).
+REPLICA_ALIASES = []
+for _n, _url in enumerate(env.list("DATABASE_REPLICA_URLS", default=[]), start=1):
+    _replica = env.db_url_config(_url)
+    if _replica["ENGINE"] != "django.db.backends.postgresql":
+        raise ImproperlyConfigured("DATABASE_REPLICA_URLS must point at PostgreSQL.")
+    if env.str("DATABASE_NAME", default=""):
+        _replica["NAME"] = env.str("DATABASE_NAME")
+    _replica.update(
+        CONN_MAX_AGE=DATABASES["default"]["CONN_MAX_AGE"], CONN_HEALTH_CHECKS=True,
+        OPTIONS={**_replica.get("OPTIONS", {}),
+                 "connect_timeout": DATABASES["default"]["OPTIONS"]["connect_timeout"]},
+        TEST={"MIRROR": "default"},
+    )  # fmt: skip
+    DATABASES[f"replica{_n}"] = _replica
+    REPLICA_ALIASES.append(f"replica{_n}")
+DATABASE_ROUTERS = ["labjobs.routers.ReplicaRouter"] if REPLICA_ALIASES else []
+PRIMARY_AFTER_WRITE_SECONDS = env.int("PRIMARY_AFTER_WRITE_SECONDS", default=10)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
