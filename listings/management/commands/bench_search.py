@@ -16,9 +16,13 @@ from django.core.cache import cache
 from django.core.management.base import BaseCommand
 from django.db import connection
 from django.db.models import Q
+from django.http import QueryDict
 from django.test import Client
 
+from listings.filters import ListingFilter
 from listings.models import Listing
+from listings.search.page import run_search
+from listings.search.query import build_query
 
 # (kind, query string): at least 30 searches, as students and career offices run them.
 SEARCHES = [
@@ -81,6 +85,7 @@ class Command(BaseCommand):
         client = Client()
         listings = Listing.objects.count()
         rows = {}
+        overlaps = {}
         for kind, query in SEARCHES:
             cache.clear()  # the first run of each search is cold: nothing cached yet
             for run in range(repeat + 1):
@@ -94,6 +99,8 @@ class Command(BaseCommand):
                 entry["sql"].append(sql_ms)
                 entry["queries"].add(queries)
                 entry["cold" if run == 0 else "warm"].append(page_ms)
+            if self._ranked_by_relevance(query):  # after the timed runs: they stay cold
+                overlaps[query] = self._overlap(query)
         baseline = {} if no_baseline else self._baseline(baseline_repeat)
         report = {
             "listings": listings,
@@ -122,11 +129,33 @@ class Command(BaseCommand):
                 percentile([t for e in rows.values() for t in e["warm"]] or [0], 0.95), 1
             ),
             "baseline_icontains": baseline,
+            # Of the page's first 10 results, how many are in the exhaustive top 10
+            # (ts_rank over every match): for each search sorted by relevance.
+            "relevance_top10_overlap": overlaps,
         }
         if as_json:
             self.stdout.write(json.dumps(report, indent=2))
             return
         self._print_table(report)
+
+    @staticmethod
+    def _ranked_by_relevance(query: str) -> bool:
+        params = QueryDict(query)
+        return (
+            bool(params.get("q"))
+            and params.get("sort", "relevance") == "relevance"
+            and (params.get("page", "1") == "1")
+        )
+
+    @staticmethod
+    def _overlap(query: str) -> int:
+        """How many of the page's first 10 are in the exhaustive ts_rank top 10."""
+        params = QueryDict(query)
+        listing_filter = ListingFilter(params, queryset=Listing.objects.public())
+        page = run_search(listing_filter, page="1").listings[:10]  # as the page runs it
+        matching = ListingFilter(params, queryset=Listing.objects.public()).qs
+        exhaustive = matching.ranked(build_query(params["q"])).values_list("id", flat=True)[:10]
+        return len({row.id for row in page} & set(exhaustive))
 
     @staticmethod
     def _time_page(client, query):
@@ -191,6 +220,12 @@ class Command(BaseCommand):
             f"{report['cold_page_p95_ms']} ms; repeated (warm) runs: "
             f"{report['warm_page_p95_ms']} ms"
         )
+        overlaps = report["relevance_top10_overlap"]
+        if overlaps:
+            write(
+                "relevance: top-10 overlap with exhaustive ts_rank: "
+                + ", ".join(f"{query} {n}/10" for query, n in overlaps.items())
+            )
         if report["baseline_icontains"]:
             b = report["baseline_icontains"]
             write(

@@ -135,6 +135,28 @@ def test_when_no_listing_has_every_word_the_others_find_their_best_matches(clien
     assert found(client, q="zxqv qwzx") == [] and found(client, q="zxqv") == []
 
 
+def test_up_to_exact_rank_max_matches_every_match_is_ranked(client, monkeypatch):
+    """The best match comes first even when it is the oldest: with few enough matches
+    every one is ranked, not only the newest candidates."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    import listings.search.page
+
+    now = timezone.now()
+    PublishedListingFactory(title="Zebrafish zebrafish husbandry", description="Zebrafish.",
+                            published_at=now - timedelta(days=20))  # fmt: skip
+    for n in range(21):  # more newer matches than the bounded way looks at on page 1
+        PublishedListingFactory(title=f"Lab aide {n}", description="Some zebrafish work.",
+                                published_at=now - timedelta(hours=n))  # fmt: skip
+
+    assert found(client, q="zebrafish")[0] == "Zebrafish zebrafish husbandry"
+    monkeypatch.setattr(listings.search.page, "EXACT_RANK_MAX", 0)  # the bounded way
+    monkeypatch.setattr(listings.search.page, "RANK_CANDIDATES", 20)
+    assert "Zebrafish zebrafish husbandry" not in found(client, q="zebrafish")
+
+
 def test_websearch_syntax(client):
     PublishedListingFactory(title="PCR testing technician", description="Run PCR panels.")
     PublishedListingFactory(title="Sequencing assistant", description="Tumour sequencing.")
