@@ -1,5 +1,5 @@
-"""The outbox in the admin: every email with its status, tries and last error; failed
-ones can be sent again. (The queue's jobs are under Procrastinate.)"""
+"""The outbox in the admin: every email with its status, tries and last error (never
+its text); failed ones can be sent again. (The queue's jobs are under Procrastinate.)"""
 
 from django.contrib import admin, messages
 
@@ -13,7 +13,10 @@ class OutgoingEmailAdmin(admin.ModelAdmin):
                     "last_error"]  # fmt: skip
     list_filter = ["status", "created_at"]
     search_fields = ["subject", "to"]
-    readonly_fields = [field.name for field in OutgoingEmail._meta.fields]
+    # Never the text: a waiting email may hold someone's sign-in or reset link.
+    fields = ["subject", "from_email", "to", "reply_to", "status", "attempts", "last_error",
+              "created_at", "sent_at"]  # fmt: skip
+    readonly_fields = fields
     actions = ["send_again_action"]
 
     @admin.display(description="To")

@@ -69,8 +69,10 @@ def deliver(email_id: int, *, final_attempt: bool = True) -> bool:
                 email.status = OutgoingEmail.Status.FAILED
         else:
             email.status, email.sent_at = OutgoingEmail.Status.SENT, timezone.now()
-            email.last_error = ""
-        email.save(update_fields=["attempts", "last_error", "status", "sent_at"])
+            # A sent email's text goes: it may hold a sign-in or reset link, and the
+            # outbox (and its backups) must not keep one. Subject and recipients stay.
+            email.last_error, email.body, email.html = "", "", ""
+        email.save(update_fields=["attempts", "last_error", "status", "sent_at", "body", "html"])
     if failure is not None:
         raise failure  # after the commit: the record of the try stays
     return True

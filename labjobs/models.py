@@ -1,5 +1,6 @@
 """The outbox: every email LabJobs sends is a row, written in the same transaction as
-the change that caused it, and delivered by a job on the queue (labjobs/mail.py)."""
+the change that caused it, and delivered by a job on the queue (labjobs/mail.py).
+Once sent, its text is cleared (it may hold a sign-in or reset link)."""
 
 from django.contrib.postgres.fields import ArrayField
 from django.db import models

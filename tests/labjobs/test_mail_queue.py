@@ -54,6 +54,8 @@ def test_delivery_sends_once_with_both_parts():
     assert sent.to == ["ana@uni.edu"] and sent.alternatives[0][0] == "<p>HTML</p>"
     email.refresh_from_db()
     assert (email.status, email.attempts) == ("sent", 1) and email.sent_at
+    # The text goes once sent (it may hold a reset link); subject and recipients stay.
+    assert (email.body, email.html, email.subject, email.to) == ("", "", "Hello", ["ana@uni.edu"])
 
 
 def test_a_refused_delivery_is_recorded_then_failed_on_the_last_try(settings):
@@ -95,6 +97,9 @@ def test_admins_see_failed_emails_with_their_error_and_send_them_again(client, s
     client.force_login(superuser)
     page = client.get(reverse("admin:labjobs_outgoingemail_changelist"), {"status": "failed"})
     assert "SMTPServerDisconnected: gone" in page.content.decode()
+    detail = client.get(reverse("admin:labjobs_outgoingemail_change", args=[email.pk]))
+    shown = detail.content.decode()
+    assert "Receipt" in shown and "HTML</p>" not in shown and "HTML&lt;/p&gt;" not in shown
 
     client.post(
         reverse("admin:labjobs_outgoingemail_changelist"),
