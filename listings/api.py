@@ -59,8 +59,8 @@ def listing_search_json(request):
     if result.unknown_words:  # the results are for the other words
         body["unknown_words"] = result.unknown_words
         body["searched_for"] = listing_filter.form.cleaned_data["q"]
-    if result.place:  # a city named in q, applied as the city filter
-        body["city"] = result.place
+    if result.places:  # places named in q, applied as filters: {"city": "Boston", ...}
+        body["understood"] = dict(result.places)
     response = JsonResponse(body, json_dumps_params={"ensure_ascii": False})
     response["Access-Control-Allow-Origin"] = "*"  # public data, meant to be embedded
     return response

@@ -15,6 +15,9 @@ from accounts.models import Program
 from .models import Certification, Compensation, Listing, Schedule, WorkMode
 from .search.catalogue import get_catalogue
 from .search.page import SORTS
+from .search.places import US_STATES
+
+STATES = sorted(US_STATES.items(), key=lambda state: state[1])
 
 CHECKBOXES = forms.CheckboxSelectMultiple
 
@@ -70,6 +73,13 @@ class ListingFilter(django_filters.FilterSet):
     )  # fmt: skip
     city = django_filters.CharFilter(
         label="City", field_name="lab__city", lookup_expr="unaccent__iexact", max_length=100
+    )
+    state = django_filters.ChoiceFilter(
+        label="State",
+        field_name="lab__region",
+        lookup_expr="iexact",
+        choices=STATES,
+        empty_label="Any state",
     )
     hours_max = django_filters.NumberFilter(
         label="At most hours a week", field_name="hours_min", lookup_expr="lte",

@@ -42,8 +42,15 @@ class SearchPage:
     facets: dict[str, list[FacetOption]] = field(default_factory=dict)
     notice: str = ""
     suggestion: str = ""  # "did you mean", when a text search found nothing
-    place: str = ""  # a city taken from the words as the city filter
+    # (filter, label) of the places taken from the words as filters: city, state,
+    # institution
+    places: list[tuple[str, str]] = field(default_factory=list)
     unknown_words: list[str] = field(default_factory=list)  # no listing mentions them
+
+    @property
+    def place_phrases(self) -> list[tuple[str, str]]:
+        """("in", "Boston"), ("at", "Lakeshore Medical Center"): for the page."""
+        return [("at" if kind == "institution" else "in", label) for kind, label in self.places]
 
     @property
     def has_previous(self) -> bool:
@@ -112,7 +119,7 @@ def run_search(
     its queryset (the callers pass published, unexpired listings)."""
     listing_filter.is_valid()  # fills cleaned_data; bad fields are reported by the form
     cleaned = listing_filter.form.cleaned_data
-    place = understand_places(cleaned)  # "nurse boston": the words, in Boston
+    places = understand_places(cleaned)  # "nurse boston": the words, in Boston
     has_text = bool((cleaned.get("q") or "").strip())
     sort = sort or cleaned.get("sort") or ("relevance" if has_text else "newest")
 
@@ -178,7 +185,7 @@ def run_search(
         suggestion=_useful_suggestion(listing_filter, base, cleaned["q"])
         if has_text and not total
         else "",
-        place=place,
+        places=places,
     )
     if with_facets:
         result.facets = facet_options(listing_filter, counts["facets"])

@@ -15,8 +15,8 @@ from listings.models import AlertFrequency, Listing, SavedSearch
 from . import ServiceError, notifications, validated
 
 SAVED_SEARCH_PARAMETERS = (
-    "q", "role", "comp", "schedule", "mode", "level", "institution", "city", "hours_max",
-    "certs", "deadline_within", "posted_within", "sort",
+    "q", "role", "comp", "schedule", "mode", "level", "institution", "city", "state",
+    "anywhere", "hours_max", "certs", "deadline_within", "posted_within", "sort",
 )  # fmt: skip
 
 

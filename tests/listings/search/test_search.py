@@ -157,6 +157,23 @@ def test_up_to_exact_rank_max_matches_every_match_is_ranked(client, monkeypatch)
     assert "Zebrafish zebrafish husbandry" not in found(client, q="zebrafish")
 
 
+def test_a_state_or_an_institution_in_the_words_filters_by_it(client):
+    texas = LabFactory(city="Austin", region="TX", institution__name="Pacific State University",
+                       institution__slug="pacific-state")  # fmt: skip
+    PublishedListingFactory(lab=texas, title="Phlebotomy aide")
+    PublishedListingFactory(lab=LabFactory(city="Chicago", region="IL"), title="Phlebotomy tech")
+
+    for words in ("phlebotomy texas", "phlebotomy TX", "phlebotomy pacific state",
+                  "Pacific State University phlebotomy"):  # fmt: skip
+        assert found(client, q=words) == ["Phlebotomy aide"], words
+    # "tx" in lower case, "or" and a quoted state stay words.
+    assert len(found(client, q="phlebotomy or tx")) == 2
+    understood = client.get(reverse("listings:api_listings"), {"q": "phlebotomy texas"}).json()
+    assert understood["understood"] == {"state": "Texas"}
+    page = client.get(URL, {"q": "phlebotomy pacific state"}).content.decode()
+    assert "Showing listings at <strong>Pacific State University</strong>" in page
+
+
 def test_websearch_syntax(client):
     PublishedListingFactory(title="PCR testing technician", description="Run PCR panels.")
     PublishedListingFactory(title="Sequencing assistant", description="Tumour sequencing.")
