@@ -6,8 +6,11 @@ the error, in the admin, which can send it again. A request never waits for SMTP
 
 from __future__ import annotations
 
+from email.utils import make_msgid
+
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core.mail.utils import DNS_NAME
 from django.db import transaction
 from django.utils import timezone
 from procrastinate import RetryStrategy
@@ -23,12 +26,16 @@ MAX_ATTEMPTS = 10
 def queue_email(message: EmailMultiAlternatives) -> OutgoingEmail:
     """Store `message` and defer its delivery, in the current transaction."""
     html = next((content for content, kind in message.alternatives if kind == "text/html"), "")
+    headers = dict(message.extra_headers)
+    # One Message-ID for every try: should a sent email be tried again (its server
+    # accepted it but the record of that was lost), readers' mail shows it once.
+    headers.setdefault("Message-ID", make_msgid(domain=DNS_NAME))
     email = OutgoingEmail.objects.create(
         subject=message.subject,
         from_email=message.from_email or settings.DEFAULT_FROM_EMAIL,
         to=list(message.to),
         reply_to=list(message.reply_to),
-        headers=dict(message.extra_headers),
+        headers=headers,
         body=message.body,
         html=html,
     )

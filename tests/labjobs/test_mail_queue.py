@@ -48,10 +48,12 @@ def test_a_committed_email_has_its_job_and_a_rolled_back_one_has_neither():
 
 def test_delivery_sends_once_with_both_parts():
     email = outbox.queue_email(message())
+    assert email.headers["Message-ID"].startswith("<")  # the same on every try
     assert outbox.deliver(email.pk) is True
     assert outbox.deliver(email.pk) is False  # a second run of the job sends nothing
     [sent] = mail.outbox
     assert sent.to == ["ana@uni.edu"] and sent.alternatives[0][0] == "<p>HTML</p>"
+    assert sent.message()["Message-ID"] == email.headers["Message-ID"]
     email.refresh_from_db()
     assert (email.status, email.attempts) == ("sent", 1) and email.sent_at
     # The text goes once sent (it may hold a reset link); subject and recipients stay.
