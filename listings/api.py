@@ -39,6 +39,10 @@ def listing_search_json(request):
     body = {
         "total": result.total,
         "total_is_capped": result.total_is_capped,
+        # Large searches count from a sample: "total" and the facet counts are then
+        # estimates, and a facet option the sample did not see has "count": null.
+        "total_is_estimate": result.total_is_estimate,
+        "estimated_total": result.estimated_total,
         "page": result.number,
         "num_pages": result.num_pages,
         "results": [_listing_json(request, listing) for listing in result.listings],

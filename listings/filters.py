@@ -52,17 +52,20 @@ class ListingFilter(django_filters.FilterSet):
     role = django_filters.MultipleChoiceFilter(
         label="Role type", choices=_role_choices, method="filter_role", widget=CHECKBOXES
     )
+    # distinct=False: a column of the listing itself never repeats a row, and DISTINCT
+    # made counting the results sort every listing (120 ms at 100k).
     comp = django_filters.MultipleChoiceFilter(
         label="Compensation", choices=Compensation.choices, field_name="compensation",
-        widget=CHECKBOXES,
+        widget=CHECKBOXES, distinct=False,
     )  # fmt: skip
     schedule = django_filters.MultipleChoiceFilter(
         label="Schedule", choices=Schedule.choices, method="filter_overlap", widget=CHECKBOXES,
         field_name="schedules",
     )  # fmt: skip
     mode = django_filters.MultipleChoiceFilter(
-        label="Where", choices=WorkMode.choices, field_name="work_mode", widget=CHECKBOXES
-    )
+        label="Where", choices=WorkMode.choices, field_name="work_mode", widget=CHECKBOXES,
+        distinct=False,
+    )  # fmt: skip
     level = django_filters.MultipleChoiceFilter(
         label="Student level", choices=Program.choices, method="filter_overlap",
         field_name="levels", widget=CHECKBOXES,

@@ -1,7 +1,8 @@
 """The listings domain's models, one module per domain; import them from here.
 
 choices (enums, limits; a leaf) · states (the state machines) · labs (labs and the
-catalogue) · listing · application · inquiry · saved_search."""
+catalogue) · listing · headline (what broad searches rank on) · application · inquiry ·
+saved_search."""
 
 from .application import Application, ApplicationEvent, ApplicationMessage, CVDownload
 from .choices import (
@@ -22,6 +23,7 @@ from .choices import (
     Schedule,
     WorkMode,
 )
+from .headline import ListingHeadline
 from .inquiry import LabInquiry
 from .labs import Certification, Institution, Lab, RoleType, SearchSynonym
 from .listing import Listing, ListingEvent, ListingQuerySet, PendingListing
@@ -31,7 +33,8 @@ __all__ = [
     "AlertFrequency", "Application", "ApplicationEvent", "ApplicationMessage",
     "ApplicationStatus", "ApplyMethod", "Benefit", "CVDownload", "Certification",
     "CloseReason", "Compensation", "EDITABLE", "INQUIRY_MAX", "IN_PROCESS", "Institution",
-    "Lab", "LabInquiry", "Listing", "ListingEvent", "ListingQuerySet", "ListingStatus",
+    "Lab", "LabInquiry", "Listing", "ListingEvent", "ListingHeadline", "ListingQuerySet",
+    "ListingStatus",
     "MESSAGE_MAX", "PendingListing", "RoleType", "SavedSearch", "Schedule", "SearchSynonym",
     "TEXT_MAX", "TITLE_MAX", "VISIBLE_TO_ALL", "WorkMode",
 ]  # fmt: skip

@@ -151,6 +151,21 @@ class Listing(StatefulModel):
                 F("pay_rate").desc(nulls_last=True), F("published_at").desc(), F("id").desc(),
                 name="listing_published_pay", condition=models.Q(status=L.PUBLISHED),
             ),
+            # Words and a facet together ("python", remote): PostgreSQL combines these
+            # with the word index (BitmapAnd) instead of reading every listing with the
+            # word (114 ms -> 8 ms at 100k). Not partial: a partial index would also
+            # serve as a list of every published listing, which the planner then
+            # combines in, at a cost.
+            *(
+                models.Index(fields=[field], name=f"listing_{short}")
+                for field, short in (("compensation", "comp"), ("work_mode", "mode"),
+                                     ("facet_institution_id", "institution"))
+            ),
+            *(
+                GinIndex(fields=[field], name=f"listing_{short}")
+                for field, short in (("facet_role_type_ids", "roles"), ("schedules", "schedules"),
+                                     ("levels", "levels"))
+            ),
         ]  # fmt: skip
         constraints = [
             models.CheckConstraint(

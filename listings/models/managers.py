@@ -3,12 +3,14 @@
 from django.contrib.postgres.search import SearchRank
 from django.db import models
 from django.db.models import F
+from django.db.models.functions import Ln
 from django.utils import timezone
 
 from accounts.models import Membership
 from listings.search.query import build_query
 
 from .choices import VISIBLE_TO_ALL, ListingStatus
+from .headline import ListingHeadline
 from .labs import Lab
 
 
@@ -36,6 +38,21 @@ class ListingQuerySet(models.QuerySet):
         return self.annotate(rank=SearchRank(F("search_vector"), query, normalization=1)).order_by(
             "-rank", "-published_at", "-id"
         )
+
+    def best_headlines(self, headline_query, limit: int) -> list[int]:
+        """Ids of up to `limit` open listings whose title or role types match
+        `headline_query` (`search.query.headline_query`) best: the candidates a broad
+        search ranks on their full vectors. One query on the narrow headline table
+        (models/headline.py), whatever this queryset's filters: callers intersect."""
+        score = SearchRank(F("headline_vector"), headline_query) / Ln(F("length") + 2)
+        best = (
+            ListingHeadline.objects.filter(
+                headline_vector=headline_query, expires_at__gt=timezone.now()
+            )
+            .annotate(score=score)
+            .order_by("-score", "-published_at")
+        )
+        return list(best.values_list("listing_id", flat=True)[:limit])
 
     def visible_to(self, user):
         """Listings whose page `user` may open.

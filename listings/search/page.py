@@ -13,14 +13,16 @@ from django.conf import settings
 from django.core.cache import caches
 from django.db.models import F, QuerySet
 
-from .facets import FacetOption, apply_filters, facet_counts, facet_options
+from .counts import search_counts
+from .facets import FacetOption, apply_filters, facet_options, rounded
 from .places import understand_places
-from .query import build_query
+from .query import build_query, headline_query, rank_query
 from .snippets import headline, snippet_of
 from .suggest import suggest
 
 COUNT_CAP = 1000
-RANK_CANDIDATES = 200
+RANK_CANDIDATES = 200  # newest matches ranked on a broad search's first pages
+HEADLINE_CANDIDATES = 500  # best headline matches ranked too (see page_ids)
 EXACT_RANK_MAX = 3_000  # up to this many matches, every one is ranked
 PAGE_SIZE = 20
 SORTS = {
@@ -46,6 +48,8 @@ class SearchPage:
     # institution
     places: list[tuple[str, str]] = field(default_factory=list)
     unknown_words: list[str] = field(default_factory=list)  # no listing mentions them
+    # A large search's total and facet counts are estimates from a sample (search.counts)
+    estimated_total: int | None = None
 
     @property
     def place_phrases(self) -> list[tuple[str, str]]:
@@ -61,7 +65,17 @@ class SearchPage:
         return self.number < self.num_pages
 
     @property
+    def facets_are_estimates(self) -> bool:
+        return any(o.approximate for options in self.facets.values() for o in options)
+
+    @property
+    def total_is_estimate(self) -> bool:
+        return self.estimated_total is not None
+
+    @property
     def total_label(self) -> str:
+        if self.total_is_estimate:
+            return f"about {rounded(self.estimated_total):,}"
         return f"{COUNT_CAP:,}+" if self.total_is_capped else f"{self.total:,}"
 
 
@@ -82,28 +96,45 @@ def page_ids(
     size: int,
     total: int | None = None,
     cache_key: str | None = None,
+    ranked_ids: list[int] | None = None,
+    rank_by=None,
+    headline=None,
 ) -> list[int]:
-    """The ids of one page of results, in order, in one query."""
+    """The ids of one page of results, in order (one query; a broad search by relevance
+    takes three, and keeps the order with the counts)."""
     if sort != "relevance" or query is None:
         return list(order(matching, sort).values_list("id", flat=True)[offset : offset + size])
+    rank_by = rank_by or query
     if total is not None and total <= EXACT_RANK_MAX:
         # Every match ranked: the exact best first (bench_search reports the top-10
-        # overlap). The order is kept with the counts, so paging and other students
-        # running the same search do not rank again.
-        ranked_ids = caches["search"].get(cache_key) if cache_key else None
+        # overlap). The order is kept with the counts (or came with them: ranked_ids),
+        # so paging and other students running the same search do not rank again.
+        if ranked_ids is None and cache_key:
+            ranked_ids = caches["search"].get(cache_key)
         if ranked_ids is None:
-            ranked = matching.ranked(query).values_list("id", flat=True)[:COUNT_CAP]
+            ranked = matching.ranked(rank_by).values_list("id", flat=True)[:COUNT_CAP]
             ranked_ids = list(ranked)
             if cache_key:
                 caches["search"].set(cache_key, ranked_ids, settings.SEARCH_CACHE_SECONDS)
         return ranked_ids[offset : offset + size]
-    # A broad word: rank a bounded set of candidates, the newest matches, so that it
-    # does not compute a rank for every listing that contains it (110-140 ms for
-    # 30,000-84,000 matches); deeper pages widen it.
+    # A broad search: ranking every match on its full vector takes 80-140 ms at 100,000
+    # listings. The candidates are the listings whose title or role types match best
+    # (ranked on the narrow headline table, models/headline.py) and the newest matches
+    # (deeper pages widen them); those are ranked on their full vectors.
     bound = min(COUNT_CAP, max(RANK_CANDIDATES, offset + size))
-    candidates = matching.order_by("-published_at", "-id").values("id")[:bound]
-    ranked = matching.model._default_manager.filter(id__in=candidates).ranked(query)
-    return list(ranked.values_list("id", flat=True)[offset : offset + size])
+    key = f"{cache_key}:{bound}" if cache_key else None
+    ranked_ids = caches["search"].get(key) if key else None
+    if ranked_ids is None:
+        newest = matching.order_by("-published_at", "-id").values_list("id", flat=True)
+        candidates = set(newest[:bound])
+        if headline is not None:
+            manager = matching.model._default_manager
+            candidates.update(manager.best_headlines(headline, HEADLINE_CANDIDATES))
+        ranked = matching.filter(id__in=candidates).ranked(rank_by)
+        ranked_ids = list(ranked.values_list("id", flat=True))
+        if key:
+            caches["search"].set(key, ranked_ids, settings.SEARCH_CACHE_SECONDS)
+    return ranked_ids[offset : offset + size]
 
 
 def run_search(
@@ -130,20 +161,27 @@ def run_search(
     # are cached briefly: paging through or re-sorting a search reuses them.
     cache_key = _counts_cache_key(cleaned)
     counts = caches["search"].get(cache_key) if cache_key else None
+    rank_by = rank_query(cleaned["q"]) if has_text else None
     if counts is None:
         if with_facets:
-            facets = facet_counts(listing_filter, base)
-            # Every listing has exactly one compensation, so the compensation counts
-            # (all options, or the chosen ones) add up to the exact total.
-            chosen = cleaned.get("comp") or list(facets["comp"])
-            total = sum(facets["comp"].get(value, 0) for value in chosen)
+            found = search_counts(
+                listing_filter, base, matching, exact_up_to=COUNT_CAP,
+                ranked=matching.ranked(rank_by).values_list("id", flat=True) if rank_by else None,
+                rank_up_to=EXACT_RANK_MAX,
+            )  # fmt: skip
+            counts = {
+                "total": found.total,
+                "facets": found.facets,
+                "approximate": found.approximate,
+                "facets_approximate": found.facets_approximate,
+                "ranked": found.ranked_ids[:COUNT_CAP] if found.ranked_ids is not None else None,
+            }
         else:
-            facets = None
             total = matching.order_by().values("id")[: COUNT_CAP + 1].count()
-        counts = {"total": total, "facets": facets}
+            counts = {"total": total, "facets": None, "approximate": False}
         if cache_key and with_facets:
             caches["search"].set(cache_key, counts, settings.SEARCH_CACHE_SECONDS)
-    total = counts["total"]
+    total, approximate = counts["total"], counts["approximate"]
     capped = total > COUNT_CAP
     num_pages = max(1, math.ceil(min(total, COUNT_CAP) / page_size))
     number, notice = _page_number(page, num_pages)
@@ -153,10 +191,13 @@ def run_search(
     listings = []
     if total:
         # Without facets the count stops at COUNT_CAP + 1: past that it is not exact.
-        exact_total = total if with_facets or total <= COUNT_CAP else None
+        exact_total = total if (with_facets and not approximate) or total <= COUNT_CAP else None
         ids = page_ids(
             matching, sort, query, offset, page_size, total=exact_total,
             cache_key=f"{cache_key}:ranked" if cache_key else None,
+            ranked_ids=counts.get("ranked"),
+            rank_by=rank_by,
+            headline=headline_query(cleaned["q"]) if query is not None else None,
         )  # fmt: skip
         rows = base.model._default_manager.filter(id__in=ids).with_card_data()
         if query is not None:  # snippets for the rows on the page only
@@ -178,6 +219,7 @@ def run_search(
         listings=listings,
         total=min(total, COUNT_CAP),
         total_is_capped=capped,
+        estimated_total=total if approximate else None,
         number=number,
         num_pages=num_pages,
         sort=sort,
@@ -188,7 +230,9 @@ def run_search(
         places=places,
     )
     if with_facets:
-        result.facets = facet_options(listing_filter, counts["facets"])
+        result.facets = facet_options(
+            listing_filter, counts["facets"], approximate=counts["facets_approximate"]
+        )
     return result
 
 
@@ -236,7 +280,7 @@ def _counts_cache_key(cleaned: dict) -> str | None:
         if name != "sort" and value not in (None, "", [], ())
     )
     digest = hashlib.sha256(repr(state).encode()).hexdigest()
-    return f"listings:search-counts:v1:{digest}"
+    return f"listings:search-counts:v2:{digest}"
 
 
 def _page_number(raw: str | None, num_pages: int) -> tuple[int, str]:

@@ -68,6 +68,8 @@ def _take(cleaned: dict, names, *, exact_case: bool) -> tuple[str, str] | None:
     for spelling, value, label in sorted(names, key=lambda n: len(n[0]), reverse=True):
         code = exact_case and len(spelling) == 2
         haystack, needle = (text, spelling) if code else (folded, fold(spelling))
+        if needle not in haystack:
+            continue
         for match in re.finditer(rf"(?<![\w-]){re.escape(needle)}(?!\w)", haystack):
             start, end = match.span() if code else (
                 origin[match.start()], origin[match.end() - 1] + 1

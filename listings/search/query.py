@@ -3,6 +3,7 @@ synonyms, as one PostgreSQL tsquery."""
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
 import unicodedata
@@ -19,9 +20,11 @@ def synonym_pairs() -> list[tuple[str, str]]:
     return get_catalogue().synonyms
 
 
+@functools.lru_cache(maxsize=4096)
 def fold(text: str) -> str:
     """Accent- and case-blind form of a word or phrase ("Phlébotomy" -> "phlebotomy"),
-    as the database compares them (the `labjobs` config unaccents)."""
+    as the database compares them (the `labjobs` config unaccents). Kept for the
+    names that every search compares (cities, states, institutions)."""
     return _fold_with_positions(text)[0]
 
 
@@ -54,7 +57,7 @@ def query_variants(text: str, pairs: list[tuple[str, str]] | None = None) -> lis
     -> '-RA -"research assistant"'); a multi-word replacement outside quotes becomes a
     quoted phrase."""
     pairs = synonym_pairs() if pairs is None else pairs
-    alternatives = _equivalence_classes(pairs)
+    alternatives = _equivalence_classes(tuple(pairs))
     text = _expand_negations(text, alternatives)
     spots = []  # (start, end, [replacements])
     in_quotes = _quoted_mask(text)
@@ -117,7 +120,8 @@ def _expand_negations(text: str, alternatives: dict[str, set[str]]) -> str:
     return "".join(pieces)
 
 
-def _equivalence_classes(pairs: list[tuple[str, str]]) -> dict[str, set[str]]:
+@functools.lru_cache(maxsize=8)
+def _equivalence_classes(pairs: tuple[tuple[str, str], ...]) -> dict[str, set[str]]:
     """Each word or phrase (folded: no accents, no case) -> every other one it is
     linked to, directly or through others ("blood draw" = "phlebotomy" =
     "phlebotomist"), as admins spelled them."""
@@ -162,3 +166,34 @@ def build_query(text: str) -> SearchQuery | None:
         part = SearchQuery(variant, search_type="websearch", config=SEARCH_CONFIG)
         query = part if query is None else query | part
     return query
+
+
+_TOKEN = re.compile(r'-?"[^"]*"?|\S+')
+
+
+def _wanted_tokens(text: str) -> list[str]:
+    """The words and quoted phrases of `text` that are not negated (with "or")."""
+    wanted = []
+    for token in _TOKEN.findall(text or ""):
+        if token.startswith("-"):
+            continue
+        if token.startswith('"'):
+            token = token if token.endswith('"') and len(token) > 1 else token + '"'
+        wanted.append(token)
+    return wanted
+
+
+def rank_query(text: str) -> SearchQuery | None:
+    """What the results of `text` are ranked on: its wanted words, without the negated
+    ones ("research -volunteer" ranks as "research"). Every result lacks the negated
+    words anyway, and PostgreSQL's ts_rank of a query with a negation gives
+    near-zero ranks (1e-21) that order results by noise."""
+    return build_query(" ".join(_wanted_tokens(text)))
+
+
+def headline_query(text: str) -> SearchQuery | None:
+    """What a listing's headline (title and role types) is ranked on for `text`: any
+    of its wanted words or phrases ("blood specimen" -> "blood or specimen"), with
+    their synonyms (see models/headline.py)."""
+    wanted = [token for token in _wanted_tokens(text) if token.lower() != "or"]
+    return build_query(" or ".join(wanted)) if wanted else None

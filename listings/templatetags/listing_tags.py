@@ -2,6 +2,8 @@
 
 from django import template
 from django.http import QueryDict
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 
 from listings.rendering import render_markdown
 
@@ -40,3 +42,21 @@ def query_without(context, *names) -> str:
     for name in names:
         query.pop(name, None)
     return query.urlencode()
+
+
+@register.simple_tag
+def facet_checkboxes(name: str, options) -> str:
+    """The checkboxes of one facet with their counts (search.facets.FacetOption): the
+    search page shows about 70 of them, and building them here costs a tenth of a
+    template loop."""
+    return format_html_join(
+        "",
+        '<div class="check"><input type="checkbox" name="{0}" value="{1}" id="f-{0}-{2}"{3}>'
+        ' <label for="f-{0}-{2}">{4} <span class="count" data-count-for="{0}:{1}">{5}</span>'
+        "</label></div>",
+        (
+            (name, option.value, number, mark_safe(" checked") if option.selected else "",
+             option.label, f"({option.count_label})" if option.count_label else "")
+            for number, option in enumerate(options, start=1)
+        ),
+    )  # fmt: skip

@@ -152,7 +152,7 @@ class Command(BaseCommand):
             cursor.execute(
                 "TRUNCATE listings_listing, listings_listing_role_types, "
                 "listings_listing_certifications, listings_listingevent, listings_application, "
-                "listings_applicationevent RESTART IDENTITY CASCADE"
+                "listings_applicationevent, listings_listingheadline RESTART IDENTITY CASCADE"
             )
             cursor.execute("DELETE FROM accounts_labstaffprofile")
             cursor.execute("DELETE FROM listings_lab")

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from accounts.models import Program
 from listings.filters import ListingFilter
 from listings.models import Compensation, Listing, Schedule, WorkMode
-from listings.search.facets import FACETS
+from listings.search.facets import FACETS, facet_counts
 from listings.search.page import run_search
 from tests.support.factories import (
     InstitutionFactory,
@@ -125,3 +125,34 @@ def test_facet_counts_match_brute_force(random_listings, selection, q, hours_max
                 expected = sum(1 for row in scoped if option.value in row[facet])
                 assert option.count == expected, (facet, option.value)
             assert option.selected == (option.value in selection.get(facet, []))
+
+
+@pytest.mark.django_db
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    selection=selections,
+    q=st.sampled_from(["", "phlebotomy"]),
+    hours_max=st.sampled_from([None, 8, 12]),
+)
+def test_a_sample_of_every_page_counts_exactly_as_the_one_pass(
+    random_listings, selection, q, hours_max
+):
+    """The sampled path counts rows in Python: sampling 100% of the pages must give the
+    exact counts of the SQL pass, option by option, for any choice of filters."""
+    params = {facet: values for facet, values in selection.items() if values}
+    if q:
+        params["q"] = q
+    if hours_max is not None:
+        params["hours_max"] = str(hours_max)
+    listing_filter = ListingFilter(
+        RequestFactory().get("/listings/", params).GET, queryset=Listing.objects.public()
+    )
+    listing_filter.is_valid()
+    exact = facet_counts(listing_filter, listing_filter.queryset)
+    sampled = facet_counts(listing_filter, listing_filter.queryset, sample_percent=100)
+    scope = len(brute_force(random_listings, {}, q, hours_max))
+    assert sampled.rows == scope
+    for facet in FACETS:
+        assert {k: v for k, v in sampled[facet].items() if v} == {
+            k: v for k, v in exact[facet].items() if v
+        }, facet

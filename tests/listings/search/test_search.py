@@ -152,8 +152,13 @@ def test_up_to_exact_rank_max_matches_every_match_is_ranked(client, monkeypatch)
                                 published_at=now - timedelta(hours=n))  # fmt: skip
 
     assert found(client, q="zebrafish")[0] == "Zebrafish zebrafish husbandry"
-    monkeypatch.setattr(listings.search.page, "EXACT_RANK_MAX", 0)  # the bounded way
+    # A broad search (more matches than EXACT_RANK_MAX) ranks the newest matches and
+    # the best headline matches: the old listing titled with the word still comes first.
+    monkeypatch.setattr(listings.search.page, "EXACT_RANK_MAX", 0)
     monkeypatch.setattr(listings.search.page, "RANK_CANDIDATES", 20)
+    assert found(client, q="zebrafish")[0] == "Zebrafish zebrafish husbandry"
+    # Without the headline candidates, only the newest 20 would be ranked.
+    monkeypatch.setattr(listings.search.page, "HEADLINE_CANDIDATES", 0)
     assert "Zebrafish zebrafish husbandry" not in found(client, q="zebrafish")
 
 

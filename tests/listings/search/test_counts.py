@@ -1,0 +1,141 @@
+"""Large searches count from a sample of the table's pages: the estimates stay within
+their documented bound of the exact counts, say they are estimates, and never show an
+option that has results as 0; small searches stay exact."""
+
+import random
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.urls import reverse
+from django.utils import timezone
+
+import listings.search.counts
+from listings.filters import ListingFilter
+from listings.models import Compensation, Listing, WorkMode
+from listings.search.catalogue import forget_catalogue
+from listings.search.counts import error_bound, search_counts
+from listings.search.facets import apply_filters, rounded
+from tests.support.factories import LabFactory
+
+pytestmark = pytest.mark.django_db
+URL = reverse("listings:listing_list")
+
+
+@pytest.fixture
+def many_listings(monkeypatch):
+    """1,500 published listings (40% about phlebotomy, 2% about zebrafish), and the
+    thresholds of search.counts scaled down with them (100,000 listings in production
+    terms: sample above 300 rows to count, aiming at 300 results)."""
+    rng = random.Random(20261127)  # noqa: S311 - test data
+    labs = [LabFactory() for _ in range(3)]
+    now = timezone.now()
+    rows = []
+    for n in range(1500):
+        topic = "phlebotomy" if rng.random() < 0.4 else "data entry"
+        if rng.random() < 0.02:
+            topic = "zebrafish"
+        compensation = rng.choice(Compensation.values)
+        rows.append(
+            Listing(
+                title=f"Student {topic} aide {n}",
+                lab=rng.choice(labs),
+                description=f"Help our lab with {topic} and general work, {n}.",
+                compensation=compensation,
+                pay_rate=Decimal("18.00") if compensation == "paid" else None,
+                work_mode=rng.choice(WorkMode.values),
+                hours_min=6,
+                hours_max=10,
+                levels=["ms1"],
+                schedules=["weekdays"],
+                status=Listing.Status.PUBLISHED,
+                published_at=now - timedelta(hours=n),
+                expires_at=now + timedelta(days=30),
+            )
+        )
+    Listing.objects.bulk_create(rows, batch_size=500)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE listings_listing")
+    forget_catalogue()  # it holds the table's size
+    monkeypatch.setattr(listings.search.counts, "APPROX_ABOVE", 300)
+    monkeypatch.setattr(listings.search.counts, "SAMPLE_MATCHES", 300)
+    monkeypatch.setattr(listings.search.counts, "MIN_SAMPLED", 100)
+    yield
+    forget_catalogue()
+
+
+def bound_filter(params: dict) -> ListingFilter:
+    listing_filter = ListingFilter(params, queryset=Listing.objects.public())
+    listing_filter.is_valid()
+    return listing_filter
+
+
+@pytest.mark.usefixtures("many_listings")
+@pytest.mark.parametrize(
+    ("params", "estimated"),
+    [
+        ({}, True),
+        ({"q": "phlebotomy"}, True),
+        ({"q": "aide"}, True),
+        ({"comp": ["paid"]}, None),  # a quarter of the scope: estimated or exact
+        ({"q": "aide", "mode": ["remote"]}, None),
+    ],
+)
+def test_a_large_search_estimates_within_the_documented_bound(params, estimated):
+    listing_filter = bound_filter(params)
+    matching = apply_filters(listing_filter, listing_filter.queryset)
+    counts = search_counts(listing_filter, listing_filter.queryset, matching, exact_up_to=0)
+    truth = matching.count()
+    assert counts.facets_approximate
+    if estimated is not None:
+        assert counts.approximate is estimated
+    if not counts.approximate:  # too few results seen to be sure: counted exactly
+        assert counts.total == truth
+        return
+    bound = error_bound(counts.total, counts.seen, counts.rows_per_page)
+    assert abs(counts.total - truth) <= bound, (counts.total, truth, bound)
+
+
+@pytest.mark.usefixtures("many_listings")
+def test_the_page_says_its_counts_are_estimates_and_never_shows_0_for_an_option(client):
+    response = client.get(URL, {"q": "phlebotomy"})
+    result = response.context["result"]
+    assert result.total_is_estimate
+    page = response.content.decode()
+    assert f"about {rounded(result.estimated_total):,} open listings" in page
+    assert "Counts marked ~ are estimates" in page
+    options = [option for options in result.facets.values() for option in options]
+    assert all(option.count != 0 for option in options)
+    assert any(option.count_label.startswith("~") for option in options)
+    data = client.get(reverse("listings:api_listings"), {"q": "phlebotomy"}).json()
+    assert data["total_is_estimate"] is True
+    assert data["estimated_total"] == result.estimated_total
+
+
+@pytest.mark.usefixtures("many_listings")
+def test_a_small_search_counts_exactly(client):
+    response = client.get(URL, {"q": "zebrafish"})
+    result = response.context["result"]
+    truth = Listing.objects.public().search("zebrafish").count()
+    assert 0 < truth < 100
+    assert not result.total_is_estimate and result.total == truth
+    assert not result.facets_are_estimates
+    assert f"{truth} open listings" in response.content.decode()
+
+
+@pytest.mark.usefixtures("many_listings")
+def test_few_results_in_a_large_scope_are_counted_exactly():
+    """ "zebrafish" and "paid": few results, but facet counts span every zebrafish
+    listing's options, so the scope decides; the total is still exact."""
+    listing_filter = bound_filter({"comp": ["paid"], "mode": ["remote"], "q": "aide"})
+    matching = apply_filters(listing_filter, listing_filter.queryset)
+    counts = search_counts(listing_filter, listing_filter.queryset, matching, exact_up_to=1000)
+    assert counts.facets_approximate
+    assert not counts.approximate and counts.total == matching.count()
+
+
+def test_estimates_are_rounded_for_reading():
+    assert [rounded(n) for n in (7, 99, 183, 6234, 83981, 1_234_567)] == [
+        7, 99, 180, 6200, 84000, 1_200_000,
+    ]  # fmt: skip
