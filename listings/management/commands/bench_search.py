@@ -21,8 +21,9 @@ from django.test import Client
 
 from listings.filters import ListingFilter
 from listings.models import Listing
+from listings.search.facets import apply_filters
 from listings.search.page import run_search
-from listings.search.query import build_query
+from listings.search.query import rank_query
 
 # (kind, query string): at least 30 searches, as students and career offices run them.
 SEARCHES = [
@@ -59,6 +60,11 @@ SEARCHES = [
     ("deep page", "page=40"),
     ("deep page", "q=research&page=30"),
     ("typo", "q=flebotomy"),
+    ("place", "q=phlebotomist+boston"),
+    ("place", "q=research+chicago"),
+    ("place", "q=boston"),
+    ("partial", "q=phlebotomy+zxqv"),
+    ("partial", "q=zebrafish+husbandry+qwzx"),
 ]
 BASELINE_KINDS = {"broad word", "rare word", "two words"}
 
@@ -86,6 +92,7 @@ class Command(BaseCommand):
         listings = Listing.objects.count()
         rows = {}
         overlaps = {}
+        count_errors = {}
         for kind, query in SEARCHES:
             cache.clear()  # the first run of each search is cold: nothing cached yet
             for run in range(repeat + 1):
@@ -99,8 +106,12 @@ class Command(BaseCommand):
                 entry["sql"].append(sql_ms)
                 entry["queries"].add(queries)
                 entry["cold" if run == 0 else "warm"].append(page_ms)
-            if self._ranked_by_relevance(query):  # after the timed runs: they stay cold
-                overlaps[query] = self._overlap(query)
+            overlap = self._overlap(query) if self._ranked_by_relevance(query) else None
+            if overlap is not None:  # after the timed runs: they stay cold
+                overlaps[query] = overlap
+            error = self._count_error(query)
+            if error is not None:
+                count_errors[query] = error
         baseline = {} if no_baseline else self._baseline(baseline_repeat)
         report = {
             "listings": listings,
@@ -132,6 +143,10 @@ class Command(BaseCommand):
             # Of the page's first 10 results, how many are in the exhaustive top 10
             # (ts_rank over every match): for each search sorted by relevance.
             "relevance_top10_overlap": overlaps,
+            "relevance_top10_overlap_total": f"{sum(overlaps.values())}/{10 * len(overlaps)}",
+            # For each search whose total was estimated from a sample: the estimate's
+            # error against the exact count, in percent.
+            "estimated_total_error_pct": count_errors,
         }
         if as_json:
             self.stdout.write(json.dumps(report, indent=2))
@@ -148,14 +163,30 @@ class Command(BaseCommand):
         )
 
     @staticmethod
-    def _overlap(query: str) -> int:
-        """How many of the page's first 10 are in the exhaustive ts_rank top 10."""
-        params = QueryDict(query)
-        listing_filter = ListingFilter(params, queryset=Listing.objects.public())
+    def _overlap(query: str) -> int | None:
+        """How many of the page's first 10 are in the exhaustive top 10: ts_rank over
+        every match of the words the page searched (a place taken out, unknown words
+        dropped), on the words it ranks by (`search.query.rank_query`). None when
+        nothing matches."""
+        listing_filter = ListingFilter(QueryDict(query), queryset=Listing.objects.public())
         page = run_search(listing_filter, page="1").listings[:10]  # as the page runs it
-        matching = ListingFilter(params, queryset=Listing.objects.public()).qs
-        exhaustive = matching.ranked(build_query(params["q"])).values_list("id", flat=True)[:10]
-        return len({row.id for row in page} & set(exhaustive))
+        matching = apply_filters(listing_filter, listing_filter.queryset)
+        words = listing_filter.form.cleaned_data["q"]
+        exhaustive = matching.ranked(rank_query(words)).values_list("id", flat=True)[:10]
+        exhaustive = set(exhaustive)
+        return len({row.id for row in page} & exhaustive) if exhaustive else None
+
+    @staticmethod
+    def _count_error(query: str) -> float | None:
+        """The estimated total's error against an exact count of the same matches, in
+        percent (None when the search counted exactly)."""
+        listing_filter = ListingFilter(QueryDict(query), queryset=Listing.objects.public())
+        result = run_search(listing_filter, page="1")
+        if not result.total_is_estimate:
+            return None
+        # The search's own understanding: places taken out, unknown words dropped.
+        exact = apply_filters(listing_filter, listing_filter.queryset).count()
+        return round(100 * (result.estimated_total - exact) / exact, 1)
 
     @staticmethod
     def _time_page(client, query):
@@ -225,6 +256,13 @@ class Command(BaseCommand):
             write(
                 "relevance: top-10 overlap with exhaustive ts_rank: "
                 + ", ".join(f"{query} {n}/10" for query, n in overlaps.items())
+                + f" (in all {report['relevance_top10_overlap_total']})"
+            )
+        errors = report["estimated_total_error_pct"]
+        if errors:
+            write(
+                "estimated totals, error against exact counts: "
+                + ", ".join(f"{query} {e:+.1f}%" for query, e in errors.items())
             )
         if report["baseline_icontains"]:
             b = report["baseline_icontains"]
