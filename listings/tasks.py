@@ -41,3 +41,9 @@ def send_follow_up_reminders(timestamp: int) -> None:
 def refresh_search_words(timestamp: int) -> None:
     """Rebuild the did-you-mean vocabulary (every 15 minutes)."""
     scheduled.refresh_search_words()
+
+
+@periodic("* * * * *", "refresh_search_summary")
+def refresh_search_summary(timestamp: int) -> None:
+    """Exact counts for the search page without filters (every minute; large boards)."""
+    scheduled.refresh_search_summary()

@@ -40,6 +40,11 @@ class Counts:
     ranked_ids: list[int] | None = None  # every match, best first, when counted so
 
 
+def small_board() -> bool:
+    """Few enough listings that every search counts exactly, without asking the planner."""
+    return get_catalogue().listing_rows <= APPROX_ABOVE
+
+
 def planned_rows(queryset: QuerySet) -> int:
     """The planner's estimate of how many rows `queryset` has (one EXPLAIN, no scan)."""
     plan = json.loads(queryset.order_by().values("id").explain(format="json"))
@@ -65,8 +70,7 @@ def search_counts(
     search by relevance count and rank its few results in one pass: up to
     `rank_up_to` of them come back as `ranked_ids`."""
     scope = apply_filters(listing_filter, base, skip=FACETS)
-    small_board = get_catalogue().listing_rows <= APPROX_ABOVE
-    planned = 0 if small_board else planned_rows(scope)
+    planned = 0 if small_board() else planned_rows(scope)
     if planned <= APPROX_ABOVE:
         facets = facet_counts(listing_filter, base)
         return Counts(total=total_of(listing_filter, facets), facets=facets)

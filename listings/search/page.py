@@ -13,8 +13,8 @@ from django.conf import settings
 from django.core.cache import caches
 from django.db.models import F, QuerySet
 
-from .counts import search_counts
-from .facets import FacetOption, apply_filters, facet_options, rounded
+from .counts import search_counts, small_board, total_of
+from .facets import FacetOption, apply_filters, facet_counts, facet_options, rounded
 from .places import understand_places
 from .query import build_query, headline_query, rank_query
 from .snippets import headline, snippet_of
@@ -50,6 +50,8 @@ class SearchPage:
     unknown_words: list[str] = field(default_factory=list)  # no listing mentions them
     # A large search's total and facet counts are estimates from a sample (search.counts)
     estimated_total: int | None = None
+    # The whole total when it was counted (with the facets), even above COUNT_CAP
+    counted_total: int | None = None
 
     @property
     def place_phrases(self) -> list[tuple[str, str]]:
@@ -76,6 +78,8 @@ class SearchPage:
     def total_label(self) -> str:
         if self.total_is_estimate:
             return f"about {rounded(self.estimated_total):,}"
+        if self.counted_total is not None:
+            return f"{self.counted_total:,}"
         return f"{COUNT_CAP:,}+" if self.total_is_capped else f"{self.total:,}"
 
 
@@ -220,6 +224,7 @@ def run_search(
         total=min(total, COUNT_CAP),
         total_is_capped=capped,
         estimated_total=total if approximate else None,
+        counted_total=total if with_facets and not approximate else None,
         number=number,
         num_pages=num_pages,
         sort=sort,
@@ -269,6 +274,29 @@ def _useful_suggestion(listing_filter, base: QuerySet, text: str) -> str:
         return ""
     others = apply_filters(listing_filter, base, skip=("q",))
     return suggestion if others.search(suggestion).exists() else ""
+
+
+def keep_exact_counts(listing_filter, seconds: int) -> bool:
+    """Count `listing_filter`'s search exactly and keep the counts for `seconds`, in
+    place of the estimate a visitor would get: the summary of the search page without
+    filters (every visitor opens it first), kept current by a scheduled task. False
+    when there is nothing to keep (no search cache, or a board small enough to count
+    exactly on every visit)."""
+    listing_filter.is_valid()
+    cleaned = listing_filter.form.cleaned_data
+    cache_key = _counts_cache_key(cleaned)
+    if not cache_key or small_board():
+        return False
+    facets = facet_counts(listing_filter, listing_filter.queryset)
+    counts = {
+        "total": total_of(listing_filter, facets),
+        "facets": facets,
+        "approximate": False,
+        "facets_approximate": False,
+        "ranked": None,
+    }
+    caches["search"].set(cache_key, counts, seconds)
+    return True
 
 
 def _counts_cache_key(cleaned: dict) -> str | None:

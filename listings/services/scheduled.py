@@ -23,6 +23,7 @@ from listings.models import (
     ListingStatus,
     SavedSearch,
 )
+from listings.search.page import keep_exact_counts
 from listings.search.suggest import refresh_search_words
 
 from . import notifications
@@ -141,3 +142,13 @@ def send_search_alerts(*, now=None) -> tuple[int, int]:
                 sent += 1
             SavedSearch.objects.filter(pk=pk).update(**changes)
     return checked, sent
+
+
+SUMMARY_SECONDS = 150  # the scheduled task refreshes it every minute
+
+
+def refresh_search_summary() -> bool:
+    """Exact counts for the search page without filters, kept for the next visitors
+    (on a large board they would otherwise get estimates from a sample)."""
+    listing_filter = ListingFilter(QueryDict(), queryset=Listing.objects.public())
+    return keep_exact_counts(listing_filter, SUMMARY_SECONDS)

@@ -14,7 +14,7 @@ from tests.support.factories import PublishedListingFactory
 pytestmark = pytest.mark.django_db
 
 
-def test_the_four_scheduled_jobs_are_periodic_with_a_lock_each():
+def test_the_five_scheduled_jobs_are_periodic_with_a_lock_each():
     app.perform_import_paths()
     periodic = {
         entry.task.name: (entry.cron, entry.task.lock, entry.task.queueing_lock)
@@ -28,6 +28,9 @@ def test_the_four_scheduled_jobs_are_periodic_with_a_lock_each():
         ),
         "listings.refresh_search_words": (
             "*/15 * * * *", "refresh_search_words", "refresh_search_words",
+        ),
+        "listings.refresh_search_summary": (
+            "* * * * *", "refresh_search_summary", "refresh_search_summary",
         ),
     }  # fmt: skip
 

@@ -7,6 +7,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.core.cache import caches
 from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
@@ -139,3 +140,31 @@ def test_estimates_are_rounded_for_reading():
     assert [rounded(n) for n in (7, 99, 183, 6234, 83981, 1_234_567)] == [
         7, 99, 180, 6200, 84000, 1_200_000,
     ]  # fmt: skip
+
+
+@pytest.mark.usefixtures("many_listings")
+def test_the_scheduled_summary_gives_the_unfiltered_page_exact_counts(client, settings):
+    from listings.services.scheduled import refresh_search_summary
+
+    settings.SEARCH_CACHE_SECONDS = 60
+    caches["search"].clear()
+    truth = Listing.objects.public().count()
+    assert client.get(URL).context["result"].total_is_estimate  # no summary yet: a sample
+
+    assert refresh_search_summary() is True
+    response = client.get(URL)
+    result = response.context["result"]
+    assert not result.total_is_estimate and not result.facets_are_estimates
+    assert f"{truth:,} open listings" in response.content.decode()
+    paid = next(o for o in result.facets["comp"] if o.value == "paid")
+    assert paid.count == Listing.objects.public().filter(compensation="paid").count()
+    # A filtered search is not in the summary: it is estimated as before.
+    assert client.get(URL, {"q": "phlebotomy"}).context["result"].total_is_estimate
+    caches["search"].clear()
+
+
+def test_a_small_board_needs_no_summary():
+    from listings.services.scheduled import refresh_search_summary
+
+    forget_catalogue()
+    assert refresh_search_summary() is False

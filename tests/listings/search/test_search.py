@@ -336,14 +336,18 @@ def test_sorts(client):
     assert found(client, sort="newest")[0] == "modest"  # the last one made is the newest
 
 
-def test_counts_above_the_cap_show_a_plus(client, monkeypatch):
+def test_counted_totals_above_the_cap_show_in_full_and_pages_stop_at_the_cap(client, monkeypatch):
     import listings.search.page
 
     monkeypatch.setattr(listings.search.page, "COUNT_CAP", 5)
     PublishedListingFactory.create_batch(7)
     response = client.get(URL)
-    assert response.context["result"].total_is_capped
-    assert "5+ open listings" in response.content.decode()
+    result = response.context["result"]
+    assert result.total_is_capped and result.total == 5  # pages reach the first 5
+    assert "7 open listings" in response.content.decode()
+    # The API's total stays within the pages it can serve.
+    data = client.get(reverse("listings:api_listings")).json()
+    assert data["total"] == 5 and data["total_is_capped"] is True
 
 
 def test_synonyms_are_seeded():
