@@ -92,7 +92,7 @@ def search_counts(
     estimate = round(seen * scale.factor)
     bound = error_bound(estimate, seen, scale.rows_per_page)
     estimated = Counts(estimate, facets, True, True, seen=seen, rows_per_page=scale.rows_per_page)
-    if seen >= MIN_SAMPLED or (seen and estimate - bound > exact_up_to):
+    if seen >= MIN_SAMPLED or estimate - bound > exact_up_to:
         # Enough results seen, or surely more than the pages show (exact_up_to):
         # pages are then full to the last, so an estimate cannot promise an empty one.
         return estimated
@@ -136,6 +136,8 @@ def error_bound(estimate: int, seen: int, rows_per_page: float = 1.0) -> float:
     of it (the rows of a page are drawn together, which counts at most as one row
     per page; 12% for 2,500 results seen at 4 listings a page). The tests and
     bench_search check estimates against it."""
+    if not seen:  # the sample saw none: it says nothing about how many there are
+        return math.inf
     return 3 * estimate * math.sqrt(rows_per_page / seen)
 
 
