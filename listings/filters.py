@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from accounts.models import Program
 
-from .models import Certification, Compensation, Listing, Schedule, WorkMode
+from .models import Certification, Compensation, Lab, Listing, Schedule, WorkMode
 from .search.catalogue import get_catalogue
 from .search.page import SORTS
 from .search.places import US_STATES
@@ -75,12 +75,13 @@ class ListingFilter(django_filters.FilterSet):
         widget=CHECKBOXES,
     )  # fmt: skip
     city = django_filters.CharFilter(
-        label="City", field_name="lab__city", lookup_expr="unaccent__iexact", max_length=100
-    )
+        label="City", method="filter_lab_place", field_name="city__unaccent__iexact",
+        max_length=100,
+    )  # fmt: skip
     state = django_filters.ChoiceFilter(
         label="State",
-        field_name="lab__region",
-        lookup_expr="iexact",
+        method="filter_lab_place",
+        field_name="region__iexact",
         choices=STATES,
         empty_label="Any state",
     )
@@ -144,6 +145,14 @@ class ListingFilter(django_filters.FilterSet):
 
     def filter_posted_within(self, queryset, name, value):
         return queryset.filter(published_at__gte=timezone.now() - timedelta(days=int(value)))
+
+    def filter_lab_place(self, queryset, name, value):
+        """Listings of the labs in a city or state. The labs are looked up first (a
+        small table), so that PostgreSQL filters listings by their own lab column:
+        with a join it misjudged how many listings a city has and counted a
+        million-listing board exactly (0.5 s for "research chicago")."""
+        labs = list(Lab.objects.filter(**{name: value}).values_list("id", flat=True))
+        return queryset.filter(lab_id__in=labs)
 
     def filter_inquiries(self, queryset, name, value):
         # Ticked: only labs that welcome students' messages (they may also have listings).
