@@ -9,6 +9,8 @@ any taken address, its limits count one budget per account, and its mail goes to
 address the owner registered, never to a look-alike."""
 
 from allauth.account.adapter import DefaultAccountAdapter
+from django.conf import settings
+from django.shortcuts import resolve_url
 
 from labjobs.mail import queue_email
 
@@ -31,6 +33,13 @@ class AccountAdapter(DefaultAccountAdapter):
         """allauth's mail (confirmation links, password resets) goes through the queue
         like LabJobs' own: the request never waits for the mail server."""
         queue_email(self.render_mail(template_prefix, email, context))
+
+    def get_login_redirect_url(self, request):
+        """Lab staff land on their lab's listings (STAFF_LOGIN_REDIRECT_URL), students
+        on the search; a `next` address, when there is one, wins over both."""
+        if request.user.is_authenticated and request.user.is_lab_staff:
+            return resolve_url(settings.STAFF_LOGIN_REDIRECT_URL)
+        return super().get_login_redirect_url(request)
 
     def save_user(self, request, user, form, commit=True):
         user.role = getattr(form, "signup_role", User.Role.STUDENT)

@@ -159,6 +159,7 @@ AUTHENTICATION_BACKENDS = [
 ]
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "listings:listing_list"
+STAFF_LOGIN_REDIRECT_URL = "listings:manage_dashboard"  # lab staff land on their listings
 
 # Accounts (django-allauth): log in by email, confirmed by a link before the first
 # login (so before applying); sign-up and password reset never reveal whether an

@@ -3,6 +3,7 @@ posting and managing listings, and lab-staff sign-up."""
 
 from django import forms
 from django.db import models, transaction
+from django.utils import timezone
 
 from accounts.forms import CommaSeparatedField, CVUploadField, EvenSignupForm
 from accounts.models import Program
@@ -13,9 +14,11 @@ from .models import (
     MESSAGE_MAX,
     TEXT_MAX,
     AlertFrequency,
+    ApplyMethod,
     Benefit,
     Certification,
     CloseReason,
+    Compensation,
     Institution,
     Lab,
     Listing,
@@ -155,21 +158,26 @@ def https_urls(field, **kwargs):
 
 
 class ListingForm(forms.ModelForm):
-    """Create or edit a listing. The database's constraints (hours, pay only when
-    paid, a link only for external applications, lengths) are checked here too and
-    shown beside the fields."""
+    """Create or edit a listing. Only the title is needed to save a draft: what a
+    listing needs before it is submitted is checked on submission
+    (`Listing.missing_to_submit`). Dates are never in the past, and the database's
+    constraints that span fields (hours, pay only when paid, a link only for external
+    applications) are checked here and shown on the field they concern."""
 
     role_types = forms.ModelMultipleChoiceField(
-        queryset=RoleType.objects.all(), widget=CHECKBOXES, label="Role types"
+        queryset=RoleType.objects.all(), widget=CHECKBOXES, label="Role types", required=False
     )
     certifications = forms.ModelMultipleChoiceField(
         queryset=Certification.objects.all(), widget=CHECKBOXES, required=False,
         label="Required certifications",
     )  # fmt: skip
     levels = forms.MultipleChoiceField(
-        choices=Program.choices, widget=CHECKBOXES, label="Student levels eligible"
+        choices=Program.choices, widget=CHECKBOXES, label="Student levels eligible",
+        required=False,
+    )  # fmt: skip
+    schedules = forms.MultipleChoiceField(
+        choices=Schedule.choices, widget=CHECKBOXES, required=False
     )
-    schedules = forms.MultipleChoiceField(choices=Schedule.choices, widget=CHECKBOXES)
     benefits = forms.MultipleChoiceField(choices=Benefit.choices, widget=CHECKBOXES, required=False)
     skills = CommaSeparatedField(
         forms.CharField(max_length=80, required=False), required=False, max_length=30,
@@ -193,6 +201,61 @@ class ListingForm(forms.ModelForm):
             "start_date": forms.DateInput(attrs={"type": "date"}),
             "deadline": forms.DateInput(attrs={"type": "date"}),
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["compensation"].choices = [("", "Choose…"), *Compensation.choices]
+        self.fields["description"].help_text = (
+            "Formatting: **bold**, *italics*, a line starting with “- ” for a list item, "
+            "[a link](https://example.edu). Say what the work is, what a student learns "
+            "and what you expect."
+        )
+        self.fields["apply_url"].help_text = (
+            "Only when students apply on another site (“How students apply”: external)."
+        )
+        today = timezone.localdate().isoformat()
+        for name in ("start_date", "deadline"):
+            self.fields[name].widget.attrs["min"] = today
+
+    def _not_past(self, name: str, what: str):
+        value = self.cleaned_data.get(name)
+        if value is not None and value < timezone.localdate():
+            raise forms.ValidationError(f"{what} has passed; choose today or a later date.")
+        return value
+
+    def clean_deadline(self):
+        return self._not_past("deadline", "This deadline")
+
+    def clean_start_date(self):
+        return self._not_past("start_date", "This start date")
+
+    def clean(self):
+        cleaned = super().clean()
+        low, high = cleaned.get("hours_min"), cleaned.get("hours_max")
+        for name in ("hours_min", "hours_max"):
+            value = cleaned.get(name)
+            if value is not None and not 1 <= value <= 80:
+                self.add_error(name, "Hours per week go from 1 to 80.")
+        if low is not None and high is not None and low > high and not self.has_error("hours_max"):
+            self.add_error("hours_max", "The maximum cannot be below the minimum.")
+        paid = cleaned.get("compensation") == Compensation.PAID
+        if paid and not cleaned.get("pay_rate") and not self.has_error("pay_rate"):
+            self.add_error("pay_rate", "A paid listing needs its hourly rate.")
+        if not paid and cleaned.get("pay_rate"):
+            self.add_error(
+                "pay_rate", "Only a paid listing has a pay rate: clear it, or choose Paid."
+            )
+        external = cleaned.get("apply_method") == ApplyMethod.EXTERNAL
+        if external and not cleaned.get("apply_url") and not self.has_error("apply_url"):
+            self.add_error("apply_url", "Give the link where students apply.")
+        if not external and cleaned.get("apply_url"):
+            self.add_error("apply_url", "Only external applications have a link: clear it.")
+        return cleaned
+
+    def flag_missing(self, missing: list[tuple[str, str]]) -> None:
+        """Mark the fields a submission still needs (`Listing.missing_to_submit`)."""
+        for name, label in missing:
+            self.add_error(name, f"{label}: needed before the listing is submitted.")
 
 
 class CloseForm(forms.Form):

@@ -6,7 +6,7 @@ from django.views.decorators.http import require_safe
 
 from . import api
 from .feeds import ListingSearchFeed
-from .views import downloads, manage, members, public, student
+from .views import downloads, manage, manage_listings, members, public, student
 
 app_name = "listings"
 
@@ -57,17 +57,17 @@ urlpatterns = [
     path("manage/members/<int:pk>/approve/", members.member_approve, name="manage_member_approve"),
     path("manage/members/<int:pk>/decline/", members.member_decline, name="manage_member_decline"),
     path("manage/members/<int:pk>/remove/", members.member_remove, name="manage_member_remove"),
-    path("manage/listings/new/", manage.listing_create, name="manage_listing_create"),
-    path("manage/listings/<int:pk>/", manage.listing_edit, name="manage_listing"),
-    path("manage/listings/<int:pk>/submit/", manage.listing_submit, name="manage_submit"),
+    path("manage/listings/new/", manage_listings.listing_create, name="manage_listing_create"),
+    path("manage/listings/<int:pk>/", manage_listings.listing_edit, name="manage_listing"),
+    path("manage/listings/<int:pk>/submit/", manage_listings.listing_submit, name="manage_submit"),
     path(
         "manage/listings/<int:pk>/withdraw/",
-        manage.listing_withdraw,
+        manage_listings.listing_withdraw,
         name="manage_withdraw",
     ),
-    path("manage/listings/<int:pk>/close/", manage.listing_close, name="manage_close"),
-    path("manage/listings/<int:pk>/renew/", manage.listing_renew, name="manage_renew"),
-    path("manage/listings/<int:pk>/clone/", manage.listing_clone, name="manage_clone"),
+    path("manage/listings/<int:pk>/close/", manage_listings.listing_close, name="manage_close"),
+    path("manage/listings/<int:pk>/renew/", manage_listings.listing_renew, name="manage_renew"),
+    path("manage/listings/<int:pk>/clone/", manage_listings.listing_clone, name="manage_clone"),
     path(
         "manage/listings/<int:pk>/applicants/",
         manage.applicant_list,

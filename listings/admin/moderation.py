@@ -155,18 +155,19 @@ class ListingAdmin(ModerationMixin, admin.ModelAdmin):
                     note = request.POST.get("note", "").strip()[:2000]
                     listing_approve(listing=listing, moderator=request.user, note=note)
                     messages.success(request, f"Approved and published “{listing}”.")
-                    return HttpResponseRedirect(queue_url)
+                    return HttpResponseRedirect(self._next_url(listing, queue_url))
                 if decision == "reject":
                     form = RejectionForm(request.POST)
                     if form.is_valid():
                         listing_reject(listing=listing, moderator=request.user, reason=form.reason)
                         messages.success(request, f"Rejected “{listing}”. The poster will see why.")
-                        return HttpResponseRedirect(queue_url)
+                        return HttpResponseRedirect(self._next_url(listing, queue_url))
                 else:
                     messages.error(request, "Choose approve or reject.")
             except IllegalTransition as exc:
                 messages.error(request, str(exc))
                 return HttpResponseRedirect(request.path)
+        following = self._following(listing)
         context = {
             **self.admin_site.each_context(request),
             "title": f"Review “{listing}”",
@@ -176,16 +177,42 @@ class ListingAdmin(ModerationMixin, admin.ModelAdmin):
             "form": form,
             "time_in_queue": timesince(listing.submitted_at) if listing.submitted_at else "",
             "queue_url": queue_url,
+            "next_url": reverse("admin:listings_listing_moderate", args=[following.pk])
+            if following
+            else "",
+            "pending_count": Listing.objects.pending_review().count(),
+            "lab_history": Listing.objects.of_lab(listing.lab)
+            .exclude(pk=listing.pk)
+            .exclude(status=Listing.Status.DRAFT)
+            .order_by("-created_at")[:5],
         }
         return TemplateResponse(request, "admin/listings/moderate.html", context)
+
+    @staticmethod
+    def _following(listing) -> Listing | None:
+        """The pending listing after this one in the queue (oldest submission first),
+        else the oldest one still waiting."""
+        queue = Listing.objects.pending_review().exclude(pk=listing.pk)
+        if listing.submitted_at is not None:
+            later = queue.filter(submitted_at__gt=listing.submitted_at).first()
+            if later is not None:
+                return later
+        return queue.first()
+
+    def _next_url(self, listing, queue_url: str) -> str:
+        """After a decision, the next listing waiting (each decision takes one click),
+        or the queue when none is left."""
+        following = self._following(listing)
+        if following is None:
+            return queue_url
+        return reverse("admin:listings_listing_moderate", args=[following.pk])
 
 
 @admin.register(PendingListing)
 class PendingListingAdmin(ModerationMixin, admin.ModelAdmin):
-    list_display = [
-        "title", "lab", "institution", "submitted_at", "time_in_queue", "possible_duplicate",
-        "moderate_link",
-    ]  # fmt: skip
+    # Fits a 1,366 px screen: the title is the link to the review page, the lab says its
+    # institution once, and the wait is one short column.
+    list_display = ["review_link", "lab_short", "time_in_queue", "possible_duplicate"]
     list_select_related = ["lab", "lab__institution", "duplicate_of"]
     list_filter = ["lab__institution", "role_types"]
     search_fields = ["title", "lab__name"]
@@ -195,9 +222,14 @@ class PendingListingAdmin(ModerationMixin, admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).pending_review()
 
-    @admin.display(description="Institution")
-    def institution(self, listing):
-        return listing.lab.institution
+    @admin.display(description="Listing", ordering="title")
+    def review_link(self, listing):
+        url = reverse("admin:listings_listing_moderate", args=[listing.pk])
+        return format_html('<a href="{}">{}</a>', url, listing.title)
+
+    @admin.display(description="Lab", ordering="lab__name")
+    def lab_short(self, listing):
+        return format_html("{}<br><small>{}</small>", listing.lab.name, listing.lab.institution)
 
     @admin.display(description="Possible duplicate of")
     def possible_duplicate(self, listing):
@@ -210,11 +242,11 @@ class PendingListingAdmin(ModerationMixin, admin.ModelAdmin):
             round((listing.duplicate_similarity or 0) * 100),
         )
 
-    @admin.display(description="Time in queue", ordering="submitted_at")
+    @admin.display(description="Waiting", ordering="submitted_at")
     def time_in_queue(self, listing):
         if listing.submitted_at is None:
             return "—"
-        return timesince(listing.submitted_at, timezone.now())
+        return timesince(listing.submitted_at, timezone.now(), depth=1)
 
     def has_view_permission(self, request, obj=None):
         return self.has_moderate_permission(request)

@@ -17,6 +17,7 @@ from accounts.models import Program
 from labjobs.states import StateEvent, StatefulModel
 from listings.search.snippets import strip_marks
 
+from . import history
 from .choices import (
     EDITABLE,
     TEXT_MAX,
@@ -35,6 +36,13 @@ from .managers import ListingQuerySet
 from .states import LISTING_MOVES
 
 L = ListingStatus
+# What a listing needs before it is submitted, in the form's order: (field, label).
+REQUIRED_TO_SUBMIT = (
+    ("role_types", "Role types"), ("description", "Description"),
+    ("levels", "Student levels eligible"), ("compensation", "Compensation"),
+    ("hours_min", "Hours per week (minimum)"), ("hours_max", "Hours per week (maximum)"),
+    ("schedules", "Schedules"),
+)  # fmt: skip
 UNPUBLISHED = frozenset({L.DRAFT, L.PENDING, L.REJECTED})
 
 
@@ -47,7 +55,10 @@ class Listing(StatefulModel):
     title = models.CharField(max_length=TITLE_MAX)
     lab = models.ForeignKey(Lab, on_delete=models.PROTECT, related_name="listings")
     role_types = models.ManyToManyField(RoleType, related_name="listings")
-    description = models.TextField(help_text="Markdown.")
+    # A draft may be incomplete (saving never loses work); the fields that a listing
+    # needs before it is submitted are REQUIRED_TO_SUBMIT, and a CHECK holds every
+    # listing outside the editable states to them.
+    description = models.TextField(blank=True, help_text="Markdown.")
     responsibilities = models.TextField(blank=True, help_text="Markdown; a list works well.")
     skills = ArrayField(
         models.CharField(max_length=80),
@@ -60,15 +71,17 @@ class Listing(StatefulModel):
     )
     levels = ArrayField(
         models.CharField(max_length=16, choices=Program.choices),
-        verbose_name="student levels eligible",
-    )
-    compensation = models.CharField(max_length=16, choices=Compensation.choices)
+        verbose_name="student levels eligible", blank=True, default=list,
+    )  # fmt: skip
+    compensation = models.CharField(max_length=16, choices=Compensation.choices, blank=True)
     pay_rate = models.DecimalField(
         "pay rate (USD per hour)", max_digits=6, decimal_places=2, null=True, blank=True
     )
-    hours_min = models.PositiveSmallIntegerField("hours per week (minimum)")
-    hours_max = models.PositiveSmallIntegerField("hours per week (maximum)")
-    schedules = ArrayField(models.CharField(max_length=16, choices=Schedule.choices))
+    hours_min = models.PositiveSmallIntegerField("hours per week (minimum)", null=True, blank=True)
+    hours_max = models.PositiveSmallIntegerField("hours per week (maximum)", null=True, blank=True)
+    schedules = ArrayField(
+        models.CharField(max_length=16, choices=Schedule.choices), blank=True, default=list
+    )
     start_date = models.DateField(null=True, blank=True, help_text="Empty: as soon as possible.")
     duration_months = models.PositiveSmallIntegerField(
         null=True, blank=True, help_text="Empty: ongoing."
@@ -191,7 +204,8 @@ class Listing(StatefulModel):
                 violation_error_message="A paid listing needs a pay rate; other kinds have none.",
             ),
             models.CheckConstraint(
-                condition=models.Q(compensation__in=Compensation.values),
+                condition=models.Q(compensation__in=Compensation.values)
+                | models.Q(compensation="", status__in=sorted(EDITABLE)),
                 name="listing_compensation_valid",
             ),
             models.CheckConstraint(
@@ -209,11 +223,17 @@ class Listing(StatefulModel):
                 | models.Q(apply_url__startswith="http://"),
                 name="listing_apply_url_is_web_address",
             ),
+            # Complete unless still being edited (a draft, or a rejected listing):
+            # what students and moderators see always has these.
             models.CheckConstraint(
-                condition=models.Q(levels__len__gte=1), name="listing_has_levels"
-            ),
-            models.CheckConstraint(
-                condition=models.Q(schedules__len__gte=1), name="listing_has_schedules"
+                condition=models.Q(status__in=sorted(EDITABLE))
+                | (
+                    models.Q(levels__len__gte=1, schedules__len__gte=1)
+                    & models.Q(hours_min__isnull=False, hours_max__isnull=False)
+                    & ~models.Q(description="")
+                    & ~models.Q(compensation="")
+                ),
+                name="listing_complete_unless_editable",
             ),
             models.CheckConstraint(condition=~models.Q(title=""), name="listing_title_not_blank"),
             models.CheckConstraint(
@@ -279,6 +299,8 @@ class Listing(StatefulModel):
 
     @property
     def hours_label(self) -> str:
+        if self.hours_min is None or self.hours_max is None:
+            return "Hours not set yet"
         if self.hours_min == self.hours_max:
             return f"{self.hours_min} h/week"
         return f"{self.hours_min}–{self.hours_max} h/week"
@@ -286,6 +308,19 @@ class Listing(StatefulModel):
     @property
     def benefit_labels(self) -> list[str]:
         return [Benefit(value).label for value in self.benefits]
+
+    def missing_to_submit(self) -> list[tuple[str, str]]:
+        """(field, label) of what this listing still needs before it can be submitted,
+        in the form's order; empty when complete. Role types are counted in the
+        database, so an unsaved listing has none."""
+        has_roles = self.pk is not None and self.role_types.exists()
+        present = {
+            "role_types": has_roles, "description": bool(self.description.strip()),
+            "levels": bool(self.levels), "compensation": bool(self.compensation),
+            "hours_min": self.hours_min is not None, "hours_max": self.hours_max is not None,
+            "schedules": bool(self.schedules),
+        }  # fmt: skip
+        return [(name, label) for name, label in REQUIRED_TO_SUBMIT if not present[name]]
 
     # -- moves with more than a status change (the others come from LISTING_MOVES) --
     def submit(self, *, by) -> None:
@@ -339,6 +374,11 @@ class ListingEvent(StateEvent):
     listing = models.ForeignKey(Listing, on_delete=models.CASCADE, related_name="events")
     from_status = models.CharField(max_length=16, choices=Listing.Status.choices)
     to_status = models.CharField(max_length=16, choices=Listing.Status.choices)
+
+    @property
+    def sentence(self) -> str:
+        """The event in plain words: "Sam Rivera changed the deadline and the title"."""
+        return history.sentence(self)
 
 
 class PendingListing(Listing):

@@ -15,7 +15,7 @@ from django.db.models import Q, Value
 from django.db.models.functions import Concat, Left
 from django.utils import timezone
 
-from listings.models import EDITABLE, CloseReason, Listing, ListingStatus
+from listings.models import EDITABLE, CloseReason, Listing, ListingStatus, history
 from listings.models.states import LISTING_MOVES
 
 from . import ServiceError, notifications
@@ -57,7 +57,7 @@ def listing_create(*, form, profile, token) -> tuple[Listing, bool]:
             raise
         return existing, False
     form.save_m2m()
-    listing.record(by=profile.user, reason="Created.")
+    listing.record(by=profile.user, reason=history.CREATED)
     return listing, True
 
 
@@ -80,9 +80,18 @@ def listing_update(*, form, by, version: str) -> Listing:
         )
     listing.updated_at = timezone.now()
     form.save()
-    changed = ", ".join(form.changed_data) or "nothing"
-    listing.record(by=by, reason=f"Edited ({changed}).")
+    listing.record(by=by, reason=history.edit_words(form.changed_data))
     return listing
+
+
+class IncompleteListing(ServiceError):
+    """A submission of a listing that still lacks something: `missing` holds (field,
+    label) pairs, in the form's order."""
+
+    def __init__(self, missing: list[tuple[str, str]]):
+        self.missing = missing
+        names = ", ".join(label for _, label in missing)
+        super().__init__(f"Before it is submitted, this listing needs: {names}.")
 
 
 @dataclass(frozen=True)
@@ -150,6 +159,9 @@ def listing_submit(
     """
     _require_submitter(profile)
     listing = Listing.objects.select_for_update().select_related("lab").get(pk=listing.pk)
+    missing = listing.missing_to_submit() if listing.status in EDITABLE else []
+    if missing:
+        raise IncompleteListing(missing)
     duplicates = likely_duplicates(listing)
     if duplicates and not confirm_duplicate:
         return duplicates

@@ -9,7 +9,7 @@ confirmed an address on the lab's domain yet, sees nothing of the lab.
 
 from __future__ import annotations
 
-import uuid
+from datetime import timedelta
 
 from allauth.account.views import SignupView
 from django.contrib import messages
@@ -23,14 +23,11 @@ from accounts.timing import at_least_for_posts
 from listings.forms import (
     ApplicantMoveForm,
     BulkNotSelectedForm,
-    CloseForm,
     LabSettingsForm,
     LabStaffSignupForm,
-    ListingForm,
     MessageForm,
 )
 from listings.models import (
-    EDITABLE,
     IN_PROCESS,
     Application,
     ApplicationEvent,
@@ -39,7 +36,7 @@ from listings.models import (
     ListingStatus,
 )
 from listings.selectors import lab_applicants, lab_members
-from listings.services import applications, labs, listings
+from listings.services import applications, labs
 
 from .common import lab_staff_required, post_message, service_errors
 
@@ -48,8 +45,8 @@ DASHBOARD_ORDER = [
     ListingStatus.PUBLISHED, ListingStatus.PENDING, ListingStatus.REJECTED, ListingStatus.DRAFT,
     ListingStatus.CLOSED, ListingStatus.EXPIRED,
 ]  # fmt: skip
+EXPIRING_SOON = timedelta(days=7)  # the dashboard puts these first, with a Renew button
 APPLICANT_STATES = [s for s in ApplicationStatus.values if s != ApplicationStatus.SAVED]
-DRAFT_SAVED = "Draft saved. Preview it, then submit it for review."
 APPLICANT_SORTS = {
     "newest": ("-submitted_at", "-id"),
     "oldest": ("submitted_at", "id"),
@@ -96,149 +93,21 @@ def dashboard(request):
             if getattr(listing, f"n_{state}")
         ]
     groups = [(state, [row for row in rows if row.status == state]) for state in DASHBOARD_ORDER]
+    soon = timezone.now() + EXPIRING_SOON
+    expiring = sorted(
+        (row for row in rows if row.status == ListingStatus.PUBLISHED and row.expires_at <= soon),
+        key=lambda row: row.expires_at,
+    )
     return render(
         request,
         "listings/manage/dashboard.html",
         {
+            "expiring": expiring,
             "groups": [(s, group) for s, group in groups if group],
             "profile": request.lab_staff,
             "pending_requests": lab_members(request.lab_staff.lab).requests_count,
         },
     )
-
-
-@lab_staff_required
-def listing_create(request):
-    if request.method == "POST":
-        form = ListingForm(request.POST)
-        if form.is_valid():
-            with service_errors(request, form):
-                listing, created = listings.listing_create(
-                    form=form, profile=request.lab_staff, token=form.cleaned_data["form_token"]
-                )
-                if created:
-                    messages.success(request, "Draft saved. Preview it, then submit it for review.")
-                else:
-                    messages.info(
-                        request, "This draft was already saved (the form was sent twice)."
-                    )
-                return _after_save(request, listing)
-            # Refused (the service said why): the same text, with a token of its own
-            # for the next try.
-            form.data = request.POST.copy()
-            form.data["form_token"] = str(uuid.uuid4())
-            context = {"form": form, "listing": None}
-            return render(request, "listings/manage/listing_form.html", context, status=409)
-    else:
-        form = ListingForm(initial={"form_token": uuid.uuid4(), "levels": [], "schedules": []})
-    return render(request, "listings/manage/listing_form.html", {"form": form, "listing": None})
-
-
-def _after_save(request, listing):
-    if request.POST.get("action") == "preview":
-        return redirect(listing)  # the public page; a draft shows only to its lab
-    return redirect("listings:manage_listing", pk=listing.pk)
-
-
-@lab_staff_required
-def listing_edit(request, pk):
-    listing = _own_listing(request, pk)
-    if listing.status not in EDITABLE:
-        return render(request, "listings/manage/listing_status.html", _status_context(listing))
-    if request.method == "POST":
-        form = ListingForm(request.POST, instance=listing)
-        if form.is_valid():
-            with service_errors(request, form):
-                listings.listing_update(
-                    form=form, by=request.user, version=form.cleaned_data["version"] or ""
-                )
-                messages.success(request, "Changes saved.")
-                return _after_save(request, listing)
-    else:
-        form = ListingForm(instance=listing, initial={"version": listing.updated_at.isoformat()})
-    return render(
-        request, "listings/manage/listing_form.html", {"form": form, **_status_context(listing)}
-    )
-
-
-def _status_context(listing) -> dict:
-    return {
-        "listing": listing,
-        "events": listing.events.select_related("actor"),
-        "close_form": CloseForm(),
-    }
-
-
-@require_POST
-@lab_staff_required
-def listing_submit(request, pk):
-    listing = _own_listing(request, pk)
-    with service_errors(request):
-        duplicates = listings.listing_submit(
-            listing=listing,
-            profile=request.lab_staff,
-            confirm_duplicate=request.POST.get("confirm_duplicate") == "yes",
-        )
-        if duplicates:
-            shown = [d for d in duplicates if d.may_be_shown_to(listing.lab_id)]
-            context = {"listing": listing, "duplicates": shown,
-                       "unseen": len(duplicates) - len(shown)}  # fmt: skip
-            return render(request, "listings/manage/listing_duplicates.html", context, status=409)
-        listing.refresh_from_db()
-        if listing.status == ListingStatus.PUBLISHED:
-            messages.success(request, "Published: your lab is trusted, so no review was needed.")
-        else:
-            messages.success(request, "Submitted for review. We email you when it is decided.")
-    return redirect("listings:manage_listing", pk=listing.pk)
-
-
-def _listing_action(action, success: str):
-    """A POST that changes one of the lab's listings, then back to its page."""
-
-    @require_POST
-    @lab_staff_required
-    def view(request, pk):
-        listing = _own_listing(request, pk)
-        with service_errors(request):
-            action(request, listing)
-            messages.success(request, success)
-        return redirect("listings:manage_listing", pk=listing.pk)
-
-    return view
-
-
-listing_withdraw = _listing_action(
-    lambda request, listing: listings.listing_withdraw_submission(listing=listing, by=request.user),
-    "Taken back from review: it is a draft again.",
-)
-listing_close = _listing_action(
-    lambda request, listing: listings.listing_close(
-        listing=listing, by=request.user, reason=request.POST.get("reason", "")
-    ),
-    "Closed. It takes no more applications; its page stays, marked closed.",
-)
-
-
-@lab_staff_required
-def listing_renew(request, pk):
-    """The expiry email links here: GET shows what renewing does, POST renews."""
-    listing = _own_listing(request, pk)
-    if request.method == "POST":
-        with service_errors(request):
-            listings.listing_renew(listing=listing, by=request.user)
-            until = timezone.localtime(listing.expires_at)
-            messages.success(request, f"Renewed: it stays up until {until:%b %-d, %Y}.")
-        return redirect("listings:manage_listing", pk=listing.pk)
-    return render(request, "listings/manage/listing_renew.html", {"listing": listing})
-
-
-@require_POST
-@lab_staff_required
-def listing_clone(request, pk):
-    listing = _own_listing(request, pk)
-    clone = listings.listing_clone(listing=listing, by=request.user)
-    messages.success(request, "Cloned as a new draft. Set its dates, then submit it.")
-    return redirect("listings:manage_listing", pk=clone.pk)
 
 
 @lab_staff_required

@@ -66,7 +66,7 @@ def test_lab_round_trip(browser, live_server, lab, moderator, tmp_path):
     staff_page.get_by_role("button", name="Save draft").click()
     expect(staff_page.get_by_text("Draft saved.")).to_be_visible()
     assert serious_accessibility_problems(staff_page) == []  # the form and its panel
-    staff_page.get_by_role("button", name="Submit for review").click()
+    staff_page.get_by_role("button", name="Save and submit for review").click()
     expect(staff_page.get_by_text("Submitted for review.")).to_be_visible()
     listing = Listing.objects.get()
     assert listing.status == "pending"
@@ -83,10 +83,11 @@ def test_lab_round_trip(browser, live_server, lab, moderator, tmp_path):
     staff_page.get_by_label("Description").fill(
         "Process blood samples for platelet studies. You will learn flow cytometry."
     )
-    staff_page.get_by_role("button", name="Save draft").click()
-    expect(staff_page.get_by_text("Changes saved.")).to_be_visible()
-    staff_page.get_by_role("button", name="Submit for review").click()
+    # Submitting from the form sends the edit with it (it used to submit the old text).
+    staff_page.get_by_role("button", name="Save and submit for review").click()
     expect(staff_page.get_by_text("Submitted for review.")).to_be_visible()
+    listing.refresh_from_db()
+    assert "flow cytometry" in listing.description
 
     # The moderator approves it.
     moderate(admin_page, base, listing, "approve")

@@ -329,3 +329,45 @@ def test_moderators_group_has_the_moderation_permission():
     group = Group.objects.get(name="Moderators")
     assert group.permissions.filter(codename="moderate_listing").exists()
     assert Listing._meta.permissions == [("moderate_listing", "Can approve or reject listings")]
+
+
+def test_each_decision_goes_on_to_the_next_listing_waiting(client, moderator):
+    """Approve and next: one click per clean listing, oldest submission first, then
+    back to the queue when none is left."""
+    now = timezone.now()
+    first, second, third = (
+        PendingListingFactory(title=title, submitted_at=now - timezone.timedelta(hours=hours))
+        for title, hours in (("First", 30), ("Second", 20), ("Third", 10))
+    )
+    client.force_login(moderator)
+    page = client.get(moderate_url(first)).content.decode()
+    assert "Approve and next" in page and "3 listings waiting" in page
+    assert client.post(moderate_url(first), {"decision": "approve"}).url == moderate_url(second)
+    rejected = client.post(moderate_url(second), {"decision": "reject", "canned_reason": "not_lab"})
+    assert rejected.url == moderate_url(third)
+    assert client.post(moderate_url(third), {"decision": "approve"}).url == QUEUE_URL
+    assert [listing.status for listing in Listing.objects.order_by("submitted_at")] == [
+        "published", "rejected", "published",
+    ]  # fmt: skip
+
+
+def test_the_review_page_shows_everything_students_will_see(client, moderator):
+    from listings.models import Certification
+
+    listing = PendingListingFactory(
+        skills=["pipetting"], start_date=timezone.localdate() + timezone.timedelta(days=30),
+        benefits=["mentorship"], levels=["ms1"], schedules=["weekends"],
+    )  # fmt: skip
+    listing.certifications.set([Certification.objects.get(slug="bls")])
+    client.force_login(moderator)
+    page = client.get(moderate_url(listing)).content.decode()
+    for shown in ("pipetting", "Basic Life Support", "Weekends", "MS1", "on LabJobs",
+                  listing.get_absolute_url(), "first listing"):  # fmt: skip
+        assert shown in page, shown
+
+
+def test_the_queue_links_each_title_to_its_review(client, moderator):
+    listing = PendingListingFactory(title="Zebrafish aide")
+    client.force_login(moderator)
+    page = client.get(QUEUE_URL).content.decode()
+    assert f'<a href="{moderate_url(listing)}">Zebrafish aide</a>' in page

@@ -12,6 +12,7 @@ from tests.support.factories import (
     LabFactory,
     LabStaffProfileFactory,
     ListingFactory,
+    PendingListingFactory,
     PublishedListingFactory,
 )
 
@@ -43,8 +44,6 @@ def _violates(**changes):
         pytest.param(
             {"apply_method": "external", "apply_url": "javascript:alert(1)"}, id="script-link"
         ),
-        pytest.param({"levels": []}, id="no-levels"),
-        pytest.param({"schedules": []}, id="no-schedules"),
         pytest.param({"title": ""}, id="blank-title"),
         pytest.param({"description": "x" * (TEXT_MAX + 1)}, id="description-too-long"),
         pytest.param({"responsibilities": "x" * (TEXT_MAX + 1)}, id="responsibilities-too-long"),
@@ -52,6 +51,26 @@ def _violates(**changes):
 )
 def test_listing_constraint(changes):
     _violates(**changes)
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        pytest.param({"levels": []}, id="no-levels"),
+        pytest.param({"schedules": []}, id="no-schedules"),
+        pytest.param({"hours_min": None}, id="no-hours"),
+        pytest.param({"description": ""}, id="no-description"),
+        pytest.param({"compensation": ""}, id="no-compensation"),
+    ],
+)
+def test_only_a_listing_being_edited_may_be_incomplete(changes):
+    """A draft keeps whatever was typed; a listing that moderators or students see has
+    everything (the CHECK listing_complete_unless_editable)."""
+    draft = ListingFactory()
+    Listing.objects.filter(pk=draft.pk).update(**changes)  # accepted
+    pending = PendingListingFactory()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Listing.objects.filter(pk=pending.pk).update(**changes)
 
 
 def test_valid_paid_listing_is_accepted():

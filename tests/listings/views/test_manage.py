@@ -88,7 +88,8 @@ def test_create_saves_a_draft_and_a_double_submit_makes_one(staff_client, lab, l
     assert listing.skills == ["pipetting", "attention to detail"]
     assert first.url == reverse("listings:manage_listing", args=[listing.pk])
     assert "already saved" in second.content.decode()
-    assert ListingEvent.objects.get(listing=listing).reason == "Created."
+    event = ListingEvent.objects.get(listing=listing)
+    assert event.sentence == f"{lab_staff.get_full_name() or lab_staff.email} created the listing"
 
 
 def test_a_form_token_another_lab_used_is_refused_with_a_fresh_form(staff_client, lab):
@@ -124,14 +125,14 @@ def test_save_and_preview_shows_the_public_page_to_its_lab_only(staff_client, cl
         ({"hours_min": "20", "hours_max": "5"}, "hours"),
         ({"compensation": "volunteer", "pay_rate": "15"}, "pay"),
         ({"apply_method": "external", "apply_url": ""}, "link"),
-        ({"levels": []}, "This field is required"),
+        ({"title": ""}, "This field is required"),
     ],
     ids=[
         "100kB-description",
         "hours-backwards",
         "pay-when-unpaid",
         "external-no-link",
-        "no-levels",
+        "no-title",
     ],
 )
 def test_bad_listing_input_is_a_form_error_and_writes_nothing(staff_client, extra, message):
@@ -172,7 +173,7 @@ def test_stale_edit_form_does_not_overwrite(staff_client, lab):
     assert "changed this listing since you opened it" in response.content.decode()
     listing.refresh_from_db()
     assert listing.title == "Colleague's edit"
-    assert ListingEvent.objects.filter(listing=listing, reason__startswith="Edited").count() == 1
+    assert ListingEvent.objects.filter(listing=listing, reason__startswith="changed").count() == 1
 
 
 def test_published_listing_is_not_editable_but_can_be_cloned(staff_client, lab):
