@@ -20,6 +20,9 @@ from .search.places import US_STATES
 STATES = sorted(US_STATES.items(), key=lambda state: state[1])
 
 CHECKBOXES = forms.CheckboxSelectMultiple
+# No lab has this id (ids start at 1): a place with no lab filters to nothing, and an
+# empty IN list would make the query impossible to write (Django's EmptyResultSet).
+NO_LAB = 0
 
 
 def _role_choices():
@@ -151,8 +154,11 @@ class ListingFilter(django_filters.FilterSet):
         small table), so that PostgreSQL filters listings by their own lab column:
         with a join it misjudged how many listings a city has and counted a
         million-listing board exactly (0.5 s for "research chicago")."""
-        labs = list(Lab.objects.filter(**{name: value}).values_list("id", flat=True))
-        return queryset.filter(lab_id__in=labs)
+        found = self.__dict__.setdefault("_labs_by_place", {})  # one query a page
+        if (name, value) not in found:
+            labs = Lab.objects.filter(**{name: value}).values_list("id", flat=True)
+            found[(name, value)] = list(labs) or [NO_LAB]
+        return queryset.filter(lab_id__in=found[(name, value)])
 
     def filter_inquiries(self, queryset, name, value):
         # Ticked: only labs that welcome students' messages (they may also have listings).

@@ -210,9 +210,9 @@ class ListingForm(forms.ModelForm):
             "[a link](https://example.edu). Say what the work is, what a student learns "
             "and what you expect."
         )
-        self.fields["apply_url"].help_text = (
-            "Only when students apply on another site (“How students apply”: external)."
-        )
+        self.fields[
+            "apply_url"
+        ].help_text = "Only when students apply on another site (“How students apply”: external)."
         today = timezone.localdate().isoformat()
         for name in ("start_date", "deadline"):
             self.fields[name].widget.attrs["min"] = today

@@ -42,6 +42,7 @@ def test_seed_bench_then_bench_search():
     # has it (search.page.MAX_WORDS_CHECKED).
     queries = {name: kind["queries"] for name, kind in report["kinds"].items()}
     assert queries.pop("partial") <= 6 + MAX_WORDS_CHECKED
+    assert queries.pop("place") <= 7  # the labs of the city or state are looked up first
     assert all(n <= 6 for n in queries.values()), queries
     assert report["relevance_top10_overlap"]["q=research"] == 10
     assert report["baseline_icontains"]["searches"] == 12
