@@ -31,7 +31,8 @@ def sentence(event) -> str:
     elif event.reason == "Created.":  # recorded before these words
         words = CREATED
     elif event.reason.startswith("Edited ("):  # recorded before these words
-        words = edit_words(event.reason[len("Edited (") : -len(").")].split(", "))
+        names = event.reason[len("Edited (") : -len(").")].split(", ")
+        words = edit_words(names, model=event._meta.get_field("listing").related_model)
     else:
         words = event.reason[:1].lower() + event.reason[1:].rstrip(".")
     if not actor or words == "it expired":
@@ -39,16 +40,15 @@ def sentence(event) -> str:
     return f"{actor} {words}"
 
 
-def edit_words(names) -> str:
-    """ "changed the deadline and the title", from the names of the fields edited."""
-    from .listing import Listing  # the model imports this module
-
+def edit_words(names, *, model) -> str:
+    """ "changed the deadline and the title", from the names of the fields of `model`
+    (the listing) that were edited."""
     labels = []
     for name in names:
         if name in NOT_FIELDS:
             continue
         try:
-            label = str(Listing._meta.get_field(name).verbose_name)
+            label = str(model._meta.get_field(name).verbose_name)
         except FieldDoesNotExist:
             label = name.replace("_", " ")
         labels.append("the " + label.split(" (")[0])

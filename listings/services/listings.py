@@ -80,7 +80,7 @@ def listing_update(*, form, by, version: str) -> Listing:
         )
     listing.updated_at = timezone.now()
     form.save()
-    listing.record(by=by, reason=history.edit_words(form.changed_data))
+    listing.record(by=by, reason=history.edit_words(form.changed_data, model=Listing))
     return listing
 
 
