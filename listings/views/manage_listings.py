@@ -93,7 +93,7 @@ def _save_and_submit(request, listing):
         form = ListingForm(data, instance=listing)
         form.is_valid()
         form.flag_missing(incomplete.missing)
-        messages.warning(request, "Your changes are saved as a draft. " + incomplete.message)
+        messages.warning(request, "Saved as a draft; not submitted yet.")
         context = {"form": form, "missing": incomplete.missing, **_status_context(listing)}
         return render(request, "listings/manage/listing_form.html", context, status=422)
     except ServiceError as error:

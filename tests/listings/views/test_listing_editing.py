@@ -83,6 +83,9 @@ def test_submitting_an_incomplete_listing_saves_it_and_marks_every_missing_field
     page = edit.content.decode()
     assert 'href="#id_hours_min"' in page and 'href="#id_role_types_0"' in page
     assert response.status_code == 422
+    # The new listing's form came back at the create address: it posts to the draft's
+    # own page, so saving it again updates the draft instead of making another.
+    assert f'action="{edit_url(listing)}"' in response.content.decode()
 
 
 def test_submit_from_the_edit_page_submits_the_edits(staff_client, lab):
