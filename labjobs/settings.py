@@ -37,7 +37,7 @@ else:
     ALLOWED_HOSTS = ALLOWED_HOSTS or ["127.0.0.1", "localhost", "[::1]", "testserver"]
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "labjobs.admin_site.LabJobsAdminConfig",  # django.contrib.admin, with waiting counts
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

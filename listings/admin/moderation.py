@@ -222,6 +222,13 @@ class PendingListingAdmin(ModerationMixin, admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).pending_review()
 
+    def waiting_count(self, request) -> int:
+        """How many listings wait, beside "Pending review" in the admin's index and
+        sidebar (labjobs.admin_site), for moderators."""
+        if not self.has_moderate_permission(request):
+            return 0
+        return Listing.objects.pending_review().count()
+
     @admin.display(description="Listing", ordering="title")
     def review_link(self, listing):
         url = reverse("admin:listings_listing_moderate", args=[listing.pk])

@@ -372,3 +372,19 @@ def test_the_queue_links_each_title_to_its_review(client, moderator):
     client.force_login(moderator)
     page = client.get(QUEUE_URL).content.decode()
     assert f'<a href="{moderate_url(listing)}">Zebrafish aide</a>' in page
+
+
+def test_the_admin_index_and_sidebar_say_how_many_listings_wait(client, moderator):
+    PendingListingFactory.create_batch(2)
+    client.force_login(moderator)
+    assert "Pending review (2)" in client.get(reverse("admin:index")).content.decode()
+    assert "Pending review (2)" in client.get(QUEUE_URL).content.decode()  # the sidebar
+
+
+def test_bulk_reject_can_be_cancelled(client, moderator):
+    listing = PendingListingFactory()
+    client.force_login(moderator)
+    page = client.post(QUEUE_URL, {"action": "reject_selected", ACTION_CHECKBOX_NAME: [listing.pk]})
+    assert f'href="{QUEUE_URL}" class="button cancel-link">Cancel</a>' in page.content.decode()
+    listing.refresh_from_db()
+    assert listing.status == "pending"

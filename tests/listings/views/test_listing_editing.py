@@ -200,3 +200,24 @@ def test_the_dashboard_puts_listings_expiring_within_7_days_first_with_renew(sta
     soon.refresh_from_db()
     assert soon.expires_at > now + timedelta(days=29)
     assert not staff_client.get(reverse("listings:manage_dashboard")).context["expiring"]
+
+
+def test_the_preview_shows_the_student_view_with_a_disabled_apply_and_submit(
+    staff_client, lab, student
+):
+    from django.test import Client
+
+    listing = ListingFactory(lab=lab, title="Zebrafish aide")
+    page = staff_client.get(listing.get_absolute_url()).content.decode()
+    assert '<button type="button" class="button" disabled' in page
+    submit = reverse("listings:manage_submit", args=[listing.pk])
+    assert f'action="{submit}"' in page
+    other = Client()
+    other.force_login(student)
+    assert other.get(listing.get_absolute_url()).status_code == 404  # a draft is private
+    response = staff_client.post(submit, follow=True)
+    listing.refresh_from_db()
+    assert listing.status == "pending", [str(m) for m in response.context["messages"]]
+    # Pending: still a preview, nothing more to submit.
+    page = staff_client.get(listing.get_absolute_url()).content.decode()
+    assert "disabled" in page and f'action="{submit}"' not in page
