@@ -219,6 +219,9 @@ class PendingListingAdmin(ModerationMixin, admin.ModelAdmin):
     ordering = ["submitted_at", "id"]
     list_display_links = None
 
+    class Media:
+        css = {"all": ["css/admin-moderation.css"]}
+
     def get_queryset(self, request):
         return super().get_queryset(request).pending_review()
 

@@ -8,27 +8,11 @@ import pytest
 from playwright.sync_api import expect
 
 from listings.models import Application, Listing
-from tests.support.browser import serious_accessibility_problems
+from tests.support.browser import log_in, serious_accessibility_problems
 from tests.support.factories import LabStaffFactory, StudentFactory
 from tests.support.files import pdf
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("migration_data")]
-PASSWORD = "correct horse battery"  # the factories' password
-
-
-def log_in(browser, base, email, *, admin=False):
-    """Sign in on the site's login page; the admin's login page leads there too."""
-    context = browser.new_context()
-    page = context.new_page()
-    page.goto(f"{base}/admin/login/" if admin else f"{base}/accounts/login/")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
-    if admin:
-        expect(page).to_have_url(re.compile("/admin/$"))
-    else:
-        expect(page.get_by_role("button", name=re.compile("Log out"))).to_be_visible()
-    return page
 
 
 def moderate(page, base, listing, decision, reason=""):
