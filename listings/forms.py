@@ -14,6 +14,7 @@ from .models import (
     MESSAGE_MAX,
     TEXT_MAX,
     AlertFrequency,
+    ApplicantReview,
     ApplyMethod,
     Benefit,
     Certification,
@@ -270,6 +271,23 @@ class ApplicantMoveForm(forms.Form):
         label="Message to the student (optional)", required=False, max_length=MESSAGE_MAX,
         widget=forms.Textarea(attrs={"rows": 3}),
     )  # fmt: skip
+
+
+class ApplicantReviewForm(forms.ModelForm):
+    """The lab's rating and notes on an applicant (never shown to the student)."""
+
+    class Meta:
+        model = ApplicantReview
+        fields = ["rating", "notes"]
+        widgets = {
+            "rating": forms.RadioSelect,
+            "notes": forms.Textarea(attrs={"rows": 4, "maxlength": TEXT_MAX}),
+        }
+        labels = {"rating": "Your lab's rating", "notes": "Notes for your lab's staff"}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["rating"].choices = [("", "Not rated"), *[(n, str(n)) for n in range(1, 6)]]
 
 
 class MessageForm(forms.Form):

@@ -67,7 +67,7 @@ def lab_applicants(listing):
     applications = (
         Application.objects.filter(listing=listing)
         .exclude(status=ApplicationStatus.SAVED)
-        .select_related("student")
+        .select_related("student", "review")
         .prefetch_related(
             Prefetch(
                 "student__student_profile",

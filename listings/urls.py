@@ -6,7 +6,7 @@ from django.views.decorators.http import require_safe
 
 from . import api
 from .feeds import ListingSearchFeed
-from .views import downloads, manage, manage_listings, members, public, student
+from .views import downloads, manage, manage_applicants, manage_listings, members, public, student
 
 app_name = "listings"
 
@@ -70,7 +70,7 @@ urlpatterns = [
     path("manage/listings/<int:pk>/clone/", manage_listings.listing_clone, name="manage_clone"),
     path(
         "manage/listings/<int:pk>/applicants/",
-        manage.applicant_list,
+        manage_applicants.applicant_list,
         name="manage_applicants",
     ),
     path(
@@ -80,18 +80,27 @@ urlpatterns = [
     ),
     path(
         "manage/listings/<int:pk>/not-selected/",
-        manage.applicants_not_selected,
+        manage_applicants.applicants_not_selected,
         name="manage_not_selected",
     ),
-    path("manage/applicants/<int:pk>/", manage.applicant_detail, name="manage_applicant"),
+    path(
+        "manage/applicants/<int:pk>/",
+        manage_applicants.applicant_detail,
+        name="manage_applicant",
+    ),
+    path(
+        "manage/applicants/<int:pk>/review/",
+        manage_applicants.applicant_review,
+        name="manage_applicant_review",
+    ),
     path(
         "manage/applicants/<int:pk>/move/",
-        manage.applicant_move,
+        manage_applicants.applicant_move,
         name="manage_applicant_move",
     ),
     path(
         "manage/applicants/<int:pk>/message/",
-        manage.applicant_message,
+        manage_applicants.applicant_message,
         name="manage_applicant_message",
     ),
     path("manage/applicants/<int:pk>/cv/", downloads.applicant_cv, name="manage_applicant_cv"),

@@ -4,7 +4,13 @@ choices (enums, limits; a leaf) · states (the state machines) · labs (labs and
 catalogue) · listing · headline (what broad searches rank on) · application · inquiry ·
 saved_search."""
 
-from .application import Application, ApplicationEvent, ApplicationMessage, CVDownload
+from .application import (
+    ApplicantReview,
+    Application,
+    ApplicationEvent,
+    ApplicationMessage,
+    CVDownload,
+)
 from .choices import (
     EDITABLE,
     IN_PROCESS,
@@ -30,7 +36,7 @@ from .listing import Listing, ListingEvent, ListingQuerySet, PendingListing
 from .saved_search import SavedSearch
 
 __all__ = [
-    "AlertFrequency", "Application", "ApplicationEvent", "ApplicationMessage",
+    "AlertFrequency", "ApplicantReview", "Application", "ApplicationEvent", "ApplicationMessage",
     "ApplicationStatus", "ApplyMethod", "Benefit", "CVDownload", "Certification",
     "CloseReason", "Compensation", "EDITABLE", "INQUIRY_MAX", "IN_PROCESS", "Institution",
     "Lab", "LabInquiry", "Listing", "ListingEvent", "ListingHeadline", "ListingQuerySet",

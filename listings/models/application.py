@@ -144,3 +144,34 @@ class ApplicationMessage(models.Model):
 
     def __str__(self):
         return f"Message on {self.application}"
+
+
+class ApplicantReview(models.Model):
+    """The lab's own view of an applicant: a 1-5 rating and notes, shared among the
+    lab's staff and never shown to the student (only /manage/ pages read it)."""
+
+    application = models.OneToOneField(
+        Application, on_delete=models.CASCADE, primary_key=True, related_name="review"
+    )
+    rating = models.PositiveSmallIntegerField(
+        null=True, blank=True, choices=[(n, str(n)) for n in range(1, 6)],
+        help_text="1 (weak) to 5 (strong); empty: not rated.",
+    )  # fmt: skip
+    notes = models.TextField("staff notes", blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+",
+    )  # fmt: skip
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(rating__isnull=True) | models.Q(rating__gte=1, rating__lte=5),
+                name="applicantreview_rating_1_to_5",
+            ),
+            max_length("notes", TEXT_MAX, "applicantreview"),
+        ]
+
+    def __str__(self):
+        return f"review of application {self.application_id}"

@@ -11,6 +11,7 @@ from accounts.permissions import has_verified_email
 from labjobs.states import LAB
 from listings.models import (
     IN_PROCESS,
+    ApplicantReview,
     Application,
     ApplicationMessage,
     ApplicationStatus,
@@ -264,3 +265,15 @@ def application_message_send(*, application: Application, sender, body: str) -> 
     else:
         notifications.message_to_lab(message)
     return message
+
+
+@transaction.atomic
+def applicant_review_save(*, application: Application, by, rating, notes: str) -> ApplicantReview:
+    """The lab's rating and notes on an applicant, shared with the lab's other staff and
+    never shown to the student (no event, no email: the student's timeline is theirs)."""
+    review, _ = ApplicantReview.objects.select_for_update().get_or_create(application=application)
+    review.rating, review.notes = rating, notes
+    review.updated_by, review.updated_at = by, timezone.now()
+    validated(review, exclude=["application"])
+    review.save()
+    return review

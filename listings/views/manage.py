@@ -13,32 +13,26 @@ from datetime import timedelta
 
 from allauth.account.views import SignupView
 from django.contrib import messages
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_safe
 
-from accounts.models import StudentProfile
 from accounts.timing import at_least_for_posts
 from listings.forms import (
-    ApplicantMoveForm,
-    BulkNotSelectedForm,
     LabSettingsForm,
     LabStaffSignupForm,
-    MessageForm,
 )
 from listings.models import (
-    IN_PROCESS,
     Application,
-    ApplicationEvent,
     ApplicationStatus,
     Listing,
     ListingStatus,
 )
 from listings.selectors import lab_applicants, lab_members
-from listings.services import applications, labs
+from listings.services import labs
 
-from .common import lab_staff_required, post_message, service_errors
+from .common import lab_staff_required
 
 # The dashboard's groups, in the order staff act on them.
 DASHBOARD_ORDER = [
@@ -47,11 +41,6 @@ DASHBOARD_ORDER = [
 ]  # fmt: skip
 EXPIRING_SOON = timedelta(days=7)  # the dashboard puts these first, with a Renew button
 APPLICANT_STATES = [s for s in ApplicationStatus.values if s != ApplicationStatus.SAVED]
-APPLICANT_SORTS = {
-    "newest": ("-submitted_at", "-id"),
-    "oldest": ("submitted_at", "id"),
-    "status": ("status", "-submitted_at"),
-}
 
 
 def _own_listing(request, pk) -> Listing:
@@ -125,120 +114,6 @@ def lab_settings(request):
 
 
 # -- applicants ----------------------------------------------------------------------
-
-
-@require_safe
-@lab_staff_required
-def applicant_list(request, pk):
-    listing, rows = own_listing_applicants(request, pk)
-    status = request.GET.get("status", "")
-    sort = request.GET.get("sort", "newest")
-    rows = rows.order_by(*APPLICANT_SORTS.get(sort, APPLICANT_SORTS["newest"]))
-    if status in APPLICANT_STATES:
-        rows = rows.filter(status=status)
-    rows = list(rows)
-    for application in rows:
-        profile = (
-            getattr(application.student, "student_profile", None) if application.student else None
-        )
-        application.match = profile.certification_match(listing) if profile else None
-    return render(
-        request,
-        "listings/manage/applicant_list.html",
-        {
-            "listing": listing,
-            "applications": rows,
-            "states": [(s, ApplicationStatus(s).label) for s in APPLICANT_STATES],
-            "status": status,
-            "sort": sort if sort in APPLICANT_SORTS else "newest",
-            "bulk_form": BulkNotSelectedForm(application_ids=[a.pk for a in rows]),
-            "in_process": IN_PROCESS,
-        },
-    )
-
-
-@require_POST
-@lab_staff_required
-def applicants_not_selected(request, pk):
-    listing = _own_listing(request, pk)
-    ids = list(
-        Application.objects.filter(listing=listing, status__in=IN_PROCESS).values_list(
-            "pk", flat=True
-        )
-    )
-    form = BulkNotSelectedForm(request.POST, application_ids=ids)
-    if not form.is_valid():
-        messages.error(
-            request,
-            "Choose at least one applicant who is still in process, and write the message.",
-        )
-        return redirect("listings:manage_applicants", pk=listing.pk)
-    moved = applications.applications_mark_not_selected(
-        listing=listing,
-        application_ids=form.cleaned_data["applications"],
-        by=request.user,
-        note=form.cleaned_data["note"],
-    )
-    messages.success(request, f"Marked {moved} applicant(s) as not selected and emailed them.")
-    return redirect("listings:manage_applicants", pk=listing.pk)
-
-
-@require_safe
-@lab_staff_required
-def applicant_detail(request, pk):
-    application = own_applicant(request, pk)
-    application = (
-        Application.objects.prefetch_related(
-            Prefetch("events", queryset=ApplicationEvent.objects.select_related("actor")),
-            Prefetch("messages"),
-            "listing__certifications",
-        )
-        .select_related("listing__lab__institution", "student")
-        .get(pk=application.pk)
-    )
-    profile = StudentProfile.objects.for_match(application.student_id)
-    return render(
-        request,
-        "listings/manage/applicant_detail.html",
-        {
-            "application": application,
-            "listing": application.listing,
-            "profile": profile,
-            "match": profile.certification_match(application.listing) if profile else None,
-            "move_form": ApplicantMoveForm(),
-            "message_form": MessageForm(),
-            "downloads": application.cv_downloads.select_related("downloaded_by")[:10],
-        },
-    )
-
-
-@require_POST
-@lab_staff_required
-def applicant_move(request, pk):
-    application = own_applicant(request, pk)
-    form = ApplicantMoveForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, "Choose a move.")
-        return redirect("listings:manage_applicant", pk=application.pk)
-    with service_errors(request):
-        applications.application_move(
-            application=application,
-            move=form.cleaned_data["move"],
-            by=request.user,
-            note=form.cleaned_data["note"],
-        )
-        messages.success(
-            request, f"Moved to “{application.get_status_display()}”; the student was emailed."
-        )
-    return redirect("listings:manage_applicant", pk=application.pk)
-
-
-@require_POST
-@lab_staff_required
-def applicant_message(request, pk):
-    application = own_applicant(request, pk)
-    post_message(request, application, sent="Message sent; the student was emailed.")
-    return redirect("listings:manage_applicant", pk=application.pk)
 
 
 # -- joining a lab -------------------------------------------------------------------

@@ -171,6 +171,7 @@ MATRIX = {
     "listings:manage_not_selected": ("published", post_only(lab_object)),
     "listings:manage_applicant": ("application", get_only(lab_object)),
     "listings:manage_applicant_move": ("application", post_only(lab_object)),
+    "listings:manage_applicant_review": ("application", post_only(lab_object)),
     "listings:manage_applicant_message": (
         "application",
         post_only(lab_object),

@@ -156,11 +156,25 @@ def test_bulk_not_selected_with_one_message(
     elsewhere = SubmittedApplicationFactory()  # another lab's: ignored even if posted
 
     with django_capture_on_commit_callbacks(execute=True):
+        asked = staff_client.post(
+            reverse("listings:manage_not_selected", args=[listing.pk]),
+            {
+                "applications": [a.pk for a in chosen],
+                "note": "Thank you; we filled the position.",
+            },
+        )
+        # First a confirmation that names them; nothing moves and no email goes yet.
+        assert "Mark 3 applicants as not selected?" in asked.content.decode()
+        assert not mail.outbox
+        for application in chosen:
+            application.refresh_from_db()
+            assert application.status == "submitted"
         staff_client.post(
             reverse("listings:manage_not_selected", args=[listing.pk]),
             {
                 "applications": [a.pk for a in chosen],
                 "note": "Thank you; we filled the position.",
+                "confirm": "yes",
             },
         )
         refused = staff_client.post(

@@ -39,6 +39,7 @@ MANAGE_URLS = {
     "manage_not_selected": "published",
     "manage_applicant": "application",
     "manage_applicant_move": "application",
+    "manage_applicant_review": "application",
     "manage_applicant_message": "application",
     "manage_applicant_cv": "application",
     "manage_members": None,
