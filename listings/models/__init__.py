@@ -2,7 +2,7 @@
 
 choices (enums, limits; a leaf) · states (the state machines) · labs (labs and the
 catalogue) · listing · headline (what broad searches rank on) · application · inquiry ·
-saved_search."""
+saved_search · stats (page views)."""
 
 from .application import (
     ApplicantReview,
@@ -34,12 +34,14 @@ from .inquiry import LabInquiry
 from .labs import Certification, Institution, Lab, RoleType, SearchSynonym
 from .listing import Listing, ListingEvent, ListingQuerySet, PendingListing
 from .saved_search import SavedSearch
+from .stats import ListingDayViews
 
 __all__ = [
     "AlertFrequency", "ApplicantReview", "Application", "ApplicationEvent", "ApplicationMessage",
     "ApplicationStatus", "ApplyMethod", "Benefit", "CVDownload", "Certification",
     "CloseReason", "Compensation", "EDITABLE", "INQUIRY_MAX", "IN_PROCESS", "Institution",
-    "Lab", "LabInquiry", "Listing", "ListingEvent", "ListingHeadline", "ListingQuerySet",
+    "Lab", "LabInquiry", "Listing", "ListingDayViews", "ListingEvent", "ListingHeadline",
+    "ListingQuerySet",
     "ListingStatus",
     "MESSAGE_MAX", "PendingListing", "RoleType", "SavedSearch", "Schedule", "SearchSynonym",
     "TEXT_MAX", "TITLE_MAX", "VISIBLE_TO_ALL", "WorkMode",

@@ -13,7 +13,8 @@ from datetime import timedelta
 
 from allauth.account.views import SignupView
 from django.contrib import messages
-from django.db.models import Count, Q
+from django.db.models import Count, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
@@ -27,6 +28,7 @@ from listings.models import (
     Application,
     ApplicationStatus,
     Listing,
+    ListingDayViews,
     ListingStatus,
 )
 from listings.selectors import lab_applicants, lab_members
@@ -74,8 +76,23 @@ def dashboard(request):
         for state in APPLICANT_STATES
     }
     lab_listings = Listing.objects.of_lab(request.lab_staff.lab)
-    rows = list(lab_listings.annotate(**counts).order_by("-updated_at", "-id"))
+    views = (
+        ListingDayViews.objects.filter(listing=OuterRef("pk"))
+        .values("listing")
+        .annotate(total=Sum("views"))
+        .values("total")
+    )
+    rows = list(
+        lab_listings.annotate(
+            **counts,
+            n_saved=Count("applications", filter=Q(applications__status=ApplicationStatus.SAVED)),
+            n_views=Coalesce(Subquery(views), 0),
+        ).order_by("-updated_at", "-id")
+    )
     for listing in rows:
+        listing.n_sent = sum(getattr(listing, f"n_{state}") for state in APPLICANT_STATES)
+        # Of the page's views, the share that became a sent application.
+        listing.conversion = listing.n_sent / listing.n_views if listing.n_views else None
         listing.applicant_counts = [
             (ApplicationStatus(state).label, getattr(listing, f"n_{state}"))
             for state in APPLICANT_STATES

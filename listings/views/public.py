@@ -14,6 +14,7 @@ from listings.selectors import (
     student_applications_by_listing,
     student_side_of_listing,
 )
+from listings.services import stats
 from listings.structured_data import job_posting_script
 
 HOME_NEWEST = 6
@@ -52,6 +53,8 @@ def listing_list(request):
 @require_safe
 def listing_detail(request, pk):
     listing = get_object_or_404(Listing.objects.visible_to(request.user).with_page_data(), pk=pk)
+    if request.method == "GET" and listing.is_public and stats.counts_as_a_view(request):
+        stats.listing_view_record(listing_id=listing.pk)  # for the lab's dashboard
     # Search engines should only be told about listings that take applications.
     structured_data = (
         job_posting_script(listing, url=request.build_absolute_uri(listing.get_absolute_url()))

@@ -221,3 +221,35 @@ def test_the_preview_shows_the_student_view_with_a_disabled_apply_and_submit(
     # Pending: still a preview, nothing more to submit.
     page = staff_client.get(listing.get_absolute_url()).content.decode()
     assert "disabled" in page and f'action="{submit}"' not in page
+
+
+def test_the_dashboard_shows_views_saves_applications_and_conversion(
+    staff_client, lab, lab_staff, student, django_assert_max_num_queries
+):
+    from django.test import Client
+
+    from listings.models import ListingDayViews
+    from tests.support.factories import (
+        ApplicationFactory,
+        PublishedListingFactory,
+        SubmittedApplicationFactory,
+    )
+
+    listing = PublishedListingFactory(lab=lab)
+    visitor = Client()
+    for _ in range(3):
+        assert visitor.get(listing.get_absolute_url()).status_code == 200
+    visitor.get(listing.get_absolute_url(), HTTP_USER_AGENT="Googlebot/2.1")  # a robot
+    visitor.head(listing.get_absolute_url())  # not a view
+    staff_client.get(listing.get_absolute_url())  # its own lab's staff: not a view
+    reader = Client()
+    reader.force_login(student)
+    reader.get(listing.get_absolute_url())
+    assert ListingDayViews.objects.get(listing=listing).views == 4
+
+    ApplicationFactory(listing=listing)  # saved
+    SubmittedApplicationFactory(listing=listing)  # applied
+    PublishedListingFactory.create_batch(3, lab=lab)
+    with django_assert_max_num_queries(12):  # no query per listing
+        page = staff_client.get(reverse("listings:manage_dashboard"))
+    assert "4 views · 1 saved · 1 applied (25% of views)" in page.content.decode()
