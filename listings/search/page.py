@@ -52,6 +52,15 @@ class SearchPage:
     estimated_total: int | None = None
     # The whole total when it was counted (with the facets), even above COUNT_CAP
     counted_total: int | None = None
+    page_size: int = PAGE_SIZE
+
+    @property
+    def shown_range(self) -> tuple[int, int] | None:
+        """(21, 40): the results on this page, counted from 1."""
+        if not self.listings:
+            return None
+        first = (self.number - 1) * self.page_size + 1
+        return first, first + len(self.listings) - 1
 
     @property
     def place_phrases(self) -> list[tuple[str, str]]:
@@ -225,6 +234,7 @@ def run_search(
         total_is_capped=capped,
         estimated_total=total if approximate else None,
         counted_total=total if with_facets and not approximate else None,
+        page_size=page_size,
         number=number,
         num_pages=num_pages,
         sort=sort,

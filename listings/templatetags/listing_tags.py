@@ -2,6 +2,7 @@
 
 from django import template
 from django.http import QueryDict
+from django.utils import timezone
 from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 
@@ -60,3 +61,33 @@ def facet_checkboxes(name: str, options) -> str:
             for number, option in enumerate(options, start=1)
         ),
     )  # fmt: skip
+
+
+@register.filter
+def days_ago(moment) -> str:
+    """ "today", "yesterday", "3 days ago", "5 weeks ago": when a listing was posted."""
+    if not moment:
+        return ""
+    days = (timezone.localdate() - timezone.localtime(moment).date()).days
+    if days <= 0:
+        return "today"
+    if days == 1:
+        return "yesterday"
+    if days < 14:
+        return f"{days} days ago"
+    return f"{days // 7} weeks ago"
+
+
+@register.filter
+def closes_in(deadline) -> str:
+    """ "closes today", "closes tomorrow", "closes in 5 days", "closed": a deadline."""
+    if not deadline:
+        return ""
+    days = (deadline - timezone.localdate()).days
+    if days < 0:
+        return "closed"
+    if days == 0:
+        return "closes today"
+    if days == 1:
+        return "closes tomorrow"
+    return f"closes in {days} days"

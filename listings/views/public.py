@@ -45,8 +45,20 @@ def listing_list(request):
         {
             "filter": listing_filter,
             "result": result,
+            "active_filters": active_filter_count(listing_filter),
             "saved_search_form": SavedSearchForm(initial={"query": request.GET.urlencode()}),
         },
+    )
+
+
+def active_filter_count(listing_filter) -> int:
+    """How many filters are set (each ticked option counts), for "Filters (3)"."""
+    cleaned = listing_filter.form.cleaned_data
+    words_and_order = {"q", "sort", "anywhere"}
+    return sum(
+        len(value) if isinstance(value, list | tuple) else 1
+        for name, value in cleaned.items()
+        if name not in words_and_order and value not in (None, "", [], (), False)
     )
 
 

@@ -2,6 +2,12 @@
 // The page is a plain GET form and works without this script.
 (function () {
   "use strict";
+  // The filters panel starts closed so that a phone shows results first; a wide
+  // screen has room for both, so it opens there.
+  var panel = document.querySelector("details[data-filters]");
+  if (panel && window.matchMedia && window.matchMedia("(min-width: 48rem)").matches) {
+    panel.open = true;
+  }
   var form = document.getElementById("search-form");
   if (!form || !window.fetch || !window.DOMParser || !window.history.replaceState) return;
 

@@ -32,6 +32,13 @@ def listings():
     refresh_search_words()
 
 
+def _open_filters(page):
+    """Without JavaScript the filters panel starts closed at any width (a phone shows
+    results first); a click on "Filters" opens it. With it, a wide screen opens it."""
+    if not page.locator("details[data-filters]").evaluate("panel => panel.open"):
+        page.locator("details[data-filters] > summary").click()
+
+
 def _search_flow(page, base_url, *, javascript: bool):
     page.goto(f"{base_url}/listings/")
     expect(page.get_by_role("heading", name="Find a lab position")).to_be_visible()
@@ -43,6 +50,7 @@ def _search_flow(page, base_url, *, javascript: bool):
     expect(page.locator("#results-title")).to_have_text("23 open listings")
     expect(page).to_have_url(re.compile(r"q=phlebotomy"))
 
+    _open_filters(page)
     page.get_by_label(re.compile(r"^Paid")).check()
     if not javascript:
         page.get_by_role("button", name="Apply filters").click()
@@ -50,6 +58,7 @@ def _search_flow(page, base_url, *, javascript: bool):
     expect(page).to_have_url(re.compile(r"comp=paid"))
 
     page.get_by_label("Keywords").fill("")
+    _open_filters(page)
     page.get_by_label(re.compile(r"^Paid")).uncheck()
     page.get_by_label("Sort by").select_option("pay")
     if not javascript:
@@ -96,3 +105,18 @@ def test_no_serious_accessibility_violations(page, live_server, listings, path):
         path = Listing.objects.get(title="Student Phlebotomist 01").get_absolute_url()
     page.goto(f"{live_server.url}{path}")
     assert serious_accessibility_problems(page) == []
+
+
+def test_on_a_phone_the_first_result_is_on_the_first_screen(browser, live_server, listings):
+    """Results first on a 390 x 844 phone (the filters wait behind "Filters (n)"); a
+    wide screen opens the panel beside them."""
+    phone = browser.new_context(viewport={"width": 390, "height": 844}).new_page()
+    phone.goto(f"{live_server.url}/listings/?q=phlebotomy&comp=paid")
+    first = phone.locator(".card").first.bounding_box()
+    assert first["y"] < 844, first
+    expect(phone.locator("details[data-filters] > summary")).to_contain_text("Filters (1)")
+    assert not phone.locator("details[data-filters]").evaluate("panel => panel.open")
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+    wide = browser.new_context(viewport={"width": 1366, "height": 900}).new_page()
+    wide.goto(f"{live_server.url}/listings/?q=phlebotomy")
+    assert wide.locator("details[data-filters]").evaluate("panel => panel.open")

@@ -270,3 +270,27 @@ def test_own_lab_page_of_a_listing_with_several_staff(client, lab):
     listing = ListingFactory(lab=lab)
     client.force_login(first)
     assert client.get(listing.get_absolute_url()).status_code == 200
+
+
+def test_search_page_says_which_results_and_how_old_with_a_skip_link(client):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    for n in range(23):
+        PublishedListingFactory(
+            title=f"Phlebotomy aide {n}", published_at=timezone.now() - timedelta(days=3),
+            deadline=today + timedelta(days=5), compensation="paid", pay_rate=18,
+        )  # fmt: skip
+    page = client.get(reverse("listings:listing_list"), {"q": "phlebotomy", "page": "2"})
+    content = page.content.decode()
+    assert "21–23 shown" in content
+    assert "3 days ago" in content and "closes in 5 days" in content
+    assert 'href="#results-title">Skip to results</a>' in content
+    assert "paste it into a feed reader" in content
+    filtered = client.get(
+        reverse("listings:listing_list"), {"comp": ["paid", "credit"], "mode": "remote"}
+    )
+    assert filtered.context["active_filters"] == 3
+    assert "(3)" in filtered.content.decode()
