@@ -253,3 +253,9 @@ def test_the_dashboard_shows_views_saves_applications_and_conversion(
     with django_assert_max_num_queries(12):  # no query per listing
         page = staff_client.get(reverse("listings:manage_dashboard"))
     assert "4 views · 1 saved · 1 applied (25% of views)" in page.content.decode()
+
+
+def test_the_form_has_a_guidance_column_with_a_formatting_example(staff_client, lab):
+    for url in (CREATE, edit_url(ListingFactory(lab=lab))):
+        page = staff_client.get(url).content.decode()
+        assert "What students look for" in page and "**What you will learn**" in page
