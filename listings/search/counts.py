@@ -70,12 +70,13 @@ def search_counts(
     search by relevance count and rank its few results in one pass: up to
     `rank_up_to` of them come back as `ranked_ids`."""
     scope = apply_filters(listing_filter, base, skip=FACETS)
-    planned = 0 if small_board() else planned_rows(scope)
+    listing_rows = get_catalogue().listing_rows
+    planned = 0 if listing_rows <= APPROX_ABOVE else planned_rows(scope)
     if planned <= APPROX_ABOVE:
         facets = facet_counts(listing_filter, base)
         return Counts(total=total_of(listing_filter, facets), facets=facets)
     # At most MAX_SAMPLE_ROWS rows of the table, whatever the planner thinks.
-    most = min(100.0, 100.0 * MAX_SAMPLE_ROWS / max(get_catalogue().listing_rows, 1))
+    most = min(100.0, 100.0 * MAX_SAMPLE_ROWS / max(listing_rows, 1))
     percent = min(most, 100.0 * SAMPLE_MATCHES / planned)
     sampled = facet_counts(listing_filter, base, sample_percent=percent)
     if 0 < sampled.rows < MIN_SAMPLED and percent < most:

@@ -13,7 +13,7 @@ from django.conf import settings
 from django.core.cache import caches
 from django.db.models import F, QuerySet
 
-from .counts import search_counts, small_board, total_of
+from .counts import Counts, search_counts, small_board, total_of
 from .facets import FacetOption, apply_filters, facet_counts, facet_options, rounded
 from .places import understand_places
 from .query import build_query, headline_query, rank_query
@@ -182,13 +182,7 @@ def run_search(
                 ranked=matching.ranked(rank_by).values_list("id", flat=True) if rank_by else None,
                 rank_up_to=EXACT_RANK_MAX,
             )  # fmt: skip
-            counts = {
-                "total": found.total,
-                "facets": found.facets,
-                "approximate": found.approximate,
-                "facets_approximate": found.facets_approximate,
-                "ranked": found.ranked_ids[:COUNT_CAP] if found.ranked_ids is not None else None,
-            }
+            counts = _kept(found)
         else:
             total = matching.order_by().values("id")[: COUNT_CAP + 1].count()
             counts = {"total": total, "facets": None, "approximate": False}
@@ -298,15 +292,20 @@ def keep_exact_counts(listing_filter, seconds: int) -> bool:
     if not cache_key or small_board():
         return False
     facets = facet_counts(listing_filter, listing_filter.queryset)
-    counts = {
-        "total": total_of(listing_filter, facets),
-        "facets": facets,
-        "approximate": False,
-        "facets_approximate": False,
-        "ranked": None,
-    }
-    caches["search"].set(cache_key, counts, seconds)
+    counts = Counts(total=total_of(listing_filter, facets), facets=facets)
+    caches["search"].set(cache_key, _kept(counts), seconds)
     return True
+
+
+def _kept(found: Counts) -> dict:
+    """Counts as the search cache keeps them (the ranked ids only as far as pages go)."""
+    return {
+        "total": found.total,
+        "facets": found.facets,
+        "approximate": found.approximate,
+        "facets_approximate": found.facets_approximate,
+        "ranked": found.ranked_ids[:COUNT_CAP] if found.ranked_ids is not None else None,
+    }
 
 
 def _counts_cache_key(cleaned: dict) -> str | None:

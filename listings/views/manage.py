@@ -91,8 +91,10 @@ def dashboard(request):
     )
     for listing in rows:
         listing.n_sent = sum(getattr(listing, f"n_{state}") for state in APPLICANT_STATES)
-        # Of the page's views, the share that became a sent application.
-        listing.conversion = listing.n_sent / listing.n_views if listing.n_views else None
+        # Of the page's views, the share (in percent) that became a sent application.
+        listing.conversion = (
+            round(100 * listing.n_sent / listing.n_views) if listing.n_views else None
+        )
         listing.applicant_counts = [
             (ApplicationStatus(state).label, getattr(listing, f"n_{state}"))
             for state in APPLICANT_STATES

@@ -259,3 +259,22 @@ def test_the_form_has_a_guidance_column_with_a_formatting_example(staff_client, 
     for url in (CREATE, edit_url(ListingFactory(lab=lab))):
         page = staff_client.get(url).content.decode()
         assert "What students look for" in page and "**What you will learn**" in page
+
+
+def test_a_view_that_cannot_be_counted_still_serves_the_page(client, lab):
+    """The count is written while the page is read: when PostgreSQL refuses the write
+    (here a real CHECK that no row passes), the view is lost, the page is not."""
+    from django.db import connection
+
+    from listings.models import ListingDayViews
+    from tests.support.factories import PublishedListingFactory
+
+    listing = PublishedListingFactory(lab=lab)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "ALTER TABLE listings_listingdayviews ADD CONSTRAINT refuse_all CHECK (false) NOT VALID"
+        )
+    response = client.get(listing.get_absolute_url())
+    assert response.status_code == 200 and listing.title in response.content.decode()
+    assert not ListingDayViews.objects.exists()
+    assert client.get(listing.get_absolute_url()).status_code == 200  # the request goes on
