@@ -38,6 +38,11 @@ def queue_email(message: EmailMultiAlternatives) -> OutgoingEmail:
         headers=headers,
         body=message.body,
         html=html,
+        attachments=[
+            [filename, content, mimetype]
+            for filename, content, mimetype in message.attachments
+            if isinstance(content, str)  # text only (calendar files); kept in the outbox
+        ],
     )
     if settings.MAIL_QUEUE_EAGER:
         deliver(email.pk)  # tests that read mail.outbox; the queue itself is tested apart
@@ -53,6 +58,8 @@ def as_message(email: OutgoingEmail, connection=None) -> EmailMultiAlternatives:
     )  # fmt: skip
     if email.html:
         message.attach_alternative(email.html, "text/html")
+    for filename, content, mimetype in email.attachments:
+        message.attach(filename, content, mimetype)
     return message
 
 
@@ -78,8 +85,18 @@ def deliver(email_id: int, *, final_attempt: bool = True) -> bool:
             email.status, email.sent_at = OutgoingEmail.Status.SENT, timezone.now()
             # A sent email's text goes: it may hold a sign-in or reset link, and the
             # outbox (and its backups) must not keep one. Subject and recipients stay.
-            email.last_error, email.body, email.html = "", "", ""
-        email.save(update_fields=["attempts", "last_error", "status", "sent_at", "body", "html"])
+            email.last_error, email.body, email.html, email.attachments = "", "", "", []
+        email.save(
+            update_fields=[
+                "attempts",
+                "last_error",
+                "status",
+                "sent_at",
+                "body",
+                "html",
+                "attachments",
+            ]
+        )
     if failure is not None:
         raise failure  # after the commit: the record of the try stays
     return True

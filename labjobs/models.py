@@ -20,6 +20,8 @@ class OutgoingEmail(models.Model):
     headers = models.JSONField(blank=True, default=dict)
     body = models.TextField()
     html = models.TextField(blank=True)
+    # Small text attachments (an invitation's .ics): [filename, content, mimetype] each.
+    attachments = models.JSONField(blank=True, default=list)
     status = models.CharField(max_length=8, choices=Status.choices, default=Status.QUEUED)
     attempts = models.PositiveIntegerField(default=0)
     last_error = models.TextField(blank=True)

@@ -3,7 +3,7 @@ page, the home page's counts, a lab's applicants and members."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
@@ -119,3 +119,50 @@ def is_staff_of(user, lab) -> bool:
         and lab.approved
         and LabStaffProfile.objects.filter(user=user, lab=lab, status=Membership.ACTIVE).exists()
     )
+
+
+@dataclass(frozen=True)
+class ConversationEntry:
+    """One line of an application's conversation: a status change (with the note the
+    lab or student wrote), a message, or an interview invitation."""
+
+    kind: str  # "status", "message" or "interview"
+    at: object  # datetime
+    from_lab: bool
+    item: object  # the ApplicationEvent, ApplicationMessage or Interview
+    new: bool = False  # not yet read by the viewer
+
+
+def conversation(application, *, viewer_is_lab: bool) -> list[ConversationEntry]:
+    """The application's status changes, messages and invitations in the order they
+    happened (events, messages and interviews prefetched by the caller). The last
+    entries from the other side, as many as the viewer's unread count, are `new`."""
+    student_id = application.student_id
+    entries = [
+        ConversationEntry(
+            "status",
+            event.created_at,
+            event.actor_id is None or event.actor_id != student_id,
+            event,
+        )
+        for event in application.events.all()
+    ]
+    entries += [
+        ConversationEntry("message", message.created_at, message.from_lab, message)
+        for message in application.messages.all()
+    ]
+    entries += [
+        ConversationEntry("interview", interview.created_at, True, interview)
+        for interview in application.interviews.all()
+    ]
+    # An invitation and its status change happen together: the invitation comes after.
+    order = {"status": 0, "interview": 1, "message": 2}
+    entries.sort(key=lambda entry: (entry.at, order[entry.kind]))
+    unread = application.unread_by_lab if viewer_is_lab else application.unread_by_student
+    for index in range(len(entries) - 1, -1, -1):
+        if unread <= 0:
+            break
+        if entries[index].from_lab != viewer_is_lab:
+            entries[index] = replace(entries[index], new=True)
+            unread -= 1
+    return entries

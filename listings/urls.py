@@ -6,7 +6,16 @@ from django.views.decorators.http import require_safe
 
 from . import api
 from .feeds import ListingSearchFeed
-from .views import downloads, manage, manage_applicants, manage_listings, members, public, student
+from .views import (
+    conversations,
+    downloads,
+    manage,
+    manage_applicants,
+    manage_listings,
+    members,
+    public,
+    student,
+)
 
 app_name = "listings"
 
@@ -27,7 +36,16 @@ urlpatterns = [
         name="application_track_external",
     ),
     path("applications/", student.application_list, name="application_list"),
-    path("applications/<int:pk>/", student.application_detail, name="application_detail"),
+    path("applications/<int:pk>/", conversations.application_detail, name="application_detail"),
+    path("applications/<int:pk>/offer/", conversations.application_offer, name="application_offer"),
+    path(
+        "applications/<int:pk>/interviews/<uuid:uid>.ics",
+        conversations.interview_ics,
+        name="interview_ics",
+    ),
+    path("calendar/", conversations.calendar_feed_create, name="calendar_feed_create"),
+    path("calendar/stop/", conversations.calendar_feed_revoke, name="calendar_feed_revoke"),
+    path("calendar/<str:token>/labjobs.ics", conversations.calendar_feed, name="calendar_feed"),
     path(
         "applications/<int:pk>/withdraw/",
         student.application_withdraw,
@@ -36,7 +54,7 @@ urlpatterns = [
     path("applications/<int:pk>/cv/", downloads.application_cv, name="application_cv"),
     path(
         "applications/<int:pk>/message/",
-        student.application_message,
+        conversations.application_message,
         name="application_message",
     ),
     path("labs/<slug:slug>/contact/", student.lab_inquiry, name="lab_inquiry"),
@@ -97,6 +115,11 @@ urlpatterns = [
         "manage/applicants/<int:pk>/move/",
         manage_applicants.applicant_move,
         name="manage_applicant_move",
+    ),
+    path(
+        "manage/applicants/<int:pk>/interview/",
+        manage_applicants.applicant_interview,
+        name="manage_applicant_interview",
     ),
     path(
         "manage/applicants/<int:pk>/message/",

@@ -1,8 +1,8 @@
 """The listings domain's models, one module per domain; import them from here.
 
 choices (enums, limits; a leaf) · states (the state machines) · labs (labs and the
-catalogue) · listing · headline (what broad searches rank on) · application · inquiry ·
-saved_search · stats (page views)."""
+catalogue) · listing · headline (what broad searches rank on) · application ·
+conversation (interviews, calendar feeds) · inquiry · saved_search · stats (page views)."""
 
 from .application import (
     ApplicantReview,
@@ -29,6 +29,7 @@ from .choices import (
     Schedule,
     WorkMode,
 )
+from .conversation import CalendarFeed, Interview
 from .headline import ListingHeadline
 from .inquiry import LabInquiry
 from .labs import Certification, Institution, Lab, RoleType, SearchSynonym
@@ -38,8 +39,9 @@ from .stats import ListingDayViews
 
 __all__ = [
     "AlertFrequency", "ApplicantReview", "Application", "ApplicationEvent", "ApplicationMessage",
-    "ApplicationStatus", "ApplyMethod", "Benefit", "CVDownload", "Certification",
+    "ApplicationStatus", "ApplyMethod", "Benefit", "CVDownload", "CalendarFeed", "Certification",
     "CloseReason", "Compensation", "EDITABLE", "INQUIRY_MAX", "IN_PROCESS", "Institution",
+    "Interview",
     "Lab", "LabInquiry", "Listing", "ListingDayViews", "ListingEvent", "ListingHeadline",
     "ListingQuerySet",
     "ListingStatus",

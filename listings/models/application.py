@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from accounts.models import cv_storage_name
 from labjobs.errors import IllegalTransition
@@ -50,6 +51,10 @@ class Application(StatefulModel):
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(default=timezone.now)
     submitted_at = models.DateTimeField(null=True, blank=True)
+    # Messages, status changes and invitations the other side has not opened yet:
+    # raised by the service that adds them, cleared when the thread is read.
+    unread_by_student = models.PositiveIntegerField(default=0, editable=False)
+    unread_by_lab = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
         ordering = ["-updated_at", "-id"]
@@ -86,6 +91,45 @@ class Application(StatefulModel):
             and self.follow_up_on <= timezone.localdate()
             and (self.status == ApplicationStatus.SAVED or self.status in IN_PROCESS)
         )
+
+    @property
+    def is_draft(self) -> bool:
+        """Saved with a cover letter or CV begun: a draft, not only a bookmark."""
+        return self.status == SAVED and bool(self.cover_letter or self.cv)
+
+    @property
+    def upcoming_interview(self):
+        """The next interview not yet over (interviews prefetched by lists)."""
+        now = timezone.now()
+        return next((i for i in self.interviews.all() if i.ends_at > now), None)
+
+    @property
+    def next_step(self) -> str:
+        """What the student does next, in a sentence (the tracker and the application)."""
+        listing, status = self.listing, self.status
+        if status == SAVED:
+            if not listing.takes_applications:
+                return "This listing no longer takes applications."
+            verb = "Finish and send your draft" if self.is_draft else "Apply"
+            by = f" by {date_format(listing.deadline, 'M j')}" if listing.deadline else ""
+            return f"Next: {verb}{by}."
+        if status == ApplicationStatus.SUBMITTED:
+            if self.applied_externally:
+                return "Next: set a follow-up date to check in with the lab."
+            return "Next: wait for the lab to review it; a message here reaches them."
+        if status == ApplicationStatus.REVIEWING:
+            return "The lab is reviewing it: nothing to do for now."
+        if status == ApplicationStatus.INTERVIEW:
+            interview = self.upcoming_interview
+            if interview is None:
+                return "Next: wait for the lab's decision after your interview."
+            when = date_format(timezone.localtime(interview.starts_at), "D M j, H:i")
+            return f"Next: your interview, {when}, {interview.place}."
+        if status == ApplicationStatus.OFFER:
+            return "Next: accept or decline the lab's offer."
+        if status == ApplicationStatus.ACCEPTED:
+            return "You accepted: agree your start date with the lab."
+        return "Nothing more to do here."
 
     @property
     def can_withdraw(self) -> bool:

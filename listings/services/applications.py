@@ -22,6 +22,7 @@ from listings.models import (
 from listings.models.states import APPLICATION_MOVES
 
 from . import ServiceError, notifications, validated
+from .conversations import conversation_add_unread
 
 SAVED = ApplicationStatus.SAVED
 
@@ -179,6 +180,7 @@ def application_withdraw(*, application: Application, by) -> None:
             "it can no longer be withdrawn."
         )
     application.withdraw(by=by)
+    conversation_add_unread(application=application, from_lab=False)
 
 
 @transaction.atomic
@@ -219,6 +221,7 @@ def application_move(*, application: Application, move: str, by, note: str = "")
     if move not in LAB_MOVES:
         raise ServiceError(f"Unknown move: {move}.")
     getattr(application, move)(by=by, reason=note)
+    conversation_add_unread(application=application, from_lab=True)
     if application.student_id is not None:
         event = application.events.order_by("-created_at", "-id").first()
         notifications.application_status_changed(application, event)
@@ -260,6 +263,7 @@ def application_message_send(*, application: Application, sender, body: str) -> 
     )
     validated(message)
     message.save()
+    conversation_add_unread(application=application, from_lab=from_lab)
     if from_lab:
         notifications.message_to_student(message)
     else:

@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from accounts.models import LabStaffProfile, Membership
 from labjobs.mail import queue_email
+from listings.calendars import interview_ics
 
 UNSUBSCRIBE_SALT = "labjobs.search-alert-unsubscribe"
 
@@ -27,9 +28,11 @@ def send(
     context: dict,
     headers: dict | None = None,
     reply_to: list[str] | None = None,
+    attachments: list[tuple[str, str, str]] = (),
 ) -> None:
-    """Render emails/<template>_subject.txt, .txt and .html and send them on commit."""
-    context = {"site_url": settings.SITE_URL, **context}
+    """Render emails/<template>_subject.txt, .txt and .html and send them on commit,
+    with small text `attachments` (filename, content, mimetype)."""
+    context = {"site_url": settings.SITE_URL, "TIME_ZONE_NAME": settings.TIME_ZONE, **context}
     subject = " ".join(render_to_string(f"emails/{template}_subject.txt", context).split())
     message = EmailMultiAlternatives(
         subject=f"[LabJobs] {subject}",
@@ -39,18 +42,22 @@ def send(
         reply_to=reply_to,
     )
     message.attach_alternative(render_to_string(f"emails/{template}.html", context), "text/html")
+    for filename, content, mimetype in attachments:
+        message.attach(filename, content, mimetype)
     # Into the outbox, in the caller's transaction; a worker sends it (labjobs/mail.py).
     queue_email(message)
 
 
 def _application_context(application) -> dict:
+    application_url = absolute(
+        reverse("listings:application_detail", kwargs={"pk": application.pk})
+    )
     return {
         "application": application,
         "listing": application.listing,
         "lab": application.listing.lab,
-        "application_url": absolute(
-            reverse("listings:application_detail", kwargs={"pk": application.pk})
-        ),
+        "application_url": application_url,
+        "reply_url": f"{application_url}#reply",
         "listing_url": absolute(application.listing.get_absolute_url()),
     }
 
@@ -70,6 +77,20 @@ def application_status_changed(application, event) -> None:
         to=application.student.email,
         template="application_status_changed",
         context={**_application_context(application), "event": event},
+    )
+
+
+def interview_invitation(interview) -> None:
+    """The invitation, with its calendar file attached (and a link to download it)."""
+    application = interview.application
+    ics_url = absolute(
+        reverse("listings:interview_ics", kwargs={"pk": application.pk, "uid": interview.uid})
+    )
+    send(
+        to=application.student.email,
+        template="interview_invitation",
+        context={**_application_context(application), "interview": interview, "ics_url": ics_url},
+        attachments=[("interview.ics", interview_ics(interview).decode(), "text/calendar")],
     )
 
 
@@ -132,6 +153,24 @@ def message_to_student(message) -> None:
     )
 
 
+def _applicant_url(application) -> str:
+    return absolute(reverse("listings:manage_applicant", kwargs={"pk": application.pk}))
+
+
+def offer_answered(application, event) -> None:
+    """The student accepted or declined the lab's offer."""
+    _send_to_lab(
+        application.listing.lab,
+        template="offer_answered",
+        context={
+            "application": application,
+            "listing": application.listing,
+            "event": event,
+            "applicant_url": _applicant_url(application),
+        },
+    )
+
+
 def message_to_lab(message) -> None:
     application = message.application
     _send_to_lab(
@@ -141,9 +180,7 @@ def message_to_lab(message) -> None:
             "message": message,
             "application": application,
             "listing": application.listing,
-            "applicant_url": absolute(
-                reverse("listings:manage_applicant", kwargs={"pk": application.pk})
-            ),
+            "applicant_url": _applicant_url(application),
         },
     )
 

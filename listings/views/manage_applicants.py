@@ -19,6 +19,7 @@ from listings.forms import (
     ApplicantMoveForm,
     ApplicantReviewForm,
     BulkNotSelectedForm,
+    InterviewForm,
     MessageForm,
 )
 from listings.models import (
@@ -28,7 +29,8 @@ from listings.models import (
     ApplicationEvent,
     ApplicationStatus,
 )
-from listings.services import applications
+from listings.selectors import conversation
+from listings.services import applications, conversations
 
 from .common import lab_staff_required, post_message, service_errors
 from .manage import APPLICANT_STATES, _own_listing, own_applicant, own_listing_applicants
@@ -107,11 +109,15 @@ def applicants_not_selected(request, pk):
 @require_safe
 @lab_staff_required
 def applicant_detail(request, pk):
-    application = own_applicant(request, pk)
+    return _applicant_page(request, own_applicant(request, pk))
+
+
+def _applicant_page(request, application, *, interview_form=None, status=200):
     application = (
         Application.objects.prefetch_related(
             Prefetch("events", queryset=ApplicationEvent.objects.select_related("actor")),
             Prefetch("messages"),
+            "interviews",
             "listing__certifications",
         )
         .select_related("listing__lab__institution", "student")
@@ -119,6 +125,8 @@ def applicant_detail(request, pk):
     )
     profile = StudentProfile.objects.for_match(application.student_id)
     review = ApplicantReview.objects.filter(application=application).first()
+    entries = conversation(application, viewer_is_lab=True)
+    conversations.conversation_mark_read(application=application, by_lab=True)
     return render(
         request,
         "listings/manage/applicant_detail.html",
@@ -130,10 +138,13 @@ def applicant_detail(request, pk):
             "listing": application.listing,
             "profile": profile,
             "match": profile.certification_match(application.listing) if profile else None,
+            "entries": entries,
             "move_form": ApplicantMoveForm(),
+            "interview_form": interview_form or InterviewForm(),
             "message_form": MessageForm(),
             "downloads": application.cv_downloads.select_related("downloaded_by")[:10],
         },
+        status=status,
     )
 
 
@@ -156,6 +167,35 @@ def applicant_move(request, pk):
             request, f"Moved to “{application.get_status_display()}”; the student was emailed."
         )
     return redirect("listings:manage_applicant", pk=application.pk)
+
+
+@require_POST
+@lab_staff_required
+def applicant_interview(request, pk):
+    """Invite the applicant to an interview; a form with errors comes back on the
+    applicant's page (422), filled in as it was."""
+    application = own_applicant(request, pk)
+    if application.status not in conversations.INVITABLE:
+        messages.error(
+            request,
+            f"This application is {application.get_status_display().lower()}; only "
+            "applications in process can be invited to an interview.",
+        )
+        return redirect("listings:manage_applicant", pk=application.pk)
+    form = InterviewForm(request.POST)
+    if form.is_valid():
+        with service_errors(request, form):
+            data = form.cleaned_data
+            conversations.interview_invite(
+                application=application, by=request.user, starts_at=data["starts_at"],
+                duration_minutes=data["duration_minutes"], place=data["place"],
+                details=data["details"],
+            )  # fmt: skip
+            messages.success(
+                request, "Invitation sent; the student was emailed it with a calendar file."
+            )
+            return redirect("listings:manage_applicant", pk=application.pk)
+    return _applicant_page(request, application, interview_form=form, status=422)
 
 
 @require_POST

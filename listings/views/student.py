@@ -5,12 +5,11 @@ student's application is a 404."""
 
 from __future__ import annotations
 
-from itertools import groupby
-
 from django.contrib import messages
 from django.db.models import Prefetch
-from django.http import Http404, QueryDict
+from django.http import Http404, JsonResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST, require_safe
@@ -20,9 +19,7 @@ from accounts.permissions import has_verified_email, student_required
 from listings.forms import (
     ApplicationForm,
     InquiryForm,
-    MessageForm,
     SavedSearchForm,
-    TrackingForm,
 )
 from listings.models import (
     AlertFrequency,
@@ -30,20 +27,28 @@ from listings.models import (
     ApplicationEvent,
     ApplicationStatus,
     ApplyMethod,
+    CalendarFeed,
     Lab,
     Listing,
     SavedSearch,
 )
 from listings.services import applications, inquiries, saved_searches
 
-from .common import back, post_message, service_errors
+from .common import back, service_errors
 
 S = ApplicationStatus
-# The tracker's groups, in the order a student reads them.
-TRACKER_ORDER = [
-    S.OFFER, S.INTERVIEW, S.REVIEWING, S.SUBMITTED, S.SAVED, S.ACCEPTED, S.DECLINED,
-    S.NOT_SELECTED, S.WITHDRAWN,
+# The tracker's groups, in the order a student reads them: what needs an answer first,
+# then what waits on the lab, then drafts and bookmarks, then what is decided.
+TRACKER_GROUPS = [
+    (S.OFFER, "Offers"), (S.INTERVIEW, "Interviews"), (S.REVIEWING, "Under review"),
+    (S.SUBMITTED, "Sent"), ("draft", "Drafts (not sent yet)"), (S.SAVED, "Saved listings"),
+    (S.ACCEPTED, "Accepted"), (S.DECLINED, "Declined"), (S.NOT_SELECTED, "Not selected"),
+    (S.WITHDRAWN, "Withdrawn"),
 ]  # fmt: skip
+
+
+def tracker_group(application: Application) -> str:
+    return "draft" if application.is_draft else application.status
 
 
 def own_application(request, pk: int) -> Application:
@@ -57,16 +62,35 @@ def own_application(request, pk: int) -> Application:
 # -- save --------------------------------------------------------------------------
 
 
+def _saved_answer(request, listing, application, text: str, *, level=messages.SUCCESS):
+    """After a save or unsave: JSON for the page's script (it swaps the button in
+    place and announces `text`), or back to the page without it, to the listing's card."""
+    if request.headers.get("Accept", "").startswith("application/json"):
+        context = {"listing": listing, "application": application}
+        button = render_to_string("listings/_save_button.html", context, request=request)
+        action = "listings:listing_unsave" if application else "listings:listing_save"
+        return JsonResponse(
+            {
+                "saved": application is not None,
+                "message": text,
+                "action": reverse(action, args=[listing.pk]),
+                "button": button,
+            }
+        )
+    messages.add_message(request, level, text)
+    return back(request, listing.get_absolute_url())
+
+
 @require_POST
 @student_required
 def listing_save(request, pk):
     listing = get_object_or_404(Listing.objects.public(), pk=pk)
-    _, created = applications.application_save(student=request.user, listing=listing)
+    application, created = applications.application_save(student=request.user, listing=listing)
     if created:
-        messages.success(request, f"Saved “{listing.title}”. Find it under My applications.")
-    else:
-        messages.info(request, f"“{listing.title}” is already in your saved listings.")
-    return back(request, listing.get_absolute_url())
+        text = f"Saved “{listing.title}”. Find it under My applications."
+        return _saved_answer(request, listing, application, text)
+    text = f"“{listing.title}” is already in your saved listings."
+    return _saved_answer(request, listing, application, text, level=messages.INFO)
 
 
 @require_POST
@@ -74,10 +98,11 @@ def listing_save(request, pk):
 def listing_unsave(request, pk):
     listing = get_object_or_404(Listing.objects.visible_to(request.user), pk=pk)
     if applications.application_unsave(student=request.user, listing=listing):
-        messages.success(request, f"Removed “{listing.title}” from your saved listings.")
-    else:
-        messages.info(request, f"“{listing.title}” was not in your saved listings.")
-    return back(request, listing.get_absolute_url())
+        text = f"Removed “{listing.title}” from your saved listings."
+        return _saved_answer(request, listing, None, text)
+    text = f"“{listing.title}” was not in your saved listings."
+    current = Application.objects.filter(student=request.user, listing=listing).first()
+    return _saved_answer(request, listing, current, text, level=messages.INFO)
 
 
 # -- apply -------------------------------------------------------------------------
@@ -183,50 +208,24 @@ def _with_timeline(queryset):
 def application_list(request):
     rows = list(
         _with_timeline(
-            Application.objects.filter(student=request.user).select_related(
-                "listing__lab__institution"
-            )
-        ).order_by("status", "-updated_at", "-id")
+            Application.objects.filter(student=request.user)
+            .select_related("listing__lab__institution")
+            .prefetch_related("interviews")
+        ).order_by("-updated_at", "-id")
     )
-    by_status = {status: list(group) for status, group in groupby(rows, key=lambda a: a.status)}
-    groups = [(S(status), by_status[status]) for status in TRACKER_ORDER if status in by_status]
+    by_group = {}
+    for application in rows:
+        by_group.setdefault(tracker_group(application), []).append(application)
+    groups = [(key, label, by_group[key]) for key, label in TRACKER_GROUPS if key in by_group]
     due = [application for application in rows if application.follow_up_due]
     return render(
         request,
         "listings/application_list.html",
-        {"groups": groups, "total": len(rows), "due": due},
-    )
-
-
-@student_required
-def application_detail(request, pk):
-    application = get_object_or_404(
-        _with_timeline(Application.objects.select_related("listing__lab__institution")),
-        pk=pk,
-        student=request.user,
-    )
-    if request.method == "POST":
-        form = TrackingForm(request.POST)
-        if form.is_valid():
-            with service_errors(request, form):
-                applications.application_update_tracking(
-                    application=application, **form.cleaned_data
-                )
-                messages.success(request, "Notes and follow-up date saved.")
-                return redirect("listings:application_detail", pk=application.pk)
-    else:
-        form = TrackingForm(
-            initial={"notes": application.notes, "follow_up_on": application.follow_up_on}
-        )
-    return render(
-        request,
-        "listings/application_detail.html",
         {
-            "application": application,
-            "listing": application.listing,
-            "form": form,
-            "thread": application.messages.all(),
-            "message_form": MessageForm(),
+            "groups": groups,
+            "total": len(rows),
+            "due": due,
+            "calendar_feed": CalendarFeed.objects.filter(student=request.user).first(),
         },
     )
 
@@ -243,14 +242,6 @@ def application_withdraw(request, pk):
         messages.info(request, "Only a sent application that is not yet decided can be withdrawn.")
         return redirect("listings:application_detail", pk=application.pk)
     return render(request, "listings/application_withdraw.html", {"application": application})
-
-
-@require_POST
-@student_required
-def application_message(request, pk):
-    application = own_application(request, pk)
-    post_message(request, application, sent="Message sent to the lab.")
-    return redirect("listings:application_detail", pk=application.pk)
 
 
 @require_POST

@@ -3,8 +3,10 @@ with a reason, staff edit and resubmit, the moderator approves, a student applie
 staff move the application to interview, and the student sees it on their timeline."""
 
 import re
+from datetime import timedelta
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from listings.models import Application, Listing
@@ -93,15 +95,30 @@ def test_lab_round_trip(browser, live_server, lab, moderator, tmp_path):
     staff_page.get_by_role("link", name=student.email).click()
     expect(staff_page.get_by_text("I ran platelet assays last summer.")).to_be_visible()
     assert serious_accessibility_problems(staff_page) == []
-    staff_page.get_by_label("New status").select_option("invite_to_interview")
-    staff_page.get_by_label("Message to the student (optional)").fill("Tuesday at 10:00?")
-    staff_page.get_by_role("button", name="Move", exact=True).click()
-    expect(staff_page.get_by_text("Moved to “Interview”")).to_be_visible()
+    staff_page.get_by_text("Invite to an interview…").click()
+    invitation = staff_page.locator(".interview-invite")
+    invitation.get_by_label("Date").fill((timezone.localdate() + timedelta(days=4)).isoformat())
+    invitation.get_by_label("Time").fill("10:00")
+    invitation.get_by_label("Place").fill("Room 4.12, Biomedical Research Building")
+    invitation.get_by_label("Message to the student (optional)").fill("Ask at the front desk.")
+    invitation.get_by_role("button", name="Send the invitation").click()
+    expect(staff_page.get_by_text("Invitation sent")).to_be_visible()
 
-    # The student sees it on their timeline.
-    student_page.goto(f"{base}/applications/{application.pk}/")
+    # The student sees an unread update in the navigation, then the invitation in the
+    # conversation, with a calendar file to add.
+    student_page.goto(f"{base}/applications/")
+    expect(
+        student_page.get_by_role("link", name=re.compile("My applications 1 unread"))
+    ).to_be_visible()
+    student_page.get_by_role("link", name=application.listing.title).click()
     expect(student_page.locator(".status-line")).to_contain_text("Interview")
-    expect(student_page.locator(".timeline")).to_contain_text("Tuesday at 10:00?")
+    conversation = student_page.locator(".thread")
+    expect(conversation).to_contain_text("Room 4.12, Biomedical Research Building")
+    expect(conversation).to_contain_text("Ask at the front desk.")
+    with student_page.expect_download() as download:
+        conversation.get_by_role("link", name="Add to my calendar (.ics)").click()
+    assert download.value.suggested_filename == "interview.ics"
+    assert serious_accessibility_problems(student_page) == []
 
 
 def test_staff_signup_and_a_lab_contact_form_have_no_serious_accessibility_problems(

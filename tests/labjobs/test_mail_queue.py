@@ -60,6 +60,22 @@ def test_delivery_sends_once_with_both_parts():
     assert (email.body, email.html, email.subject, email.to) == ("", "", "Hello", ["ana@uni.edu"])
 
 
+def test_a_text_attachment_waits_in_the_outbox_and_goes_with_the_text():
+    calendar = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nEND:VCALENDAR\r\n"
+    email = message()
+    email.attach("interview.ics", calendar, "text/calendar")
+    queued = outbox.queue_email(email)
+    assert queued.attachments == [["interview.ics", calendar, "text/calendar"]]
+
+    outbox.deliver(queued.pk)
+
+    [sent] = mail.outbox
+    [(filename, content, mimetype)] = sent.attachments
+    assert (filename, content, mimetype) == ("interview.ics", calendar, "text/calendar")
+    queued.refresh_from_db()
+    assert queued.attachments == []  # like the text, gone once sent
+
+
 def test_a_refused_delivery_is_recorded_then_failed_on_the_last_try(settings):
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", free_port()  # nothing listens

@@ -15,9 +15,11 @@ from django.contrib.auth.models import Group
 from django.urls import reverse
 
 from accounts.models import Membership
+from listings.models import CalendarFeed
 from listings.services.notifications import unsubscribe_url
 from tests.support.factories import (
     AdminFactory,
+    InterviewFactory,
     LabFactory,
     LabStaffFactory,
     ListingFactory,
@@ -147,6 +149,13 @@ MATRIX = {
     "listings:application_withdraw": ("application", student_object),
     "listings:application_cv": ("application", get_only(student_object)),
     "listings:application_message": ("application", post_only(student_object)),
+    "listings:application_offer": ("application", post_only(student_object)),
+    "listings:interview_ics": ("interview", get_only(student_object)),
+    # The address is the proof (calendar apps cannot log in): anyone holding it reads it.
+    # (Before the rows that stop it: the table is walked in order.)
+    "listings:calendar_feed": ("calendar_token", public),
+    "listings:calendar_feed_create": (None, post_only(student_page)),
+    "listings:calendar_feed_revoke": (None, post_only(student_page)),
     "listings:saved_search_update": ("saved_search", post_only(student_object)),
     "listings:saved_search_delete": ("saved_search", post_only(student_object)),
     # The lab's side.
@@ -172,6 +181,8 @@ MATRIX = {
     "listings:manage_applicant": ("application", get_only(lab_object)),
     "listings:manage_applicant_move": ("application", post_only(lab_object)),
     "listings:manage_applicant_review": ("application", post_only(lab_object)),
+    # An empty invitation comes back with its errors (422).
+    "listings:manage_applicant_interview": ("application", post_only(lab_object, post=(422,))),
     "listings:manage_applicant_message": (
         "application",
         post_only(lab_object),
@@ -197,12 +208,14 @@ def build_world():
     users["moderator"].groups.add(Group.objects.get(name="Moderators"))
     published = PublishedListingFactory(lab=lab_x)
     saved_search = SavedSearchFactory(student=users["student_a"])
+    application = SubmittedApplicationFactory(listing=published, student=users["student_a"])
+    interview = InterviewFactory(application=application)
     objects = {
         "published": published.pk,
         "draft": ListingFactory(lab=lab_x).pk,
-        "application": SubmittedApplicationFactory(
-            listing=published, student=users["student_a"]
-        ).pk,
+        "application": application.pk,
+        "interview": {"pk": application.pk, "uid": interview.uid},
+        "calendar_token": CalendarFeed.objects.create(student=users["student_a"]).token,
         "saved_search": saved_search.pk,
         "request": users["pending_joiner"].lab_staff_profile.pk,
         "lab_slug": lab_x.slug,

@@ -11,6 +11,7 @@ from listings.models import (
     Application,
     Compensation,
     Institution,
+    Interview,
     Lab,
     Listing,
     RoleType,
@@ -182,6 +183,22 @@ class SubmittedApplicationFactory(ApplicationFactory):
     cover_letter = "I would love to process samples in your lab."
     cv = factory.django.FileField(filename="cv.pdf", data=b"%PDF-1.4\n1 0 obj\n%%EOF\n")
     cv_filename = "cv.pdf"
+
+
+class InterviewFactory(factory.django.DjangoModelFactory):
+    """An invitation for next week (the application moved to "interview" is the
+    caller's choice: the factory leaves its status alone)."""
+
+    class Meta:
+        model = Interview
+
+    application = factory.SubFactory(SubmittedApplicationFactory)
+    starts_at = factory.LazyFunction(
+        lambda: timezone.now().replace(microsecond=0) + timedelta(days=7)
+    )
+    duration_minutes = 45
+    place = "Room 4.12, Biomedical Research Building"
+    details = "Bring a copy of your CV."
 
 
 class SavedSearchFactory(factory.django.DjangoModelFactory):

@@ -5,7 +5,7 @@ dates so that a demo set up weeks ago still shows open listings.
 """
 
 import random
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 from decimal import Decimal
 
 from allauth.account.models import EmailAddress
@@ -26,6 +26,7 @@ from listings.models import (
     Certification,
     Compensation,
     Institution,
+    Interview,
     Lab,
     Listing,
     ListingStatus,
@@ -198,9 +199,15 @@ class Command(BaseCommand):
             application.submit(by=student)
             application.start_review(by=staff)
             if state == A.INTERVIEW:
-                application.invite_to_interview(
-                    by=staff, reason="Could you come by on Tuesday at 10:00 for a short chat?"
-                )
+                application.invite_to_interview(by=staff)
+                tuesday = today + timedelta(days=(1 - today.weekday()) % 7 or 7)
+                Interview.objects.create(
+                    application=application, invited_by=staff, duration_minutes=30,
+                    starts_at=timezone.make_aware(datetime.combine(tuesday, time(10))),
+                    place=f"{staff_lab.name}, front desk",
+                    details="Could you come by on Tuesday at 10:00 for a short chat?",
+                )  # fmt: skip
+                Application.objects.filter(pk=application.pk).update(unread_by_student=1)
 
     # -- listings ------------------------------------------------------------------
     def _listings(self, accounts) -> int:

@@ -75,8 +75,8 @@ def test_demo_accounts_can_log_in_and_the_student_has_a_tracker(client):
     )
     assert response.status_code == 302
     tracker = client.get("/applications/")
-    groups = {status.value for status, _ in tracker.context["groups"]}
-    assert groups == {"saved", "reviewing", "interview"}
+    groups = {key for key, _, _ in tracker.context["groups"]}
+    assert groups == {"draft", "reviewing", "interview"}
     assert (
         "Tuesday at 10:00"
         in client.get(

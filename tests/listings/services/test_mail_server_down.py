@@ -3,9 +3,11 @@ the request only stores the email and its job; workers deliver it later
 (tests/system/test_workers.py follows such mail until it arrives)."""
 
 import socket
+from datetime import timedelta
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from labjobs.models import OutgoingEmail
 from listings.models import Application, ApplicationMessage
@@ -43,10 +45,12 @@ def test_moving_and_messaging_succeed_while_mail_is_down(client, smtp_down, lab_
     application = SubmittedApplicationFactory(listing__lab=lab_staff.lab_staff_profile.lab)
     client.force_login(lab_staff)
 
+    tomorrow = timezone.localdate() + timedelta(days=1)
     moved = client.post(
-        reverse("listings:manage_applicant_move", args=[application.pk]),
-        {"move": "invite_to_interview", "note": "Tuesday at 10?"},
-    )
+        reverse("listings:manage_applicant_interview", args=[application.pk]),
+        {"day": tomorrow.isoformat(), "time": "10:00", "duration_minutes": "30",
+         "place": "Room 4", "details": "Tuesday at 10?"},
+    )  # fmt: skip
     sent = client.post(
         reverse("listings:manage_applicant_message", args=[application.pk]), {"body": "Hello"}
     )
@@ -55,6 +59,8 @@ def test_moving_and_messaging_succeed_while_mail_is_down(client, smtp_down, lab_
     application.refresh_from_db()
     assert application.status == "interview"
     assert ApplicationMessage.objects.filter(application=application).count() == 1
+    assert OutgoingEmail.objects.count() == 2  # the invitation (with its calendar file) waits
+    assert "interview.ics" in str(OutgoingEmail.objects.order_by("id").first().attachments)
 
 
 def test_signing_up_succeeds_while_mail_is_down(client, smtp_down):

@@ -70,7 +70,7 @@ def test_filter_and_sort_by_status(staff_client, listing):
     assert bad.status_code == 200 and len(bad.context["applications"]) == 2
 
 
-def test_move_to_interview_emails_the_student_and_shows_on_their_timeline(
+def test_a_move_emails_the_student_and_its_note_shows_in_their_conversation(
     staff_client, listing, client, lab_staff, django_capture_on_commit_callbacks
 ):
     application = SubmittedApplicationFactory(listing=listing)
@@ -78,19 +78,32 @@ def test_move_to_interview_emails_the_student_and_shows_on_their_timeline(
     with django_capture_on_commit_callbacks(execute=True):
         staff_client.post(
             reverse("listings:manage_applicant_move", args=[application.pk]),
-            {"move": "invite_to_interview", "note": "Tuesday 10:00?"},
+            {"move": "start_review", "note": "We are reading every letter this week."},
         )
 
     application.refresh_from_db()
-    assert application.status == "interview"
+    assert application.status == "reviewing"
     [message] = mail.outbox
     assert message.to == [application.student.email]
     lab_page = staff_client.get(reverse("listings:manage_applicant", args=[application.pk]))
-    assert f"interview by {lab_staff.email}" in lab_page.content.decode()
+    assert f"under review by {lab_staff.email}" in lab_page.content.decode()
     assert "by you" not in lab_page.content.decode()
     client.force_login(application.student)
-    timeline = client.get(reverse("listings:application_detail", args=[application.pk]))
-    assert "Tuesday 10:00?" in timeline.content.decode()
+    page = client.get(reverse("listings:application_detail", args=[application.pk]))
+    assert "We are reading every letter this week." in page.content.decode()
+
+
+def test_an_invitation_is_not_a_bare_move(staff_client, listing):
+    """Inviting needs a date, a time and a place: the plain move form does not offer it."""
+    application = SubmittedApplicationFactory(listing=listing)
+
+    staff_client.post(
+        reverse("listings:manage_applicant_move", args=[application.pk]),
+        {"move": "invite_to_interview", "note": "Tuesday?"},
+    )
+
+    application.refresh_from_db()
+    assert application.status == "submitted"
 
 
 def test_illegal_move_is_a_message_not_an_error(staff_client, listing):

@@ -41,6 +41,7 @@ MANAGE_URLS = {
     "manage_applicant_move": "application",
     "manage_applicant_review": "application",
     "manage_applicant_message": "application",
+    "manage_applicant_interview": "application",
     "manage_applicant_cv": "application",
     "manage_members": None,
     "manage_member_approve": "request",

@@ -1,5 +1,6 @@
 """Forms of the listings app: moderation, applying and tracking, saved searches,
-posting and managing listings, and lab-staff sign-up."""
+posting and managing listings, and lab-staff sign-up; the forms about one applicant
+(moves, interviews, messages, the lab's review) are in `applicants`."""
 
 from django import forms
 from django.db import models, transaction
@@ -7,14 +8,11 @@ from django.utils import timezone
 
 from accounts.forms import CommaSeparatedField, CVUploadField, EvenSignupForm
 from accounts.models import Program
-from labjobs.states import LAB
 
-from .models import (
+from ..models import (
     INQUIRY_MAX,
-    MESSAGE_MAX,
     TEXT_MAX,
     AlertFrequency,
-    ApplicantReview,
     ApplyMethod,
     Benefit,
     Certification,
@@ -26,8 +24,15 @@ from .models import (
     RoleType,
     Schedule,
 )
-from .models.states import APPLICATION_MOVES
-from .services.labs import lab_staff_join
+from ..services.labs import lab_staff_join
+from .applicants import (
+    NOT_SELECTED_TEMPLATE,
+    ApplicantMoveForm,
+    ApplicantReviewForm,
+    BulkNotSelectedForm,
+    InterviewForm,
+    MessageForm,
+)
 
 # Canned reasons save moderators typing; the poster sees the reason as written here.
 REJECTION_REASONS = [
@@ -265,55 +270,6 @@ class CloseForm(forms.Form):
     )
 
 
-class ApplicantMoveForm(forms.Form):
-    move = forms.ChoiceField(label="New status", choices=APPLICATION_MOVES.choices(LAB))
-    note = forms.CharField(
-        label="Message to the student (optional)", required=False, max_length=MESSAGE_MAX,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )  # fmt: skip
-
-
-class ApplicantReviewForm(forms.ModelForm):
-    """The lab's rating and notes on an applicant (never shown to the student)."""
-
-    class Meta:
-        model = ApplicantReview
-        fields = ["rating", "notes"]
-        widgets = {
-            "rating": forms.RadioSelect,
-            "notes": forms.Textarea(attrs={"rows": 4, "maxlength": TEXT_MAX}),
-        }
-        labels = {"rating": "Your lab's rating", "notes": "Notes for your lab's staff"}
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["rating"].choices = [("", "Not rated"), *[(n, str(n)) for n in range(1, 6)]]
-
-
-class MessageForm(forms.Form):
-    body = forms.CharField(
-        label="Message", max_length=MESSAGE_MAX, widget=forms.Textarea(attrs={"rows": 4})
-    )
-
-
-NOT_SELECTED_TEMPLATE = (
-    "Thank you for applying. We received many strong applications and have decided not "
-    "to move forward with yours for this position. We wish you the best in your search."
-)
-
-
-class BulkNotSelectedForm(forms.Form):
-    applications = forms.TypedMultipleChoiceField(coerce=int, widget=CHECKBOXES)
-    note = forms.CharField(
-        label="Message to each student", max_length=MESSAGE_MAX, initial=NOT_SELECTED_TEMPLATE,
-        widget=forms.Textarea(attrs={"rows": 4}),
-    )  # fmt: skip
-
-    def __init__(self, *args, application_ids=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["applications"].choices = [(pk, pk) for pk in application_ids]
-
-
 class InquiryForm(forms.Form):
     message = forms.CharField(
         label="Your message", max_length=INQUIRY_MAX, widget=forms.Textarea(attrs={"rows": 6}),
@@ -390,3 +346,11 @@ class LabStaffSignupForm(EvenSignupForm):
                 }
             lab_staff_join(user=user, title=self.cleaned_data["title"], lab=lab, new_lab=new_lab)
         return user
+
+
+__all__ = [
+    "NOT_SELECTED_TEMPLATE", "ApplicantMoveForm", "ApplicantReviewForm", "ApplicationForm",
+    "BulkNotSelectedForm", "CloseForm", "InquiryForm", "InterviewForm", "LabSettingsForm",
+    "LabStaffSignupForm", "ListingForm", "MessageForm", "RejectionForm", "SavedSearchForm",
+    "TrackingForm",
+]  # fmt: skip
