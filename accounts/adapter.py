@@ -9,6 +9,7 @@ any taken address, its limits count one budget per account, and its mail goes to
 address the owner registered, never to a look-alike."""
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core import context
 from django.conf import settings
 from django.shortcuts import resolve_url
 
@@ -17,6 +18,17 @@ from labjobs.mail import queue_email
 from . import hooks
 from .identity import email_key
 from .models import User
+
+# The address a confirmation link was last sent to in this session, and why ("signup"
+# or "login"): the "check your email" page names it and offers to send it again.
+VERIFY_ADDRESS = "verify_address"
+VERIFY_REASON = "verify_reason"
+
+
+def remember_verification(request, address: str, *, reason: str) -> None:
+    if request is not None and hasattr(request, "session"):
+        request.session[VERIFY_ADDRESS] = address
+        request.session[VERIFY_REASON] = reason
 
 
 def registered_spelling(address: str) -> str | None:
@@ -33,6 +45,17 @@ class AccountAdapter(DefaultAccountAdapter):
         """allauth's mail (confirmation links, password resets) goes through the queue
         like LabJobs' own: the request never waits for the mail server."""
         queue_email(self.render_mail(template_prefix, email, context))
+
+    def send_confirmation_mail(self, request, emailconfirmation, signup):
+        super().send_confirmation_mail(request, emailconfirmation, signup)
+        address = emailconfirmation.email_address.email
+        remember_verification(request, address, reason="signup" if signup else "login")
+
+    def send_account_already_exists_mail(self, email):
+        # The page after sign-up reads the same whether or not the address had an
+        # account (allauth's enumeration prevention): it names the address typed.
+        super().send_account_already_exists_mail(email)
+        remember_verification(context.request, email, reason="signup")
 
     def get_login_redirect_url(self, request):
         """Lab staff land on their lab's listings (STAFF_LOGIN_REDIRECT_URL), students

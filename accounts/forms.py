@@ -100,6 +100,9 @@ class CommaSeparatedField(SimpleArrayField):
         return items
 
 
+PROGRAM_CHOICES = [("", "Choose your program and level"), *Program.choices]
+
+
 class EvenSignupForm(SignupForm):
     """allauth's sign-up form, costing the same whether or not the address has an
     account: the new account's password is hashed (the slow part), so the taken
@@ -113,10 +116,31 @@ class EvenSignupForm(SignupForm):
         return cleaned
 
 
+class NamedSignupForm(EvenSignupForm):
+    """Sign-up with the person's name: labs see it on applications and messages."""
+
+    first_name = forms.CharField(label="First name", max_length=150)
+    last_name = forms.CharField(label="Last name", max_length=150)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # In plain words (Django's validators describe themselves as an HTML list).
+        self.fields["password1"].help_text = (
+            "At least 8 characters, not a common password, not only digits and not "
+            "like your name or email. A short sentence is easy to remember."
+        )
+
+
 class LabJobsLoginForm(LoginForm):
     """Login by any spelling of the address: the form carries on with the account's
     registered spelling, so the failed-login limit counts one budget per account and
     any confirmation mail goes to the registered address, never to a look-alike."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["password"].help_text = ""  # allauth's is a link; the page has it
+        if "remember" in self.fields:
+            self.fields["remember"].label = "Keep me logged in on this device"
 
     def clean_login(self):
         return get_adapter().clean_email(super().clean_login())
@@ -145,12 +169,15 @@ class LabJobsAddEmailForm(AddEmailForm):
         return super().save(request)
 
 
-class StudentSignupForm(EvenSignupForm):
+class StudentSignupForm(NamedSignupForm):
     """allauth's sign-up form plus the student's program; the account, its profile
     and its email address are written together or not at all."""
 
-    field_order = ["email", "password1", "password2", "program", "graduation_year"]
-    program = forms.ChoiceField(label="Program and level", choices=Program.choices)
+    field_order = [
+        "first_name", "last_name", "email", "password1", "password2", "program",
+        "graduation_year",
+    ]  # fmt: skip
+    program = forms.ChoiceField(label="Program and level", choices=PROGRAM_CHOICES)
     graduation_year = forms.IntegerField(
         label="Expected graduation year", min_value=1950, max_value=2100, required=False
     )
@@ -182,6 +209,10 @@ class StudentProfileForm(forms.ModelForm):
         fields = ["program", "graduation_year", "skills"]
         labels = {"program": "Program and level"}
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["program"].choices = PROGRAM_CHOICES
+
 
 class StudentCertificationForm(forms.ModelForm):
     class Meta:
@@ -200,7 +231,7 @@ def certification_formset(data=None, *, instance):
     # The certifications catalogue, reached through the relation rather than an import
     # (accounts imports no other app: README, "Where things live").
     certifications = StudentCertification._meta.get_field("certification").related_model
-    choices = [("", "---------"), *certifications.objects.values_list("pk", "name")]
+    choices = [("", "Choose a certification"), *certifications.objects.values_list("pk", "name")]
     return CertificationFormSet(
         data,
         instance=instance,
@@ -214,7 +245,7 @@ CertificationFormSet = forms.inlineformset_factory(
     StudentProfile,
     StudentCertification,
     form=StudentCertificationForm,
-    extra=2,
+    extra=1,  # one empty row; "Add another certification" adds more (or save, without JS)
     max_num=20,
     validate_max=True,
     can_delete=True,

@@ -59,3 +59,18 @@ def account_delete(*, user) -> None:
     if profile is not None:
         _delete_file_after_commit(profile.cv.storage, profile.cv.name)
     user.delete()  # profile, certifications, saved searches, email addresses cascade
+
+
+def confirmation_resend(request, *, address: str) -> bool:
+    """Send a new confirmation link to `address` if an account's address of that
+    spelling is waiting for confirmation; allauth's "confirm_email" limit applies
+    (ACCOUNT_RATE_LIMITS). Returns whether a mail went out (never shown to anyone)."""
+    from allauth.account.internal.flows.email_verification import (
+        send_verification_email_to_address,
+    )
+    from allauth.account.models import EmailAddress
+
+    waiting = EmailAddress.objects.filter(email__iexact=address, verified=False).first()
+    if waiting is None:
+        return False
+    return send_verification_email_to_address(request, waiting)

@@ -6,9 +6,10 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_POST, require_safe
 
 from . import services
+from .adapter import VERIFY_ADDRESS, remember_verification
 from .files import cv_response
 from .forms import (
     AccountDeleteForm,
@@ -75,3 +76,21 @@ def account_delete(request):
     else:
         form = AccountDeleteForm(user=request.user)
     return render(request, "accounts/account_delete.html", {"form": form})
+
+
+@require_POST
+def confirmation_resend(request):
+    """"Send the link again" on the check-your-email page: to the address this
+    session signed up or tried to log in with, while it waits for confirmation. The
+    answer is the same whether or not it was sent (allauth's limit allows one every
+    few minutes, and no page tells which addresses have accounts)."""
+    address = request.session.get(VERIFY_ADDRESS, "")
+    if address:
+        services.confirmation_resend(request, address=address)
+        remember_verification(request, address, reason="resent")
+    messages.info(
+        request,
+        "If that address is waiting for confirmation, a new link is on its way. We send "
+        "at most one every 3 minutes; each link works for 3 days.",
+    )
+    return redirect("account_email_verification_sent")

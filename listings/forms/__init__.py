@@ -6,7 +6,7 @@ from django import forms
 from django.db import models, transaction
 from django.utils import timezone
 
-from accounts.forms import CommaSeparatedField, CVUploadField, EvenSignupForm
+from accounts.forms import CommaSeparatedField, CVUploadField, NamedSignupForm
 from accounts.models import Program
 
 from ..models import (
@@ -286,7 +286,7 @@ class LabSettingsForm(forms.ModelForm):
         widgets = {"description": forms.Textarea(attrs={"rows": 6})}
 
 
-class LabStaffSignupForm(EvenSignupForm):
+class LabStaffSignupForm(NamedSignupForm):
     """Sign-up for lab staff: join a lab listed here, or ask for a new one (hidden
     until an admin approves it). Account, email address, staff profile and any new lab
     are written together."""
@@ -296,8 +296,6 @@ class LabStaffSignupForm(EvenSignupForm):
         "first_name", "last_name", "email", "password1", "password2", "title", "lab",
         "new_lab_name", "new_lab_institution", "new_lab_city",
     ]  # fmt: skip
-    first_name = forms.CharField(label="First name", max_length=150)
-    last_name = forms.CharField(label="Last name", max_length=150)
     title = forms.CharField(
         label="Your role in the lab", max_length=120, help_text="e.g. PI, lab manager"
     )

@@ -6,6 +6,7 @@ import re
 import pytest
 from allauth.account.models import EmailAddress
 from django.core import mail
+from django.core.cache import cache
 from django.urls import reverse
 
 from accounts.models import Program, StudentProfile, User
@@ -26,6 +27,8 @@ def link_in(message) -> str:
 
 def sign_up(client, email="ana@uni.edu", **extra):
     data = {
+        "first_name": "Ana",
+        "last_name": "Ruiz",
         "email": email,
         "password1": "Pipette-and-PCR-2029",
         "password2": "Pipette-and-PCR-2029",
@@ -44,7 +47,12 @@ def test_student_signs_up_and_verifies_email_by_the_link(client):
     assert user.role == User.Role.STUDENT
     assert user.student_profile.program == Program.MS2
     assert user.student_profile.graduation_year == 2028
+    assert (user.first_name, user.last_name) == ("Ana", "Ruiz")
     assert not EmailAddress.objects.get(user=user).verified
+    # The next page names the address and offers to send the link again.
+    waiting = client.get(response.url).content.decode()
+    assert "We sent a link to <strong>ana@uni.edu</strong>" in waiting
+    assert "Send the link again" in waiting
     [message] = mail.outbox
     assert message.to == ["ana@uni.edu"]
     assert "Confirm" in message.subject or "confirm" in message.subject.lower()
@@ -70,6 +78,40 @@ def test_no_login_before_the_email_is_verified(client):
     assert response.url == reverse("account_email_verification_sent")
     [message] = mail.outbox  # a fresh link
     assert message.to == ["ana@uni.edu"]
+    page = client.get(response.url).content.decode()
+    assert "You have not confirmed your email address yet" in page
+    assert "We sent a link to <strong>ana@uni.edu</strong>" in page
+
+
+def test_the_link_is_sent_again_on_request_within_the_limit(client):
+    sign_up(client)
+    assert len(mail.outbox) == 1
+    resend = reverse("accounts:confirmation_resend")
+
+    at_once = client.post(resend, follow=True)
+    assert len(mail.outbox) == 1  # allauth's limit: one every 3 minutes
+    assert "If that address is waiting for confirmation" in at_once.content.decode()
+    cache.clear()  # the 3 minutes have passed (the limit's counters live in the cache)
+    client.post(resend)
+    assert [m.to for m in mail.outbox] == [["ana@uni.edu"], ["ana@uni.edu"]]
+
+
+def test_asking_again_without_a_sign_up_sends_nothing_and_says_the_same(client):
+    StudentFactory(email="ana@uni.edu", verified_email=False)
+
+    response = client.post(reverse("accounts:confirmation_resend"), follow=True)
+
+    assert mail.outbox == []
+    assert "If that address is waiting for confirmation" in response.content.decode()
+
+
+def test_sign_up_asks_for_the_name_and_the_program_without_dashes(client):
+    content = client.get(reverse("account_signup")).content.decode()
+
+    for label in ("First name", "Last name", "Program and level", "Create my account"):
+        assert label in content
+    assert "---------" not in content and "Remember Me" not in content
+    assert sign_up(client, first_name="").status_code == 200  # the name is required
 
 
 def test_signup_form_errors_are_shown_and_nothing_is_created(client):

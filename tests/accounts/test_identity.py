@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from accounts.identity import email_key
 from accounts.models import User
-from tests.support.factories import AdminFactory, StudentFactory
+from tests.support.factories import AdminFactory, StudentFactory, signup_fields
 
 PASSWORD = "correct horse battery"  # the factories' password
 # Look-alike spellings of ASCII letters that case folding or NFKC make equal (or that
@@ -97,11 +97,7 @@ def _client() -> Client:
 
 
 def _sign_up(address: str):
-    return _client().post(
-        reverse("account_signup"),
-        {"email": address, "password1": "a long new passphrase", "password2":
-         "a long new passphrase", "program": "ms1"},
-    )  # fmt: skip
+    return _client().post(reverse("account_signup"), signup_fields(address))
 
 
 def _log_in(client: Client, address: str, password: str):

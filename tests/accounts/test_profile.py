@@ -284,3 +284,19 @@ def test_a_plain_pdf_with_a_harmless_open_action_is_accepted(client, student):
     client.force_login(student)
     client.post(PROFILE, profile_data(cv_upload=SimpleUploadedFile("cv.pdf", body.getvalue())))
     assert StudentProfile.objects.get(user=student).cv
+
+
+def test_certifications_come_one_row_at_a_time_with_labelled_fields(client, student):
+    bls = Certification.objects.get(slug="bls-cpr")
+    StudentCertification.objects.create(profile=student.student_profile, certification=bls)
+    client.force_login(student)
+
+    content = client.get(PROFILE).content.decode()
+
+    # The held certification, one empty row, and the template the script copies.
+    assert 'name="certs-TOTAL_FORMS" value="2"' in content
+    assert 'id="id_certs-__prefix__-certification"' in content
+    assert "Choose a certification" in content and "---------" not in content
+    assert 'Remove<span class="visually-hidden"> BLS/CPR</span>' in content
+    assert "Add another certification" in content  # shown by the script
+    assert "save: a new empty row appears" in content  # without it

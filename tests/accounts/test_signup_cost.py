@@ -6,7 +6,7 @@ the two with the production hasher."""
 import pytest
 from django.urls import reverse
 
-from tests.support.factories import StudentFactory
+from tests.support.factories import StudentFactory, signup_fields
 from tests.support.hashers import CountingHasher
 
 pytestmark = pytest.mark.django_db
@@ -20,9 +20,7 @@ def counting_hasher(settings):
 
 
 def sign_up(client, email, url="account_signup", **extra):
-    fields = {"email": email, "password1": "a long new passphrase",
-              "password2": "a long new passphrase", "program": "ms1", **extra}  # fmt: skip
-    return client.post(reverse(url), fields)
+    return client.post(reverse(url), signup_fields(email, **extra))
 
 
 def test_a_new_address_and_a_taken_one_hash_a_password_once_each(client, counting_hasher):

@@ -52,12 +52,15 @@ def test_student_signs_up_applies_tracks_and_withdraws(
     # Sign up and confirm the address by the emailed link.
     page.goto(f"{base}/accounts/signup/")
     assert serious_accessibility_problems(page) == []
+    page.get_by_label("First name").fill("Jordan")
+    page.get_by_label("Last name").fill("Lee")
     page.get_by_label("Email").fill("jordan@uni.edu")
-    page.get_by_label(re.compile(r"^Password:?$")).fill(PASSWORD)
+    page.get_by_label(re.compile(r"^Password")).first.fill(PASSWORD)
     page.get_by_label("Password (again)").fill(PASSWORD)
     page.get_by_label("Program and level").select_option("ms2")
-    page.get_by_role("button", name="Sign Up").click()
-    expect(page.get_by_role("heading", name=re.compile("Verify Your Email", re.I))).to_be_visible()
+    page.get_by_role("button", name="Create my account").click()
+    expect(page.get_by_role("heading", name="Confirm your email address")).to_be_visible()
+    expect(page.get_by_text("We sent a link to jordan@uni.edu")).to_be_visible()
     [confirmation] = mail.outbox
     assert confirmation.to == ["jordan@uni.edu"]
     page.goto(link_in(confirmation, base))
@@ -70,6 +73,9 @@ def test_student_signs_up_applies_tracks_and_withdraws(
     page.get_by_label("Skills").fill("venipuncture, Spanish")
     page.locator("#id_certs-0-certification").select_option(label="BLS/CPR")
     page.locator("#id_certs-0-expires_on").fill("2030-06-30")
+    page.get_by_role("button", name="Add another certification").click()  # one row at a time
+    expect(page.locator("#id_certs-1-certification")).to_be_focused()
+    page.locator("#id_certs-1-certification").select_option(label="HIPAA")
     page.get_by_label("CV (PDF, at most 5 MB)").set_input_files(cv_file)
     page.get_by_role("button", name="Save profile").click()
     expect(page.get_by_text("Profile saved.")).to_be_visible()
@@ -108,11 +114,11 @@ def test_student_signs_up_applies_tracks_and_withdraws(
     assert receipt.to == ["jordan@uni.edu"]
     assert receipt.subject == f"[LabJobs] Application sent: {listing.title}"
     page.goto(link_in(receipt, base))
-    expect(page.get_by_role("heading", name="Timeline")).to_be_visible()
+    expect(page.get_by_role("heading", name="Conversation with the lab")).to_be_visible()
 
     # The tracker, then withdraw.
     page.get_by_role("navigation", name="Main").get_by_role("link", name="My applications").click()
-    expect(page.get_by_role("heading", name="Submitted (1)")).to_be_visible()
+    expect(page.get_by_role("heading", name="Sent (1)")).to_be_visible()
     assert serious_accessibility_problems(page) == []
     page.get_by_role("link", name=listing.title).click()
     page.get_by_role("link", name="Withdraw this application…").click()

@@ -120,6 +120,7 @@ MATRIX = {
     "account_signup": (None, form_page),
     "listings:staff_signup": (None, form_page),
     "account_reset_password": (None, form_page),
+    "accounts:confirmation_resend": (None, post_only(form_page)),
     "account_reset_password_done": (None, info_page),
     "account_reset_password_from_key": ("reset_key", form_page),
     "account_reset_password_from_key_done": (None, info_page),

@@ -23,14 +23,15 @@ def serious_accessibility_problems(page) -> list[str]:
 PASSWORD = "correct horse battery"  # the factories' password
 
 
-def log_in(browser, base, email, *, admin=False, viewport=None):
+def log_in(browser, base, email, *, admin=False, viewport=None, color_scheme=None):
     """Sign in on the site's login page; the admin's login page leads there too."""
-    context = browser.new_context(**({"viewport": viewport} if viewport else {}))
+    options = {"viewport": viewport, "color_scheme": color_scheme}
+    context = browser.new_context(**{key: value for key, value in options.items() if value})
     page = context.new_page()
     page.goto(f"{base}/admin/login/" if admin else f"{base}/accounts/login/")
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
+    page.get_by_role("button", name="Log in", exact=True).click()
     if admin:
         expect(page).to_have_url(re.compile("/admin/$"))
     else:

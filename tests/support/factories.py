@@ -230,3 +230,12 @@ def student_who_applied(client, listing=None):
         {"cover_letter": "I would like to join.", "cv_choice": "profile", "action": "submit"},
     )
     return student, response
+
+
+def signup_fields(email: str, **extra) -> dict:
+    """What a student types on the sign-up page."""
+    return {
+        "first_name": "Ana", "last_name": "Ruiz", "email": email,
+        "password1": "a long new passphrase", "password2": "a long new passphrase",
+        "program": "ms1", **extra,
+    }  # fmt: skip

@@ -19,6 +19,7 @@ from listings.models import Application
 from tests.support.factories import (
     StudentFactory,
     SubmittedApplicationFactory,
+    signup_fields,
     student_who_applied,
 )
 from tests.support.smtp import SMTPServer
@@ -79,9 +80,8 @@ def test_mail_waits_while_the_server_is_down_and_arrives_once_after(client, smtp
     client.logout()
     signed_up = client.post(
         reverse("account_signup"),
-        {"email": "new@uni.edu", "password1": "a long new passphrase",
-         "password2": "a long new passphrase", "program": "ms1"},
-    )  # fmt: skip
+        signup_fields("new@uni.edu"),
+    )
     assert [r.status_code for r in (applied, moved, messaged, signed_up)] == [302] * 4
     queued = OutgoingEmail.objects.count()
     assert queued == 4

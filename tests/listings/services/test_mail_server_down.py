@@ -13,6 +13,7 @@ from labjobs.models import OutgoingEmail
 from listings.models import Application, ApplicationMessage
 from tests.support.factories import (
     SubmittedApplicationFactory,
+    signup_fields,
     student_who_applied,
 )
 
@@ -66,9 +67,8 @@ def test_moving_and_messaging_succeed_while_mail_is_down(client, smtp_down, lab_
 def test_signing_up_succeeds_while_mail_is_down(client, smtp_down):
     response = client.post(
         reverse("account_signup"),
-        {"email": "new@uni.edu", "password1": "a long new passphrase",
-         "password2": "a long new passphrase", "program": "ms1"},
-    )  # fmt: skip
+        signup_fields("new@uni.edu"),
+    )
     assert response.status_code == 302
     assert response.url == reverse("account_email_verification_sent")
     assert OutgoingEmail.objects.get().to == ["new@uni.edu"]  # the confirmation link waits
