@@ -80,7 +80,7 @@ def account_delete(request):
 
 @require_POST
 def confirmation_resend(request):
-    """"Send the link again" on the check-your-email page: to the address this
+    """The "Send the link again" button on the check-your-email page: to the address this
     session signed up or tried to log in with, while it waits for confirmation. The
     answer is the same whether or not it was sent (allauth's limit allows one every
     few minutes, and no page tells which addresses have accounts)."""

@@ -115,6 +115,15 @@ class ListingFilter(django_filters.FilterSet):
         label="Sort by", choices=list(SORTS.items()), method="keep", empty_label=None
     )
 
+    def __init__(self, data=None, *args, **kwargs):
+        # Without words there is nothing to rank by: the results are newest first, and
+        # the sort box says so (not "Relevance").
+        no_words = data is not None and not (data.get("q") or "").strip()
+        if no_words and data.get("sort", "relevance") == "relevance":
+            data = data.copy()
+            data["sort"] = "newest"
+        super().__init__(data, *args, **kwargs)
+
     def filter_text(self, queryset, name, value):
         return queryset.search(value)
 

@@ -7,6 +7,7 @@ from accounts.permissions import has_verified_email
 from listings.filters import ListingFilter
 from listings.forms import InquiryForm, SavedSearchForm
 from listings.models import Lab, Listing, RoleType
+from listings.search.chips import applied_filter_chips
 from listings.search.page import run_search
 from listings.selectors import (
     is_staff_of,
@@ -46,6 +47,7 @@ def listing_list(request):
             "filter": listing_filter,
             "result": result,
             "active_filters": active_filter_count(listing_filter),
+            "chips": applied_filter_chips(listing_filter.form, request.GET),
             "saved_search_form": SavedSearchForm(initial={"query": request.GET.urlencode()}),
         },
     )

@@ -65,7 +65,7 @@ def own_application(request, pk: int) -> Application:
 def _saved_answer(request, listing, application, text: str, *, level=messages.SUCCESS):
     """After a save or unsave: JSON for the page's script (it swaps the button in
     place and announces `text`), or back to the page without it, to the listing's card."""
-    if request.headers.get("Accept", "").startswith("application/json"):
+    if _wants_json(request):
         context = {"listing": listing, "application": application}
         button = render_to_string("listings/_save_button.html", context, request=request)
         action = "listings:listing_unsave" if application else "listings:listing_save"
@@ -277,13 +277,22 @@ def saved_search_list(request):
     )
 
 
+def _wants_json(request) -> bool:
+    return request.headers.get("Accept", "").startswith("application/json")
+
+
 @require_POST
 @student_required
 def saved_search_create(request):
+    """Save the search the student is looking at. The search page's script asks for
+    JSON and stays on the results; without it, the saved searches come next."""
     form = SavedSearchForm(request.POST)
     if not form.is_valid():
         errors = " ".join(str(error) for errors in form.errors.values() for error in errors)
-        messages.error(request, "That search could not be saved: " + errors)
+        text = "That search could not be saved: " + errors
+        if _wants_json(request):
+            return JsonResponse({"saved": False, "message": text}, status=422)
+        messages.error(request, text)
         return redirect("listings:listing_list")
     params = QueryDict(form.cleaned_data["query"])
     with service_errors(request):
@@ -294,10 +303,16 @@ def saved_search_create(request):
             frequency=form.cleaned_data["frequency"],
         )
         if created:
-            messages.success(request, f"Saved the search “{saved.name}”.")
+            text = f"Saved the search “{saved.name}”: {saved.get_frequency_display().lower()}."
         else:
-            messages.info(request, f"You already saved this search as “{saved.name}”.")
+            text = f"You already saved this search as “{saved.name}”."
+        if _wants_json(request):
+            return JsonResponse({"saved": True, "created": created, "message": text})
+        messages.add_message(request, messages.SUCCESS if created else messages.INFO, text)
         return redirect("listings:saved_search_list")
+    if _wants_json(request):  # refused by the service: its message was queued for the page
+        text = " ".join(str(m) for m in messages.get_messages(request))
+        return JsonResponse({"saved": False, "message": text}, status=422)
     return redirect(reverse("listings:listing_list") + "?" + params.urlencode())
 
 

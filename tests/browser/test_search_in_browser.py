@@ -120,3 +120,44 @@ def test_on_a_phone_the_first_result_is_on_the_first_screen(browser, live_server
     wide = browser.new_context(viewport={"width": 1366, "height": 900}).new_page()
     wide.goto(f"{live_server.url}/listings/?q=phlebotomy")
     assert wide.locator("details[data-filters]").evaluate("panel => panel.open")
+
+
+def test_back_and_forward_walk_the_searches_and_chips_remove_filters(page, live_server, listings):
+    base = live_server.url
+    page.goto(f"{base}/listings/?q=phlebotomy")
+    expect(page.locator("#results-title")).to_have_text("23 open listings")
+    _open_filters(page)
+    page.get_by_label(re.compile(r"^Paid")).check()
+    expect(page.locator("#results-title")).to_have_text("11 open listings")
+    expect(page.locator(".chips")).to_contain_text("Paid")
+    expect(page.get_by_text("1–11 of 11")).to_be_visible()
+
+    page.go_back()  # the search before the filter, controls included
+    expect(page).to_have_url(re.compile(r"\?q=phlebotomy$"))
+    expect(page.locator("#results-title")).to_have_text("23 open listings")
+    assert not page.get_by_label(re.compile(r"^Paid")).is_checked()
+    page.go_forward()
+    expect(page.locator("#results-title")).to_have_text("11 open listings")
+    assert page.get_by_label(re.compile(r"^Paid")).is_checked()
+
+    page.get_by_role("link", name=re.compile("^Paid")).click()  # the chip
+    expect(page.locator("#results-title")).to_have_text("23 open listings")
+    expect(page).not_to_have_url(re.compile("comp=paid"))
+    expect(page.locator(".chips")).to_have_count(0)
+
+
+def test_a_student_saves_the_search_without_leaving_the_results(browser, live_server, listings):
+    from listings.models import SavedSearch
+    from tests.support.browser import log_in
+    from tests.support.factories import StudentFactory
+
+    student = StudentFactory()
+    page = log_in(browser, live_server.url, student.email)
+    page.goto(f"{live_server.url}/listings/?q=phlebotomy&comp=paid")
+
+    page.get_by_text("Save this search · email me new listings").click()
+    page.get_by_role("button", name="Save", exact=True).click()
+
+    expect(page.get_by_role("status").filter(has_text="Saved the search")).to_be_visible()
+    expect(page).to_have_url(re.compile(r"/listings/\?q=phlebotomy&comp=paid$"))
+    assert SavedSearch.objects.get(student=student).query == "q=phlebotomy&comp=paid"

@@ -2,6 +2,7 @@
 
 import pytest
 from django.db import connection
+from django.http import QueryDict
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -285,7 +286,7 @@ def test_search_page_says_which_results_and_how_old_with_a_skip_link(client):
         )  # fmt: skip
     page = client.get(reverse("listings:listing_list"), {"q": "phlebotomy", "page": "2"})
     content = page.content.decode()
-    assert "21–23 shown" in content
+    assert "21–23 of 23" in content
     assert "3 days ago" in content and "closes in 5 days" in content
     assert 'href="#results-title">Skip to results</a>' in content
     assert "paste it into a feed reader" in content
@@ -294,3 +295,53 @@ def test_search_page_says_which_results_and_how_old_with_a_skip_link(client):
     )
     assert filtered.context["active_filters"] == 3
     assert "(3)" in filtered.content.decode()
+
+
+def test_applied_filters_are_chips_that_each_remove_one_value(client):
+    PublishedListingFactory(title="Phlebotomy aide", compensation="paid", pay_rate=18)
+    url = reverse("listings:listing_list")
+
+    response = client.get(
+        url,
+        {"q": "phlebotomy", "comp": ["paid", "stipend"], "hours_max": "10", "state": "OH",
+         "certs": "bls-cpr", "inquiries": "on", "page": "1", "role": "no-such-role"},
+    )  # fmt: skip
+
+    chips = {chip.label: QueryDict(chip.remove_query) for chip in response.context["chips"]}
+    assert set(chips) == {
+        "Paid",
+        "Stipend",
+        "At most 10 h a week",
+        "State: Ohio",
+        "I hold: BLS/CPR",
+        "Labs open to inquiries",
+    }  # fmt: skip  (the unknown role is reported beside its control, not as a chip)
+    assert chips["Paid"].getlist("comp") == ["stipend"] and chips["Paid"]["q"] == "phlebotomy"
+    assert "hours_max" not in chips["At most 10 h a week"]
+    assert all("page" not in query for query in chips.values())
+    content = response.content.decode()
+    assert 'aria-label="Filters applied"' in content and "Clear all filters" in content
+
+
+def test_without_words_the_sort_box_says_newest(client):
+    content = client.get(reverse("listings:listing_list")).content.decode()
+    assert '<option value="newest" selected>' in content
+    worded = client.get(reverse("listings:listing_list"), {"q": "blood"}).content.decode()
+    assert '<option value="newest" selected>' not in worded  # relevance, the first option
+
+
+def test_a_search_is_saved_in_place_when_the_page_asks_for_json(client, student):
+    client.force_login(student)
+    save = reverse("listings:saved_search_create")
+    json = {"HTTP_ACCEPT": "application/json"}
+
+    first = client.post(save, {"query": "q=phlebotomy", "frequency": "daily"}, **json)
+    again = client.post(save, {"query": "q=phlebotomy", "frequency": "daily"}, **json)
+    bad = client.post(save, {"query": "hours_max=lots", "frequency": "daily"}, **json)
+
+    assert first.status_code == 200 and first.json()["created"] is True
+    assert first.json()["message"] == "Saved the search “phlebotomy”: daily email."
+    assert again.json()["created"] is False and "already saved" in again.json()["message"]
+    assert bad.status_code == 422 and bad.json()["saved"] is False
+    page = client.get(reverse("listings:listing_list"), {"q": "phlebotomy"}).content.decode()
+    assert page.index("Save this search · email me new listings") < page.index("results-title")

@@ -1,0 +1,60 @@
+"""The filters a search applies, as chips the student can remove one by one: each
+chip names a value in words ("Paid", "At most 10 h a week", "State: Ohio") and links
+to the same search without it (and back to its first page)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.http import QueryDict
+
+# Parameters that are the search itself, not filters on it.
+NOT_FILTERS = {"q", "sort", "anywhere", "page"}
+NUMBER_WORDS = {
+    "hours_max": "At most {} h a week",
+    "deadline_within": "Deadline within {} days",
+    "posted_within": "Posted within {} days",
+}
+CHOICE_WORDS = {"certs": "I hold: {}"}
+
+
+@dataclass(frozen=True)
+class Chip:
+    label: str
+    remove_query: str  # the query string without this value
+
+
+def _without(params: QueryDict, name: str, value: str | None = None) -> str:
+    params = params.copy()
+    params.pop("page", None)
+    if value is None:
+        params.pop(name, None)
+    else:
+        params.setlist(name, [v for v in params.getlist(name) if v != value])
+    return params.urlencode()
+
+
+def applied_filter_chips(form, params: QueryDict) -> list[Chip]:
+    """One chip per valid filter value the search applies, in the form's order.
+    Invalid values are left out: the form reports them and the search ignores them."""
+    form.is_valid()  # validated once already by the search; cleaned_data holds the valid
+    chips = []
+    for name, field in form.fields.items():
+        value = form.cleaned_data.get(name)
+        if name in NOT_FILTERS or value in (None, "", [], (), False):
+            continue
+        if isinstance(value, list | tuple):
+            labels = dict(field.choices)
+            words = CHOICE_WORDS.get(name, "{}")
+            chips += [
+                Chip(words.format(labels.get(item, item)), _without(params, name, str(item)))
+                for item in value
+            ]
+        elif name in NUMBER_WORDS:
+            chips.append(Chip(NUMBER_WORDS[name].format(int(value)), _without(params, name)))
+        elif value is True:
+            chips.append(Chip(str(field.label), _without(params, name)))
+        else:
+            shown = dict(getattr(field, "choices", ())).get(value, value)
+            chips.append(Chip(f"{field.label}: {shown}", _without(params, name)))
+    return chips
