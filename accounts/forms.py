@@ -206,8 +206,9 @@ class StudentProfileForm(forms.ModelForm):
 
     class Meta:
         model = StudentProfile
-        fields = ["program", "graduation_year", "skills"]
+        fields = ["program", "graduation_year", "hours_per_week", "city", "skills"]
         labels = {"program": "Program and level"}
+        widgets = {"hours_per_week": forms.NumberInput(attrs={"min": 1, "max": 80})}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

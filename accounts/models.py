@@ -157,6 +157,15 @@ class StudentProfile(models.Model):
     cv = models.FileField("CV", upload_to=cv_storage_name, blank=True, max_length=200)
     cv_filename = models.CharField("CV file name", max_length=200, blank=True)
     cv_uploaded_at = models.DateTimeField(null=True, blank=True)
+    # What recommendations fit to (both optional): how much time, and where.
+    hours_per_week = models.PositiveSmallIntegerField(
+        "hours a week you can give", null=True, blank=True,
+        help_text="We recommend positions that ask for no more.",
+    )  # fmt: skip
+    city = models.CharField(
+        "city you study in", max_length=100, blank=True,
+        help_text="We recommend positions there first.",
+    )  # fmt: skip
 
     objects = StudentProfileQuerySet.as_manager()
 
@@ -169,6 +178,12 @@ class StudentProfile(models.Model):
             ),
             models.CheckConstraint(
                 condition=models.Q(program__in=Program.values), name="studentprofile_program_valid"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(hours_per_week__isnull=True)
+                | models.Q(hours_per_week__gte=1, hours_per_week__lte=80),
+                name="studentprofile_hours_per_week_range",
+                violation_error_message="Hours a week are 1 to 80.",
             ),
         ]
 

@@ -7,6 +7,7 @@ from accounts.permissions import has_verified_email
 from listings.filters import ListingFilter
 from listings.forms import InquiryForm, SavedSearchForm
 from listings.models import Lab, Listing, RoleType
+from listings.recommendations import recommended_for, similar_to
 from listings.search.chips import applied_filter_chips
 from listings.search.page import run_search
 from listings.selectors import (
@@ -28,7 +29,13 @@ def home(request):
     for role_type in role_types:
         role_type.open_count = counts.get(role_type.pk, 0)
     newest = Listing.objects.public().with_card_data().newest_first()[:HOME_NEWEST]
-    return render(request, "listings/home.html", {"role_types": role_types, "newest": newest})
+    user = request.user
+    for_you = recommended_for(user) if user.is_authenticated and user.is_student else None
+    return render(
+        request,
+        "listings/home.html",
+        {"role_types": role_types, "newest": newest, "for_you": for_you},
+    )
 
 
 @require_safe
@@ -82,6 +89,7 @@ def listing_detail(request, pk):
             "listing": listing,
             "structured_data": structured_data,
             "can_manage": is_staff_of(request.user, listing.lab),
+            "similar": [] if listing.is_unpublished else similar_to(listing),
             **student_side_of_listing(request.user, listing),
         },
     )

@@ -300,3 +300,14 @@ def test_certifications_come_one_row_at_a_time_with_labelled_fields(client, stud
     assert 'Remove<span class="visually-hidden"> BLS/CPR</span>' in content
     assert "Add another certification" in content  # shown by the script
     assert "save: a new empty row appears" in content  # without it
+
+
+@pytest.mark.parametrize("hours", ["0", "81", "200"])
+def test_hours_a_week_outside_1_to_80_are_refused(client, student, hours):
+    client.force_login(student)
+
+    response = client.post(PROFILE, profile_data(hours_per_week=hours, city="Boston"))
+
+    assert response.status_code == 200
+    assert "Hours a week are 1 to 80." in response.content.decode()
+    assert StudentProfile.objects.get(user=student).hours_per_week is None
