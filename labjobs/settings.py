@@ -282,7 +282,7 @@ EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
 # a worker (labjobs/mail.py), and scheduled work runs there (listings/tasks.py).
 # `manage.py procrastinate worker` runs one; `make run` starts one with the site.
 PROCRASTINATE_IMPORT_PATHS = [
-    "labjobs.mail", "listings.tasks",
+    "labjobs.mail", "listings.tasks", "listings.services.follows",
     # More task modules for a worker (the queue's own tests load theirs this way).
     *env.list("QUEUE_EXTRA_TASK_MODULES", default=[]),
 ]  # fmt: skip

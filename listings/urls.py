@@ -9,6 +9,7 @@ from .feeds import ListingSearchFeed
 from .views import (
     conversations,
     downloads,
+    follows,
     manage,
     manage_applicants,
     manage_listings,
@@ -58,6 +59,9 @@ urlpatterns = [
         name="application_message",
     ),
     path("labs/<slug:slug>/contact/", student.lab_inquiry, name="lab_inquiry"),
+    path("labs/<slug:slug>/follow/", follows.lab_follow, name="lab_follow"),
+    path("labs/<slug:slug>/unfollow/", follows.lab_unfollow, name="lab_unfollow"),
+    path("labs/unfollow/<str:token>/", follows.lab_unfollow_link, name="lab_unfollow_link"),
     path("searches/", student.saved_search_list, name="saved_search_list"),
     path("searches/save/", student.saved_search_create, name="saved_search_create"),
     path("searches/<int:pk>/", student.saved_search_update, name="saved_search_update"),

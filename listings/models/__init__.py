@@ -2,7 +2,7 @@
 
 choices (enums, limits; a leaf) · states (the state machines) · labs (labs and the
 catalogue) · listing · headline (what broad searches rank on) · application ·
-conversation (interviews, calendar feeds) · inquiry · saved_search · stats (page views)."""
+conversation (interviews, calendar feeds) · follow · inquiry · saved_search · stats (page views)."""
 
 from .application import (
     ApplicantReview,
@@ -30,6 +30,7 @@ from .choices import (
     WorkMode,
 )
 from .conversation import CalendarFeed, Interview
+from .follow import LabFollow
 from .headline import ListingHeadline
 from .inquiry import LabInquiry
 from .labs import Certification, Institution, Lab, RoleType, SearchSynonym
@@ -42,7 +43,8 @@ __all__ = [
     "ApplicationStatus", "ApplyMethod", "Benefit", "CVDownload", "CalendarFeed", "Certification",
     "CloseReason", "Compensation", "EDITABLE", "INQUIRY_MAX", "IN_PROCESS", "Institution",
     "Interview",
-    "Lab", "LabInquiry", "Listing", "ListingDayViews", "ListingEvent", "ListingHeadline",
+    "Lab", "LabFollow", "LabInquiry", "Listing", "ListingDayViews", "ListingEvent",
+    "ListingHeadline",
     "ListingQuerySet",
     "ListingStatus",
     "MESSAGE_MAX", "PendingListing", "RoleType", "SavedSearch", "Schedule", "SearchSynonym",

@@ -19,6 +19,7 @@ from listings.models import EDITABLE, CloseReason, Listing, ListingStatus, histo
 from listings.models.states import LISTING_MOVES
 
 from . import ServiceError, notifications
+from .follows import lab_followers_on_publish
 
 DUPLICATE_THRESHOLD = 0.6  # pg_trgm similarity of title + start of description
 DUPLICATE_WINDOW = timedelta(days=90)
@@ -171,6 +172,8 @@ def listing_submit(
         duplicate_similarity=best.similarity if best else None,
     )
     listing.submit(by=profile.user)
+    if listing.is_published:  # a trusted lab's: published at once
+        lab_followers_on_publish(listing)
     return []
 
 
@@ -243,6 +246,7 @@ def listing_approve(*, listing: Listing, moderator, note: str = "") -> None:
     listing.approve(by=moderator, reason=note)
     _log(moderator, listing, "Approved and published." + (f" Note: {note}" if note else ""))
     notifications.listing_decided(listing)
+    lab_followers_on_publish(listing)
 
 
 @transaction.atomic

@@ -15,6 +15,7 @@ from labjobs.mail import queue_email
 from listings.calendars import interview_ics
 
 UNSUBSCRIBE_SALT = "labjobs.search-alert-unsubscribe"
+UNFOLLOW_SALT = "labjobs.lab-unfollow"
 
 
 def absolute(path: str) -> str:
@@ -105,6 +106,26 @@ def follow_up_due(application) -> None:
 def unsubscribe_url(saved_search) -> str:
     token = signing.dumps(saved_search.pk, salt=UNSUBSCRIBE_SALT)
     return absolute(reverse("listings:saved_search_unsubscribe", kwargs={"token": token}))
+
+
+def unfollow_url(follow) -> str:
+    token = signing.dumps(follow.pk, salt=UNFOLLOW_SALT)
+    return absolute(reverse("listings:lab_unfollow_link", kwargs={"token": token}))
+
+
+def new_listing_to_follower(follow, listing) -> None:
+    """A lab the student follows published a listing; one-click unfollow (RFC 8058)."""
+    unfollow = unfollow_url(follow)
+    send(
+        to=follow.student.email,
+        template="new_listing_from_lab",
+        context={
+            "lab": listing.lab, "listing": listing, "unfollow_url": unfollow,
+            "listing_url": absolute(listing.get_absolute_url()),
+        },
+        headers={"List-Unsubscribe": f"<{unfollow}>",
+                 "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"},
+    )  # fmt: skip
 
 
 def search_alert(saved_search, listings: list, more: int) -> None:

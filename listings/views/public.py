@@ -6,7 +6,7 @@ from django.views.decorators.http import require_safe
 from accounts.permissions import has_verified_email
 from listings.filters import ListingFilter
 from listings.forms import InquiryForm, SavedSearchForm
-from listings.models import Lab, Listing, RoleType
+from listings.models import Lab, LabFollow, Listing, RoleType
 from listings.recommendations import recommended_for, similar_to
 from listings.search.chips import applied_filter_chips
 from listings.search.page import run_search
@@ -113,5 +113,8 @@ def lab_detail(request, slug):
             and user.is_authenticated
             and user.is_student
             and has_verified_email(user),
+            "following": user.is_authenticated
+            and user.is_student
+            and LabFollow.objects.filter(student=user, lab=lab).exists(),
         },
     )

@@ -15,8 +15,8 @@ from django.contrib.auth.models import Group
 from django.urls import reverse
 
 from accounts.models import Membership
-from listings.models import CalendarFeed
-from listings.services.notifications import unsubscribe_url
+from listings.models import CalendarFeed, LabFollow
+from listings.services.notifications import unfollow_url, unsubscribe_url
 from tests.support.factories import (
     AdminFactory,
     InterviewFactory,
@@ -146,6 +146,10 @@ MATRIX = {
     "listings:saved_search_list": (None, get_only(student_page)),
     "listings:saved_search_create": (None, post_only(student_page)),
     "listings:lab_inquiry": ("lab_slug", post_only(student_page)),
+    # The emailed link is the proof (no login); before the rows that unfollow.
+    "listings:lab_unfollow_link": ("unfollow_token", form_page),
+    "listings:lab_follow": ("lab_slug", post_only(student_page)),
+    "listings:lab_unfollow": ("lab_slug", post_only(student_page)),
     "listings:application_detail": ("application", student_object),
     "listings:application_withdraw": ("application", student_object),
     "listings:application_cv": ("application", get_only(student_object)),
@@ -221,6 +225,11 @@ def build_world():
         "request": users["pending_joiner"].lab_staff_profile.pk,
         "lab_slug": lab_x.slug,
         "unsubscribe_token": unsubscribe_url(saved_search).rstrip("/").rsplit("/", 1)[1],
+        "unfollow_token": unfollow_url(
+            LabFollow.objects.create(student=users["student_a"], lab=lab_x)
+        )
+        .rstrip("/")
+        .rsplit("/", 1)[1],
         "confirm_key": "not-a-real-key",
         "reset_key": {"uidb36": "zz", "key": "not-a-real-key"},
     }
