@@ -70,8 +70,10 @@ def recommended_for(user, *, limit: int = FOR_YOU) -> list[Recommendation]:
         .order_by("-updated_at")
     )
     liked_roles = Counter(role for a in past for role in a.listing.facet_role_type_ids)
-    liked_title = {
-        role: a.listing.title for a in reversed(past) for role in a.listing.facet_role_type_ids
+    liked_title = {  # the newest application with each role type: its title, in words
+        role: f"“{a.listing.title}”, which you {'saved' if a.is_saved else 'applied to'}"
+        for a in reversed(past)
+        for role in a.listing.facet_role_type_ids
     }
     city = profile.city.strip().casefold()
     candidates = list(
@@ -98,7 +100,7 @@ def recommended_for(user, *, limit: int = FOR_YOU) -> list[Recommendation]:
         shared = [role for role in listing.facet_role_type_ids if role in liked_roles]
         if shared:
             score += 3 + min(sum(liked_roles[role] for role in shared), 3)
-            reasons.append(f"like “{liked_title[shared[0]]}”, which you saved or applied to")
+            reasons.append(f"like {liked_title[shared[0]]}")
         if city and listing.lab.city.casefold() == city:
             score += 2
             reasons.append(f"in {listing.lab.city}")

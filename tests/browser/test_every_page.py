@@ -12,9 +12,10 @@ from urllib.parse import urlsplit
 import pytest
 from django.urls import reverse
 
+from listings.models import LabFollow
 from listings.search.suggest import refresh_search_words
 from listings.services import applications as application_services
-from listings.services.notifications import unsubscribe_url
+from listings.services.notifications import unfollow_url, unsubscribe_url
 from tests.support.browser import log_in, serious_accessibility_problems, too_wide
 from tests.support.factories import (
     ApplicationFactory,
@@ -68,6 +69,7 @@ def site():
     offer = SubmittedApplicationFactory(student=student, listing=listings[4])
     offer.make_offer(by=staff)
     saved_search = SavedSearchFactory(student=student)
+    follow = LabFollow.objects.create(student=student, lab=lab)
     refresh_search_words()
     return {
         "student": student,
@@ -85,12 +87,15 @@ def site():
             ("password-reset", reverse("account_reset_password")),
             ("verify-sent", reverse("account_email_verification_sent")),
             ("unsubscribe", urlsplit(unsubscribe_url(saved_search)).path),
+            ("unfollow-link", urlsplit(unfollow_url(follow)).path),
             ("not-found", "/listings/999999/"),
         ],
         "student_pages": [
             ("home-student", "/"),
             ("search-student", "/listings/?q=phlebotomist"),
             ("listing-student", listings[5].get_absolute_url()),
+            ("listing-closed-student", closed.get_absolute_url()),
+            ("lab-student", lab.get_absolute_url()),
             ("tracker", reverse("listings:application_list")),
             ("application-reviewing", reverse("listings:application_detail", args=[reviewing.pk])),
             ("application-interview", reverse("listings:application_detail", args=[interview.pk])),

@@ -70,7 +70,7 @@ def test_recommendations_fit_the_profile_and_say_why(student):
     assert saved.listing.title not in titles
     assert not {listing.title for listing in unfit.values()} & set(titles)
     assert recommendations[0].reasons == [
-        "like “Weekend phlebotomist”, which you saved or applied to",
+        "like “Weekend phlebotomist”, which you saved",
         "in Boston",
         "you hold BLS/CPR",
         "fits 10 h a week",

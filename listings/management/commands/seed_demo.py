@@ -153,6 +153,8 @@ class Command(BaseCommand):
                 "program": Program.MS2,
                 "graduation_year": timezone.localdate().year + 3,
                 "skills": ["pipetting", "phlebotomy", "REDCap", "Spanish"],
+                "hours_per_week": 20,
+                "city": "Boston",
             },
         )
         staff_profile, _ = LabStaffProfile.objects.update_or_create(
