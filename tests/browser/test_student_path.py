@@ -90,11 +90,14 @@ def test_student_signs_up_applies_tracks_and_withdraws(
     expect(page.get_by_text(f"Saved “{listing.title}”")).to_be_visible()
     expect(page).to_have_url(re.compile(r"q=phlebotomy"))  # back on the same search
 
-    # Save the search for weekly alerts.
+    # Save the search for weekly alerts, without leaving the results.
+    page.get_by_text("Save this search · email me new listings").click()
     page.get_by_label("Email me new listings").select_option("weekly")
-    page.get_by_role("button", name="Save this search").click()
-    expect(page.get_by_text("Saved the search “phlebotomy”.")).to_be_visible()
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.get_by_text("Saved the search “phlebotomy”: weekly email.")).to_be_visible()
+    expect(page.locator("#results-title")).to_have_text("1 open listing")
     assert serious_accessibility_problems(page) == []
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Saved searches").click()
     page.get_by_role("link", name="phlebotomy").click()
     expect(page.locator("#results-title")).to_have_text("1 open listing")
 
