@@ -1,7 +1,8 @@
 """Every public and student-facing page, in Chromium, on a 390 x 844 phone and a
-1366 x 900 screen, in the light and the dark colour scheme: none is wider than its
-screen, and axe finds no serious or critical problem (contrast included). (That the
-search page's first result is on a phone's first screen is in test_search_in_browser.)
+1366 x 900 screen, in the light and the dark colour scheme (and on a 320 px phone):
+none is wider than its screen, and axe finds no serious or critical problem (contrast
+included). (That the search page's first result is on a phone's first screen is in
+test_search_in_browser.)
 
 Set LABJOBS_SCREENSHOTS to a folder to keep a screenshot of each page as walked."""
 
@@ -33,6 +34,7 @@ pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("
 
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1366, "height": 900}
+SMALL_PHONE = {"width": 320, "height": 640}
 SCREENSHOTS = os.environ.get("LABJOBS_SCREENSHOTS", "")
 
 
@@ -128,8 +130,14 @@ def _walk(page, base, pages, label, failures):
             page.screenshot(path=str(folder / f"{name}-{label}.png"), full_page=True)
 
 
-@pytest.mark.parametrize("scheme", ["light", "dark"])
-@pytest.mark.parametrize(("screen", "viewport"), [("phone", PHONE), ("desktop", DESKTOP)])
+@pytest.mark.parametrize(
+    ("screen", "viewport", "scheme"),
+    [
+        ("phone", PHONE, "light"), ("phone", PHONE, "dark"),
+        ("desktop", DESKTOP, "light"), ("desktop", DESKTOP, "dark"),
+        ("small-phone", SMALL_PHONE, "light"),  # the narrowest phones still sold
+    ],
+)  # fmt: skip
 def test_every_page_fits_and_is_accessible(browser, live_server, site, scheme, screen, viewport):
     base = live_server.url
     label = f"{screen}-{scheme}"
