@@ -47,3 +47,9 @@ def refresh_search_words(timestamp: int) -> None:
 def refresh_search_summary(timestamp: int) -> None:
     """Exact counts for the search page without filters (every minute; large boards)."""
     scheduled.refresh_search_summary()
+
+
+@periodic("*/15 * * * *", "refresh_option_summaries")
+def refresh_option_summaries(timestamp: int) -> None:
+    """Exact counts for one-option searches without words (every 15 minutes)."""
+    scheduled.refresh_option_summaries()

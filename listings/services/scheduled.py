@@ -23,6 +23,8 @@ from listings.models import (
     ListingStatus,
     SavedSearch,
 )
+from listings.search import counts
+from listings.search.facets import facet_counts
 from listings.search.page import keep_exact_counts
 from listings.search.suggest import refresh_search_words
 
@@ -145,6 +147,7 @@ def send_search_alerts(*, now=None) -> tuple[int, int]:
 
 
 SUMMARY_SECONDS = 150  # the scheduled task refreshes it every minute
+OPTION_SUMMARY_SECONDS = 25 * 60  # refreshed every 15 minutes: never lapses between runs
 
 
 def refresh_search_summary() -> bool:
@@ -152,3 +155,24 @@ def refresh_search_summary() -> bool:
     (on a large board they would otherwise get estimates from a sample)."""
     listing_filter = ListingFilter(QueryDict(), queryset=Listing.objects.public())
     return keep_exact_counts(listing_filter, SUMMARY_SECONDS)
+
+
+def refresh_option_summaries() -> int:
+    """Exact counts for each search without words that ticks one facet option and has
+    too many results to count on a visit (`?role=phlebotomist`, where the home page's
+    role tiles lead; `?comp=paid`): one counting pass each, for the options above the
+    estimating threshold only (the smaller ones are counted exactly on every visit).
+    Returns how many were kept (0 on a small board)."""
+    if counts.small_board():
+        return 0
+    everything = ListingFilter(QueryDict(), queryset=Listing.objects.public())
+    everything.is_valid()
+    kept = 0
+    for facet, options in facet_counts(everything, everything.queryset).items():
+        for value, count in options.items():
+            if count > counts.APPROX_ABOVE:
+                params = QueryDict(mutable=True)
+                params[facet] = value
+                one = ListingFilter(params, queryset=Listing.objects.public())
+                kept += keep_exact_counts(one, OPTION_SUMMARY_SECONDS)
+    return kept

@@ -32,6 +32,9 @@ def test_the_five_scheduled_jobs_are_periodic_with_a_lock_each():
         "listings.refresh_search_summary": (
             "* * * * *", "refresh_search_summary", "refresh_search_summary",
         ),
+        "listings.refresh_option_summaries": (
+            "*/15 * * * *", "refresh_option_summaries", "refresh_option_summaries",
+        ),
     }  # fmt: skip
 
 

@@ -175,8 +175,36 @@ def test_the_scheduled_summary_gives_the_unfiltered_page_exact_counts(client, se
     caches["search"].clear()
 
 
+@pytest.mark.usefixtures("many_listings")
+def test_one_option_searches_without_words_are_kept_exact(client, settings):
+    """`?comp=paid` (about 375 of 1,500 here, above the scaled threshold of 300) gets
+    exact counts from the 15-minute summary; an option with fewer results was exact
+    already and is not kept; a second option makes a search the summary does not hold."""
+    from listings.services.scheduled import refresh_option_summaries
+
+    settings.SEARCH_CACHE_SECONDS = 60
+    caches["search"].clear()
+    public = Listing.objects.public()
+    assert client.get(URL, {"comp": "paid"}).context["result"].total_is_estimate
+
+    kept = refresh_option_summaries()
+
+    # ms1 and weekdays (every listing), each compensation and work mode above 300
+    assert kept >= 2 + len(Compensation.values)
+    response = client.get(URL, {"comp": "paid"})
+    result = response.context["result"]
+    assert not result.total_is_estimate and not result.facets_are_estimates
+    assert result.counted_total == public.filter(compensation="paid").count()
+    remote = next(o for o in result.facets["mode"] if o.value == "remote")
+    assert remote.count == public.filter(compensation="paid", work_mode="remote").count()
+    two = client.get(URL, {"comp": ["paid", "stipend"]}).context["result"]
+    assert two.total_is_estimate
+    caches["search"].clear()
+
+
 def test_a_small_board_needs_no_summary():
-    from listings.services.scheduled import refresh_search_summary
+    from listings.services.scheduled import refresh_option_summaries, refresh_search_summary
 
     forget_catalogue()
     assert refresh_search_summary() is False
+    assert refresh_option_summaries() == 0
