@@ -157,8 +157,12 @@ def test_up_to_exact_rank_max_matches_every_match_is_ranked(client, monkeypatch)
     monkeypatch.setattr(listings.search.page, "EXACT_RANK_MAX", 0)
     monkeypatch.setattr(listings.search.page, "RANK_CANDIDATES", 20)
     assert found(client, q="zebrafish")[0] == "Zebrafish zebrafish husbandry"
-    # Without the headline candidates, only the newest 20 would be ranked.
+    # With no headline candidates (words found only in descriptions) and few enough
+    # matches (BODY_RANK_MAX), every match is ranked again.
     monkeypatch.setattr(listings.search.page, "HEADLINE_CANDIDATES", 0)
+    assert found(client, q="zebrafish")[0] == "Zebrafish zebrafish husbandry"
+    # With neither, only the newest 20 would be ranked.
+    monkeypatch.setattr(listings.search.page, "BODY_RANK_MAX", 0)
     assert "Zebrafish zebrafish husbandry" not in found(client, q="zebrafish")
 
 
