@@ -41,9 +41,13 @@ def get_catalogue() -> Catalogue:
                 "UNION ALL SELECT 'synonym', term, equivalent, 0, id FROM listings_searchsynonym "
                 "UNION ALL SELECT DISTINCT 'city', city, city, 0, 0 FROM listings_lab"
                 " WHERE approved AND city <> '' "
-                "UNION ALL SELECT 'size', '', '', 0, greatest(reltuples::bigint,"
-                " pg_relation_size(oid) / 2048) FROM pg_class"
-                " WHERE oid = 'listings_listing'::regclass "
+                # The table's size: the planner's count, or the live rows counted
+                # since (a bulk load not yet analyzed); never the file's size, which
+                # rows deleted or rolled back keep large until a vacuum.
+                "UNION ALL SELECT 'size', '', '', 0, greatest(c.reltuples::bigint,"
+                " coalesce(s.n_live_tup, 0)) FROM pg_class c"
+                " LEFT JOIN pg_stat_user_tables s ON s.relid = c.oid"
+                " WHERE c.oid = 'listings_listing'::regclass "
                 "ORDER BY 1, 4, 3"
             )
             listing_rows = 0
