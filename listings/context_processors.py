@@ -1,20 +1,31 @@
-"""What every page's navigation shows a signed-in student: how many updates from labs
-they have not read. A callable, so a page that does not show it costs no query."""
+"""What every page's navigation shows: to a student, how many updates from labs they
+have not read; to lab staff, how many messages and answers from their lab's
+applicants. Callables, so a page that does not show them costs no query."""
 
 from django.db.models import Sum
+
+from accounts.models import Membership
 
 from .models import Application
 
 
+def _total(applications, field: str) -> int:
+    return applications.filter(**{f"{field}__gt": 0}).aggregate(total=Sum(field))["total"] or 0
+
+
 def student_unread(request):
     user = getattr(request, "user", None)
-    if user is None or not user.is_authenticated or not user.is_student:
+    if user is None or not user.is_authenticated:
         return {}
-
-    def unread_total() -> int:
-        total = Application.objects.filter(student=user, unread_by_student__gt=0).aggregate(
-            total=Sum("unread_by_student")
-        )["total"]
-        return total or 0
-
-    return {"unread_total": unread_total}
+    if user.is_student:
+        return {
+            "unread_total": lambda: _total(
+                Application.objects.filter(student=user), "unread_by_student"
+            )
+        }
+    if user.is_lab_staff:
+        own_lab = Application.objects.filter(
+            listing__lab__staff__user=user, listing__lab__staff__status=Membership.ACTIVE
+        )
+        return {"lab_unread_total": lambda: _total(own_lab, "unread_by_lab")}
+    return {}

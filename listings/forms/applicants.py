@@ -30,8 +30,14 @@ class InterviewForm(forms.Form):
     """An interview invitation: a day and time (in the site's time zone), a length, a
     place (a room, or a video-call link) and a message."""
 
-    day = forms.DateField(label="Date", widget=forms.DateInput(attrs={"type": "date"}))
-    time = forms.TimeField(label="Time", widget=forms.TimeInput(attrs={"type": "time"}))
+    day = forms.DateField(
+        label="Date", widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"required": "Choose the day."},
+    )  # fmt: skip
+    time = forms.TimeField(
+        label="Time", widget=forms.TimeInput(attrs={"type": "time"}),
+        error_messages={"required": "Choose the time.", "invalid": "Enter a time like 14:30."},
+    )  # fmt: skip
     duration_minutes = forms.TypedChoiceField(
         label="Length", coerce=int, initial=30,
         choices=[(15, "15 minutes"), (30, "30 minutes"), (45, "45 minutes"), (60, "1 hour"),
@@ -40,6 +46,7 @@ class InterviewForm(forms.Form):
     place = forms.CharField(
         label="Place", max_length=200,
         help_text="Room and building, or a video-call link (https://…).",
+        error_messages={"required": "Say where: a room and building, or a video-call link."},
     )  # fmt: skip
     details = forms.CharField(
         label="Message to the student (optional)", required=False, max_length=MESSAGE_MAX,

@@ -87,6 +87,7 @@ def dashboard(request):
             **counts,
             n_saved=Count("applications", filter=Q(applications__status=ApplicationStatus.SAVED)),
             n_views=Coalesce(Subquery(views), 0),
+            n_unread=Coalesce(Sum("applications__unread_by_lab"), 0),
         ).order_by("-updated_at", "-id")
     )
     for listing in rows:

@@ -15,6 +15,7 @@ from listings.services import applications as application_services
 from tests.support.factories import (
     ApplicationFactory,
     InterviewFactory,
+    LabStaffFactory,
     PublishedListingFactory,
     StudentFactory,
     SubmittedApplicationFactory,
@@ -95,8 +96,9 @@ def test_the_student_sees_the_invitation_and_downloads_the_same_event(client, ap
     ("changes", "field_error"),
     [
         ({"day": "2020-01-02"}, "in the future"),
-        ({"place": ""}, "This field is required"),
-        ({"time": "25:99"}, "Enter a valid time"),
+        ({"place": ""}, "Say where: a room and building, or a video-call link."),
+        ({"time": "25:99"}, "Enter a time like 14:30."),
+        ({"day": ""}, "Choose the day."),
         ({"duration_minutes": "9999"}, "Select a valid choice"),
         ({"place": "x" * 201}, "at most 200 characters"),
     ],
@@ -194,14 +196,28 @@ def test_the_lab_sees_what_the_student_wrote_as_unread_until_it_opens_the_applic
     assert application.unread_by_lab == 1 and application.unread_by_student == 0
     client.force_login(lab_staff)
 
+    dashboard = client.get(reverse("listings:manage_dashboard")).content.decode()
     listing_applicants = client.get(
         reverse("listings:manage_applicants", args=[application.listing.pk])
     ).content.decode()
     client.get(reverse("listings:manage_applicant", args=[application.pk]))
 
+    assert '1<span class="visually-hidden"> unread from applicants' in dashboard  # the nav
+    assert '1 new<span class="visually-hidden"> from applicants' in dashboard
     assert "1 new" in listing_applicants
     application.refresh_from_db()
     assert application.unread_by_lab == 0
+    assert "unread from applicants" not in client.get(
+        reverse("listings:manage_dashboard")
+    ).content.decode()
+    # Another lab's staff count none of it.
+    client.force_login(LabStaffFactory())
+    application_services.application_message_send(
+        application=application, sender=application.student, body="And lockers?"
+    )
+    assert "unread from applicants" not in client.get(
+        reverse("listings:manage_dashboard")
+    ).content.decode()
 
 
 def test_reading_a_read_thread_writes_nothing(client, application, django_assert_num_queries):
