@@ -207,17 +207,19 @@ def test_the_lab_sees_what_the_student_wrote_as_unread_until_it_opens_the_applic
     assert "1 new" in listing_applicants
     application.refresh_from_db()
     assert application.unread_by_lab == 0
-    assert "unread from applicants" not in client.get(
-        reverse("listings:manage_dashboard")
-    ).content.decode()
+    assert (
+        "unread from applicants"
+        not in client.get(reverse("listings:manage_dashboard")).content.decode()
+    )
     # Another lab's staff count none of it.
     client.force_login(LabStaffFactory())
     application_services.application_message_send(
         application=application, sender=application.student, body="And lockers?"
     )
-    assert "unread from applicants" not in client.get(
-        reverse("listings:manage_dashboard")
-    ).content.decode()
+    assert (
+        "unread from applicants"
+        not in client.get(reverse("listings:manage_dashboard")).content.decode()
+    )
 
 
 def test_reading_a_read_thread_writes_nothing(client, application, django_assert_num_queries):
