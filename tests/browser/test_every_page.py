@@ -1,6 +1,6 @@
 """Every public and student-facing page, in Chromium, on a 390 x 844 phone and a
 1366 x 900 screen, in the light and the dark colour scheme (and on a 320 px phone):
-none is wider than its screen, and axe finds no serious or critical problem (contrast
+none is wider than its screen, and axe finds no violation of any impact (contrast
 included). (That the search page's first result is on a phone's first screen is in
 test_search_in_browser.)
 
@@ -17,7 +17,7 @@ from listings.models import LabFollow
 from listings.search.suggest import refresh_search_words
 from listings.services import applications as application_services
 from listings.services.notifications import unfollow_url, unsubscribe_url
-from tests.support.browser import log_in, serious_accessibility_problems, too_wide
+from tests.support.browser import accessibility_violations, log_in, too_wide
 from tests.support.factories import (
     ApplicationFactory,
     ClosedListingFactory,
@@ -122,7 +122,7 @@ def _walk(page, base, pages, label, failures):
         page.wait_for_load_state("networkidle")
         if page.evaluate("document.documentElement.scrollWidth > window.innerWidth"):
             failures.append(f"{label} {name}: wider than the screen {too_wide(page)}")
-        for problem in serious_accessibility_problems(page):
+        for problem in accessibility_violations(page):
             failures.append(f"{label} {name}: {problem}")
         if SCREENSHOTS:
             folder = Path(SCREENSHOTS)

@@ -8,15 +8,23 @@ from playwright.sync_api import expect
 AXE = Path(__file__).resolve().parent.parent / "browser" / "assets" / "axe.min.js"
 
 
-def serious_accessibility_problems(page) -> list[str]:
-    """axe-core's serious and critical findings on the page as it is now. axe is
-    evaluated through the DevTools protocol, so the site's Content-Security-Policy
-    (no inline scripts) stays in force while it runs."""
+def serious_accessibility_problems(page, impacts=("serious", "critical")) -> list[str]:
+    """axe-core's findings of these impacts (serious and critical unless told) on the
+    page as it is now. axe is evaluated through the DevTools protocol, so the site's
+    Content-Security-Policy (no inline scripts) stays in force while it runs."""
     page.evaluate(AXE.read_text() + "\n;true")
     return page.evaluate(
-        "async () => (await axe.run(document)).violations"
-        ".filter(v => v.impact === 'serious' || v.impact === 'critical')"
-        ".map(v => v.id + ': ' + v.help + ' ' + v.nodes.map(n => n.target).join(' | '))"
+        "async (impacts) => (await axe.run(document)).violations"
+        ".filter(v => impacts.includes(v.impact))"
+        ".map(v => v.id + ': ' + v.help + ' ' + v.nodes.map(n => n.target).join(' | '))",
+        list(impacts),
+    )
+
+
+def accessibility_violations(page) -> list[str]:
+    """Every axe-core finding on the page, whatever its impact."""
+    return serious_accessibility_problems(
+        page, impacts=("minor", "moderate", "serious", "critical")
     )
 
 
