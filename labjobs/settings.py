@@ -86,7 +86,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "listings.context_processors.student_unread",
+                "listings.context_processors.unread_counts",
             ],
         },
     },

@@ -51,7 +51,7 @@ def interview_ics(interview) -> bytes:
     return calendar.to_ical()
 
 
-def deadline_event(application, *, stamp) -> Event:
+def _deadline_event(application, *, stamp) -> Event:
     listing = application.listing
     event = Event()
     event.add("uid", f"deadline-{application.pk}@labjobs")
@@ -73,7 +73,7 @@ def student_feed_ics(*, saved, interviews) -> bytes:
     calendar.add("refresh-interval", timedelta(hours=6), parameters={"VALUE": "DURATION"})
     stamp = timezone.now().astimezone(UTC).replace(microsecond=0)
     for application in saved:
-        calendar.add_component(deadline_event(application, stamp=stamp))
+        calendar.add_component(_deadline_event(application, stamp=stamp))
     for interview in interviews:
         calendar.add_component(_interview_event(interview))
     return calendar.to_ical()

@@ -13,7 +13,7 @@ def _total(applications, field: str) -> int:
     return applications.filter(**{f"{field}__gt": 0}).aggregate(total=Sum(field))["total"] or 0
 
 
-def student_unread(request):
+def unread_counts(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}

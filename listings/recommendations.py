@@ -53,8 +53,9 @@ def _fitting(profile: StudentProfile, held: set[int]):
 
 
 def recommended_for(user, *, limit: int = FOR_YOU) -> list[Recommendation]:
-    """The best open listings for a signed-in student, with their reasons (five
-    queries: profile with certifications, past applications, candidates, cards)."""
+    """The best open listings for a signed-in student, with their reasons, in at most
+    eight queries whatever the numbers: the profile and its certifications (three),
+    past applications, the candidates and their certifications, the cards (two)."""
     profile = (
         StudentProfile.objects.filter(user=user)
         .prefetch_related("held_certifications__certification")
@@ -123,7 +124,8 @@ def recommended_for(user, *, limit: int = FOR_YOU) -> list[Recommendation]:
 def similar_to(listing: Listing, *, limit: int = SIMILAR) -> list[Listing]:
     """Open listings like this one (also shown on a closed or expired listing): they
     share a role type; those sharing more, in the same city or institution, or with
-    title words in common come first (two queries, plus the cards')."""
+    title words in common come first (one query for the candidates, two for the
+    cards)."""
     if not listing.facet_role_type_ids:
         return []
     candidates = list(

@@ -62,16 +62,22 @@ def own_application(request, pk: int) -> Application:
 # -- save --------------------------------------------------------------------------
 
 
+def _wants_json(request) -> bool:
+    return request.headers.get("Accept", "").startswith("application/json")
+
+
 def _saved_answer(request, listing, application, text: str, *, level=messages.SUCCESS):
     """After a save or unsave: JSON for the page's script (it swaps the button in
     place and announces `text`), or back to the page without it, to the listing's card."""
     if _wants_json(request):
         context = {"listing": listing, "application": application}
         button = render_to_string("listings/_save_button.html", context, request=request)
-        action = "listings:listing_unsave" if application else "listings:listing_save"
+        # A bookmark, not a sent application (whose button is a link to it).
+        saved = application is not None and application.is_saved
+        action = "listings:listing_unsave" if saved else "listings:listing_save"
         return JsonResponse(
             {
-                "saved": application is not None,
+                "saved": saved,
                 "message": text,
                 "action": reverse(action, args=[listing.pk]),
                 "button": button,
@@ -275,10 +281,6 @@ def saved_search_list(request):
             "email_verified": has_verified_email(request.user),
         },
     )
-
-
-def _wants_json(request) -> bool:
-    return request.headers.get("Accept", "").startswith("application/json")
 
 
 @require_POST

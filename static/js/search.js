@@ -110,11 +110,9 @@
         headers: { Accept: "application/json", "X-Requested-With": "fetch" },
         credentials: "same-origin",
       })
-        .then(function (response) {
-          return response.json().then(function (answer) { return { ok: response.ok, answer: answer }; });
-        })
-        .then(function (reply) {
-          if (status) status.textContent = reply.answer.message;
+        .then(function (response) { return response.json(); }) // a refusal is JSON too (422)
+        .then(function (answer) {
+          if (status) status.textContent = answer.message;
         })
         .catch(function () { saveForm.submit(); });
     });

@@ -362,6 +362,13 @@ def test_saving_in_place_answers_json_with_the_new_button(client, student):
     assert saved.json()["action"] == reverse("listings:listing_unsave", args=[listing.pk])
     assert removed.json()["saved"] is False and "Removed" in removed.json()["message"]
     assert not Application.objects.filter(student=student).exists()
+    # A sent application is not a bookmark: "un-saving" it leaves it, and says so.
+    sent = SubmittedApplicationFactory(student=student)
+    kept = client.post(reverse("listings:listing_unsave", args=[sent.listing.pk]), **json_headers)
+    assert (
+        kept.json()["saved"] is False and "was not in your saved listings" in kept.json()["message"]
+    )
+    assert Application.objects.filter(pk=sent.pk).exists()
     # Without the script: back to the card it was saved from.
     plain = client.post(
         reverse("listings:listing_save", args=[listing.pk]), {"next": "/listings/?q=histology"}
