@@ -15,11 +15,10 @@ import json
 import math
 from dataclasses import dataclass
 
-from django.db import connection
 from django.db.models import QuerySet
 
 from .catalogue import get_catalogue
-from .facets import FACETS, apply_filters, facet_counts, sample_clause
+from .facets import FACETS, SampledCounts, apply_filters, facet_counts
 
 APPROX_ABOVE = 5_000  # planned matches above which counts are estimated
 SAMPLE_MATCHES = 2_500  # matches the sample aims to see
@@ -85,7 +84,7 @@ def search_counts(
         percent = min(most, percent * SAMPLE_MATCHES / sampled.rows)
         sampled = facet_counts(listing_filter, base, sample_percent=percent)
     seen = total_of(listing_filter, sampled)
-    scale = pages_scale(scope.model._meta.db_table, percent)
+    scale = sample_scale(sampled, percent)
     facets = {
         facet: {value: round(n * scale.factor) for value, n in options.items() if n}
         for facet, options in sampled.items()
@@ -113,22 +112,18 @@ class Scale:
     rows_per_page: float  # of the table, in the sample
 
 
-def pages_scale(table: str, percent: float) -> Scale:
+def sample_scale(sample: SampledCounts, percent: float) -> Scale:
     """How much larger the table is than what the sample read: its rows (the
     planner's count, kept by autovacuum's ANALYZE) over the rows in the sampled
-    pages, counted now in one quick query on the same pages. Scaling by
-    100/percent instead would add the chance in how many pages were drawn (a third
-    off on a small table; 4% at 100,000 listings)."""
-    statement = (
-        "SELECT count(DISTINCT (ctid::text::point)[0]), count(*), "  # noqa: S608
-        f"(SELECT reltuples FROM pg_class WHERE oid = %s::regclass) {sample_clause(table, percent)}"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(statement, [table])
-        sampled_pages, sampled_rows, table_rows = cursor.fetchone()
-    if not sampled_rows or not table_rows or table_rows < 0:  # never analyzed
+    pages, which the sampling pass counted. Scaling by 100/percent instead would add
+    the chance in how many pages were drawn (a third off on a small table; 4% at
+    100,000 listings)."""
+    if not sample.read_rows or not sample.table_rows or sample.table_rows < 0:  # never analyzed
         return Scale(factor=100.0 / percent, rows_per_page=1.0)
-    return Scale(factor=table_rows / sampled_rows, rows_per_page=sampled_rows / sampled_pages)
+    return Scale(
+        factor=sample.table_rows / sample.read_rows,
+        rows_per_page=sample.read_rows / sample.read_pages,
+    )
 
 
 def error_bound(estimate: int, seen: int, rows_per_page: float = 1.0) -> float:

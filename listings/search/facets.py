@@ -68,9 +68,8 @@ def facet_counts(
 
     With `sample_percent`, the pass reads only that share of the table's pages
     (`TABLESAMPLE SYSTEM`, the same pages for the same table state) and the counts
-    are those of the sample: `search.counts` scales them into estimates. The sampled
-    rows (a few thousand) are counted here: seventy filtered counts per row cost
-    PostgreSQL more than sending the rows."""
+    are those of the sample: `search.counts` scales them into estimates. The same
+    pass counts the rows and pages it read, which the scale needs."""
     catalogue = get_catalogue()
     cleaned = listing_filter.form.cleaned_data
     scope = apply_filters(listing_filter, base, skip=FACETS).order_by()
@@ -89,28 +88,20 @@ def facet_counts(
         for facet in FACETS
         if cleaned.get(facet)
     }
-    if sample_percent is not None:
-        scope_sql = _sampled(scope_sql, scope.model._meta.db_table, sample_percent)
-        options = {
-            facet: {stored(facet, value): value for value, _label in choices}
-            for facet in FACETS
-            for choices in [listing_filter.filters[facet].field.choices]
-        }
-        with connection.cursor() as cursor:
-            cursor.execute(scope_sql, scope_params)
-            rows = cursor.fetchall()
-        return SampledCounts(_count_rows(rows, chosen_by_facet, options), rows=len(rows))
-
     conditions: dict[str, tuple[str, list]] = {}
     for facet, chosen in chosen_by_facet.items():
         column, is_array = _FACET_COLUMNS[facet]
         cast = "bigint[]" if facet in _ID_FACETS else "varchar[]"
         operator = "&&" if is_array else "= ANY"
         conditions[facet] = (f"m.{column} {operator}(%s::{cast})", [chosen])
+    # A sample reads every row of its pages; `m.k` says whether a row is in the scope.
+    in_scope = "TRUE" if sample_percent is None else "m.k"
 
     def others(facet: str) -> tuple[str, list]:
         parts = [conditions[f] for f in FACETS if f != facet and f in conditions]
-        return " AND ".join(sql for sql, _ in parts) or "TRUE", [p for _, ps in parts for p in ps]
+        return " AND ".join([in_scope, *(sql for sql, _ in parts)]), [
+            p for _, ps in parts for p in ps
+        ]
 
     columns, params, keys = [], [], []
     for facet in FACETS:
@@ -129,57 +120,61 @@ def facet_counts(
     where, where_params = others("institution")
     columns.append(f"COUNT(*) FILTER (WHERE {where})")
     params.extend(where_params)
-    # Only fixed names from _FACET_COLUMNS; every value is a bound parameter.
-    statement = (
-        f"SELECT m.i, {', '.join(columns)} FROM ({scope_sql}) AS m (r, c, s, w, v, i) "  # noqa: S608
-        "GROUP BY m.i"
-    )
     counts: dict[str, dict[str, int]] = {facet: {} for facet in FACETS}
     slugs = {pk: slug for (kind, slug), pk in catalogue.ids.items() if kind == "institution"}
-    with connection.cursor() as cursor:
-        cursor.execute(statement, [*params, *scope_params])
-        for institution_id, *group in cursor.fetchall():
-            for (facet, value), n in zip(keys, group, strict=False):
+
+    def add(institution_id, group):
+        """One institution's row: the option counts (`keys`), then its own count."""
+        for (facet, value), n in zip(keys, group, strict=False):
+            if n or sample_percent is None:  # a sample that saw none says nothing
                 counts[facet][value] = counts[facet].get(value, 0) + n
-            if institution_id in slugs and group[-1]:
-                counts["institution"][slugs[institution_id]] = group[-1]
-    return counts
+        if institution_id in slugs and group[len(keys)]:
+            counts["institution"][slugs[institution_id]] = group[len(keys)]
+
+    # Only fixed names from _FACET_COLUMNS; every value is a bound parameter.
+    if sample_percent is None:
+        statement = (
+            f"SELECT m.i, {', '.join(columns)} FROM ({scope_sql}) AS m (r, c, s, w, v, i) "  # noqa: S608
+            "GROUP BY m.i"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(statement, [*params, *scope_params])
+            for institution_id, *group in cursor.fetchall():
+                add(institution_id, group)
+        return counts
+
+    # The sample: one pass over the sampled pages counts the options in the scope,
+    # the scope's rows, and every row and page read (to scale the counts up).
+    table = scope.model._meta.db_table
+    statement = (
+        f"SELECT GROUPING(m.i), m.i, {', '.join(columns)}, COUNT(*) FILTER (WHERE m.k), "  # noqa: S608
+        "COUNT(*), COUNT(DISTINCT m.p), (SELECT reltuples FROM pg_class WHERE oid = %s::regclass) "
+        f"FROM ({_sampled_scope(scope_sql, table, sample_percent)}) "
+        "AS m (r, c, s, w, v, i, k, p) GROUP BY GROUPING SETS ((m.i), ())"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(statement, [*params, table, *scope_params])
+        for grand_total, institution_id, *group in cursor.fetchall():
+            if grand_total:
+                scope_rows, read_rows, read_pages, table_rows = group[-4:]
+            else:
+                add(institution_id, group)
+    return SampledCounts(
+        counts, rows=scope_rows, read_rows=read_rows, read_pages=read_pages,
+        table_rows=table_rows,
+    )  # fmt: skip
 
 
 class SampledCounts(dict):
-    """The counts of a sample, and how many rows of the scope it read."""
+    """The counts of a sample: how many rows of the scope it saw (`rows`), and how
+    many rows and pages of the table it read, of `table_rows` (the planner's count)."""
 
-    def __init__(self, counts: dict, *, rows: int):
+    def __init__(self, counts: dict, *, rows: int, read_rows=0, read_pages=0, table_rows=0):
         super().__init__(counts)
         self.rows = rows
-
-
-def _count_rows(rows, chosen_by_facet: dict[str, list], options: dict[str, dict]):
-    """The disjunctive counts of `facet_counts`, over rows of the six facet columns: a
-    row counts for a facet's options when it passes every other facet's filter."""
-    wanted = [
-        (index, set(chosen_by_facet[facet]), _FACET_COLUMNS[facet][1])
-        for index, facet in enumerate(FACETS)
-        if facet in chosen_by_facet
-    ]
-    counts: dict[str, dict[str, int]] = {facet: {} for facet in FACETS}
-    for row in rows:
-        failing = [
-            index
-            for index, want, is_array in wanted
-            if (want.isdisjoint(row[index]) if is_array else row[index] not in want)
-        ]
-        if len(failing) > 1:
-            continue
-        for index, facet in enumerate(FACETS):
-            if failing and failing[0] != index:
-                continue
-            names, cell = options[facet], row[index]
-            for stored_value in cell if _FACET_COLUMNS[facet][1] else (cell,):
-                name = names.get(stored_value)
-                if name is not None:
-                    counts[facet][name] = counts[facet].get(name, 0) + 1
-    return counts
+        self.read_rows = read_rows
+        self.read_pages = read_pages
+        self.table_rows = table_rows
 
 
 def rounded(n: int) -> int:
@@ -203,12 +198,15 @@ def sample_clause(table: str, percent: float) -> str:
     )
 
 
-def _sampled(sql: str, table: str, percent: float) -> str:
-    """`sql` reading `percent` of `table`'s pages instead of all of them."""
-    source = f"FROM {connection.ops.quote_name(table)}"
+def _sampled_scope(sql: str, table: str, percent: float) -> str:
+    """`SELECT columns FROM table WHERE condition` as a read of `percent` of `table`'s
+    pages that keeps every row of them: `SELECT columns, condition, page FROM table
+    TABLESAMPLE ...` (the condition's parameters stay in their order)."""
+    source = f" FROM {connection.ops.quote_name(table)} WHERE "
     if source not in sql:
         raise ValueError(f"the scope does not read {table} directly")
-    return sql.replace(source, sample_clause(table, percent), 1)
+    columns, condition = sql.split(source, 1)
+    return f"{columns}, ({condition}), (ctid::text::point)[0] {sample_clause(table, percent)}"
 
 
 def facet_options(listing_filter, counts: dict[str, dict[str, int]], *, approximate=False):
