@@ -16,7 +16,7 @@ from django.db.models import F, QuerySet
 from .counts import Counts, search_counts, small_board, total_of
 from .facets import FacetOption, apply_filters, facet_counts, facet_options, rounded
 from .places import understand_places
-from .query import build_query, headline_query, rank_query
+from .query import build_query, headline_query, rank_query, several_words
 from .snippets import headline, snippet_of
 from .suggest import suggest
 
@@ -117,10 +117,12 @@ def page_ids(
     rank_by=None,
     headline=None,
     matches: int | None = None,
+    every_word=None,
 ) -> list[int]:
     """The ids of one page of results, in order (one query; a broad search by relevance
     takes three, and keeps the order with the counts). `matches`: the total, exact or
-    estimated."""
+    estimated; `headline`: any of the words, for the headline table; `every_word`: all
+    of them, when there are several."""
     if sort != "relevance" or query is None:
         return list(order(matching, sort).values_list("id", flat=True)[offset : offset + size])
     rank_by = rank_by or query
@@ -144,13 +146,20 @@ def page_ids(
     key = f"{cache_key}:{bound}" if cache_key else None
     ranked_ids = caches["search"].get(key) if key else None
     if ranked_ids is None:
-        best = []
+        manager = matching.model._default_manager
+        best, titled = [], HEADLINE_FEW
         if headline is not None:
-            manager = matching.model._default_manager
-            best = manager.best_headlines(headline, HEADLINE_CANDIDATES)
-        if len(best) < HEADLINE_FEW and matches is not None and matches <= BODY_RANK_MAX:
-            # The words are in descriptions, hardly in titles: the headlines say nothing
-            # of the best matches, so every match is ranked (20-70 ms at 7,000-14,000).
+            if matches is not None and matches <= BODY_RANK_MAX and every_word is not None:
+                # How many listings have every word in their headline ("patient
+                # consent": none, though "patient" is in many titles)
+                titled = len(manager.best_headlines(every_word, HEADLINE_FEW))
+            if titled >= HEADLINE_FEW:
+                best = manager.best_headlines(headline, HEADLINE_CANDIDATES)
+                titled = len(best) if every_word is None else titled
+        if titled < HEADLINE_FEW and matches is not None and matches <= BODY_RANK_MAX:
+            # The words are in descriptions, hardly in titles together: the headlines
+            # say little of the best matches, so every match is ranked (20-70 ms at
+            # 7,000-14,000 matches).
             ranked = matching.ranked(rank_by)[:COUNT_CAP]
         else:
             newest = matching.order_by("-published_at", "-id").values_list("id", flat=True)
@@ -217,6 +226,7 @@ def run_search(
             rank_by=rank_by,
             headline=headline_query(cleaned["q"]) if query is not None else None,
             matches=total,
+            every_word=rank_by if query is not None and several_words(cleaned["q"]) else None,
         )  # fmt: skip
         rows = base.model._default_manager.filter(id__in=ids).with_card_data()
         if query is not None:  # snippets for the rows on the page only

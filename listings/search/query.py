@@ -191,6 +191,11 @@ def rank_query(text: str) -> SearchQuery | None:
     return build_query(" ".join(_wanted_tokens(text)))
 
 
+def several_words(text: str) -> bool:
+    """Whether `text` wants more than one word or phrase ("patient consent")."""
+    return len([token for token in _wanted_tokens(text) if token.lower() != "or"]) > 1
+
+
 def headline_query(text: str) -> SearchQuery | None:
     """What a listing's headline (title and role types) is ranked on for `text`: any
     of its wanted words or phrases ("blood specimen" -> "blood or specimen"), with

@@ -166,6 +166,37 @@ def test_up_to_exact_rank_max_matches_every_match_is_ranked(client, monkeypatch)
     assert "Zebrafish zebrafish husbandry" not in found(client, q="zebrafish")
 
 
+def test_words_in_many_titles_but_never_together_rank_every_match(client, monkeypatch):
+    """ "patient consent": "patient" is in many titles and "consent" in others, yet no
+    title has both; the best match has both, often, in a short description. The
+    headline candidates (titles with either word) miss it, so every match is ranked."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    import listings.search.page
+
+    now = timezone.now()
+    PublishedListingFactory(
+        title="Clinic aide", published_at=now - timedelta(days=30),
+        description="Patient consent: obtain patient consent, file each patient's consent.",
+    )  # fmt: skip
+    wards = "Wheelchairs; a consent form on arrival, and more duties than fit in a line."
+    records = "Paperwork for each patient, filed in records, with other tasks in a long text."
+    for n in range(11):  # 22 newer matches: more than the first page's newest candidates
+        age = now - timedelta(hours=n)
+        PublishedListingFactory(title=f"Patient transport {n}", published_at=age, description=wards)
+        PublishedListingFactory(title=f"Consent clerk {n}", published_at=age, description=records)
+    for name, value in (("EXACT_RANK_MAX", 0), ("RANK_CANDIDATES", 2),
+                        ("HEADLINE_CANDIDATES", 3), ("HEADLINE_FEW", 3)):  # fmt: skip
+        monkeypatch.setattr(listings.search.page, name, value)
+
+    assert found(client, q="patient consent")[0] == "Clinic aide"
+    # Ranked on the headline candidates and the newest only, it would be missed.
+    monkeypatch.setattr(listings.search.page, "BODY_RANK_MAX", 0)
+    assert "Clinic aide" not in found(client, q="patient consent")
+
+
 def test_a_state_or_an_institution_in_the_words_filters_by_it(client):
     texas = LabFactory(city="Austin", region="TX", institution__name="Pacific State University",
                        institution__slug="pacific-state")  # fmt: skip
