@@ -156,15 +156,19 @@ def page_ids(
             if titled >= HEADLINE_FEW:
                 best = manager.best_headlines(headline, HEADLINE_CANDIDATES)
                 titled = len(best) if every_word is None else titled
-        if titled < HEADLINE_FEW and matches is not None and matches <= BODY_RANK_MAX:
-            # The words are in descriptions, hardly in titles together: the headlines
-            # say little of the best matches, so every match is ranked (20-70 ms at
-            # 7,000-14,000 matches).
-            ranked = matching.ranked(rank_by)[:COUNT_CAP]
-        else:
+        every_match = matches is not None and matches <= BODY_RANK_MAX
+        ranked_ids = None
+        if titled >= HEADLINE_FEW or not every_match:
             newest = matching.order_by("-published_at", "-id").values_list("id", flat=True)
             ranked = matching.filter(id__in={*newest[:bound], *best}).ranked(rank_by)
-        ranked_ids = list(ranked.values_list("id", flat=True))
+            ranked_ids = list(ranked.values_list("id", flat=True))
+            if every_match and len(set(best).intersection(ranked_ids)) < HEADLINE_FEW:
+                ranked_ids = None  # the filters (a role, a city) left few of the headlines
+        if ranked_ids is None:
+            # The words are in descriptions, hardly in titles together (or in titles the
+            # filters leave out): the headlines say little of the best matches, so every
+            # match is ranked (20-70 ms at 7,000-14,000 matches).
+            ranked_ids = list(matching.ranked(rank_by).values_list("id", flat=True)[:COUNT_CAP])
         if key:
             caches["search"].set(key, ranked_ids, settings.SEARCH_CACHE_SECONDS)
     return ranked_ids[offset : offset + size]

@@ -197,6 +197,35 @@ def test_words_in_many_titles_but_never_together_rank_every_match(client, monkey
     assert "Clinic aide" not in found(client, q="patient consent")
 
 
+def test_when_the_filters_leave_few_headline_matches_every_match_is_ranked(client, monkeypatch):
+    """The headline candidates are found before the filters: when a filter (remote)
+    leaves few of them, the best remote match is not among the candidates, so every
+    remote match is ranked."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    import listings.search.page
+
+    now = timezone.now()
+    for n in range(3):
+        PublishedListingFactory(title=f"Zebrafish technician {n}", work_mode="on_site")
+    PublishedListingFactory(title="Aquatics aide", work_mode="remote",
+                            description="Zebrafish zebrafish zebrafish.",
+                            published_at=now - timedelta(days=30))  # fmt: skip
+    for n in range(21):
+        PublishedListingFactory(title=f"Data aide {n}", work_mode="remote", description="A long "
+                                "list of many duties, among them some zebrafish records work.",
+                                published_at=now - timedelta(hours=n))  # fmt: skip
+    for name, value in (("EXACT_RANK_MAX", 0), ("RANK_CANDIDATES", 20),
+                        ("HEADLINE_CANDIDATES", 3), ("HEADLINE_FEW", 3)):  # fmt: skip
+        monkeypatch.setattr(listings.search.page, name, value)
+
+    assert found(client, q="zebrafish", mode="remote")[0] == "Aquatics aide"
+    monkeypatch.setattr(listings.search.page, "BODY_RANK_MAX", 0)
+    assert "Aquatics aide" not in found(client, q="zebrafish", mode="remote")
+
+
 def test_a_state_or_an_institution_in_the_words_filters_by_it(client):
     texas = LabFactory(city="Austin", region="TX", institution__name="Pacific State University",
                        institution__slug="pacific-state")  # fmt: skip
