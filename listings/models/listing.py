@@ -130,6 +130,10 @@ class Listing(StatefulModel):
     # Copies kept by the same trigger, so that facet counts read one table in one pass.
     facet_role_type_ids = ArrayField(models.BigIntegerField(), default=list, editable=False)
     facet_institution_id = models.BigIntegerField(null=True, editable=False)
+    # Each pair of adjacent words of the search vector, hashed (migration 0024): a
+    # phrase's listings are found by their pairs, not by checking every listing that
+    # has its words somewhere (search.query.phrase_filter).
+    phrase_pairs = ArrayField(models.IntegerField(), null=True, blank=True, editable=False)
 
     objects = ListingQuerySet.as_manager()
 
@@ -140,6 +144,10 @@ class Listing(StatefulModel):
             models.Index(fields=["status", "expires_at"], name="listing_status_expiry"),
             models.Index(fields=["status", "submitted_at"], name="listing_status_submitted"),
             GinIndex(fields=["search_vector"], name="listing_search_vector"),
+            GinIndex(
+                fields=["phrase_pairs"], name="listing_phrase_pairs",
+                condition=models.Q(status="published"),
+            ),  # fmt: skip
             # Titles alike (pg_trgm), for the duplicate check on submission.
             GinIndex(fields=["title"], opclasses=["gin_trgm_ops"], name="listing_title_trgm"),
             # Facet counts of a search without words read this narrow index only.

@@ -7,7 +7,7 @@ from django.db.models.functions import Ln
 from django.utils import timezone
 
 from accounts.models import Membership
-from listings.search.query import build_query
+from listings.search.query import build_query, phrase_filter
 
 from .choices import VISIBLE_TO_ALL, ListingStatus
 from .headline import ListingHeadline
@@ -31,7 +31,11 @@ class ListingQuerySet(models.QuerySet):
         """Listings matching `text` (websearch syntax: quotes, -word, or; synonyms
         included), by the stored, weighted search vector."""
         query = build_query(text)
-        return self if query is None else self.filter(search_vector=query)
+        if query is None:
+            return self
+        phrases = phrase_filter(text)  # phrases found by their word pairs first
+        matching = self.filter(search_vector=query)
+        return matching if phrases is None else matching.filter(phrases)
 
     def ranked(self, query):
         """Best match first for a SearchQuery (`search.query.build_query`), newest on ties."""

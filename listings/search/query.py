@@ -8,7 +8,10 @@ import itertools
 import re
 import unicodedata
 
+from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.search import SearchQuery
+from django.db.models import Func, IntegerField, Q, Value
+from django.db.models.lookups import IsNull
 
 from .catalogue import get_catalogue
 
@@ -189,6 +192,40 @@ def rank_query(text: str) -> SearchQuery | None:
     words anyway, and PostgreSQL's ts_rank of a query with a negation gives
     near-zero ranks (1e-21) that order results by noise."""
     return build_query(" ".join(_wanted_tokens(text)))
+
+
+class _PhrasePairs(Func):
+    """The hashed pairs of adjacent words a phrase's listings have (migration 0024)."""
+
+    function = "listings_phrase_pairs"
+    output_field = ArrayField(IntegerField())
+
+
+def phrase_filter(text: str) -> Q | None:
+    """A condition that the listings matching the quoted phrases of `text` meet, which
+    the pairs index answers at once: the listings with each phrase's pairs of adjacent
+    words (in every synonym variant, one of them). The exact phrase check then runs on
+    those only. None when the search has no phrase in every variant or has "or"."""
+    text = (text or "").strip()
+    if '"' not in text:
+        return None
+    condition = None
+    for variant in query_variants(text):
+        tokens = _TOKEN.findall(variant)
+        if any(token.lower() == "or" for token in tokens):
+            return None
+        phrases = [t.strip('"').strip() for t in tokens if t.startswith('"')]
+        phrases = [phrase for phrase in phrases if " " in phrase]
+        if not phrases:
+            return None  # this variant matches without a phrase
+        every = Q()
+        for phrase in phrases:
+            pairs = _PhrasePairs(Value(SEARCH_CONFIG), Value(phrase))
+            # No pairs (words apart: "sample of preparation"): nothing to look up. The
+            # function is immutable: PostgreSQL folds this to one side when planning.
+            every &= Q(IsNull(pairs, True)) | Q(phrase_pairs__contains=pairs)
+        condition = every if condition is None else condition | every
+    return condition
 
 
 def several_words(text: str) -> bool:
