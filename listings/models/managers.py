@@ -2,7 +2,7 @@
 
 from django.contrib.postgres.search import SearchRank
 from django.db import models
-from django.db.models import F
+from django.db.models import BooleanField, Case, ExpressionWrapper, F, Value, When
 from django.db.models.functions import Ln
 from django.utils import timezone
 
@@ -34,8 +34,15 @@ class ListingQuerySet(models.QuerySet):
         if query is None:
             return self
         phrases = phrase_filter(text)  # phrases found by their word pairs first
-        matching = self.filter(search_vector=query)
-        return matching if phrases is None else matching.filter(phrases)
+        if phrases is None:
+            return self.filter(search_vector=query)
+        # The pairs find the candidates; the exact check runs on them. Written so
+        # that the planner neither looks it up in the word index nor multiplies its
+        # guess by the pairs' (the two are nearly the same listings): 8% of pairs
+        # times a guessed 4% of phrase matches made a common phrase look rare, and
+        # the plans chosen for rare sets read 70,000 rows at a million.
+        exact = Case(When(search_vector=query, then=Value(True)), default=Value(False))
+        return self.filter(phrases).filter(ExpressionWrapper(exact, BooleanField()))
 
     def ranked(self, query):
         """Best match first for a SearchQuery (`search.query.build_query`), newest on ties."""
