@@ -64,8 +64,9 @@ def query_variants(text: str, pairs: list[tuple[str, str]] | None = None) -> lis
     text = _expand_negations(text, alternatives)
     spots = []  # (start, end, [replacements])
     in_quotes = _quoted_mask(text)
+    negated_phrases = _negated_phrases(text)
     for start, end, phrase in _matches(text, alternatives):
-        if _negated(text, start):
+        if _negated(text, start) or _within(negated_phrases, start):
             continue  # already expanded: every form is excluded in every variant
         quoted = in_quotes[start]
         options = [
@@ -104,23 +105,56 @@ def _matches(text: str, alternatives: dict[str, set[str]]):
     return sorted(found)
 
 
+_NEGATED_PHRASE = re.compile(r'(?<![\w-])-"[^"]*"?')
+
+
+def _negated_phrases(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each negated quoted phrase ('-"sample preparation"'; one left
+    open runs to the end, as websearch reads it)."""
+    return [match.span() for match in _NEGATED_PHRASE.finditer(text)]
+
+
+def _within(spans: list[tuple[int, int]], position: int) -> bool:
+    return any(start <= position < end for start, end in spans)
+
+
 def _expand_negations(text: str, alternatives: dict[str, set[str]]) -> str:
     """ "-phlebotomy" -> '-phlebotomy -phlebotomist -"blood draw"': excluding a word
-    excludes what it means."""
-    pieces, cursor = [], 0
+    excludes what it means; '-"sample preparation"' also excludes '-"specimen
+    preparation"' (each synonym inside a negated phrase swapped in)."""
+    phrases = _negated_phrases(text)
+    additions = []  # (where, what closes a phrase left open, the negated forms to add)
     for start, end, phrase in _matches(text, alternatives):
-        if not _negated(text, start):
-            continue
-        if text[start - 1] == '"':  # a negated phrase: the forms go after its quote
-            if text[end : end + 1] != '"':
-                continue  # only part of the quoted phrase is a synonym: left alone
-            end += 1
-        forms = [f'-"{alt}"' if " " in alt else f"-{alt}" for alt in sorted(alternatives[phrase])]
-        pieces.append(text[cursor:end])
-        pieces.append(" " + " ".join(forms))
+        if _negated(text, start) and not _within(phrases, start):
+            additions.append((end, "", sorted(alternatives[phrase])))
+    for start, end in phrases:
+        closed = text[end - 1] == '"' and end - start > 2
+        forms = _swapped(text[start + 2 : end - 1 if closed else end], alternatives)
+        if forms:
+            additions.append((end, "" if closed else '"', forms))
+    pieces, cursor = [], 0
+    for end, closing, forms in sorted(additions):
+        words = " ".join(f'-"{form}"' if " " in form else f"-{form}" for form in forms)
+        pieces.append(f"{text[cursor:end]}{closing} {words}")
         cursor = end
     pieces.append(text[cursor:])
     return "".join(pieces)
+
+
+def _swapped(phrase: str, alternatives: dict[str, set[str]]) -> list[str]:
+    """`phrase` with its synonyms swapped in, each way but the phrase itself."""
+    spots = _matches(phrase, alternatives)
+    choices = [[None, *sorted(alternatives[found])] for _, _, found in spots]
+    forms = []
+    for combination in itertools.islice(itertools.product(*choices), 1, MAX_VARIANTS):
+        pieces, cursor = [], 0
+        for (start, end, _), replacement in zip(spots, combination, strict=True):
+            pieces.append(phrase[cursor:start])
+            pieces.append(phrase[start:end] if replacement is None else replacement)
+            cursor = end
+        pieces.append(phrase[cursor:])
+        forms.append("".join(pieces).strip())
+    return forms
 
 
 @functools.lru_cache(maxsize=8)

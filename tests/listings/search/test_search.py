@@ -310,6 +310,17 @@ def test_query_variants():
     # A negated word takes its synonyms with it, in every variant.
     assert query_variants("-RA paid", pairs) == ['-RA -"research assistant" paid']
     assert query_variants('-"blood draw" lab', pairs) == ['-"blood draw" -phlebotomy lab']
+    # Inside a negated phrase, each synonym is swapped in and excluded too, never
+    # offered as an alternative (which would exclude less).
+    assert query_variants('aide -"RA duties"', pairs) == [
+        'aide -"RA duties" -"research assistant duties"'
+    ]
+    assert query_variants('-"senior RA" x', pairs) == [
+        '-"senior RA" -"senior research assistant" x'
+    ]
+    assert query_variants('x -"senior RA', pairs) == [  # left open: closed first
+        'x -"senior RA" -"senior research assistant"'
+    ]
     assert query_variants("BRAIN", pairs) == ["BRAIN"]  # whole words only
     assert query_variants("x-ray co-RA", pairs) == ["x-ray co-RA"]  # not inside a word
     # Accents and case on either side do not matter.
