@@ -15,7 +15,23 @@ import django.contrib.postgres.fields
 import django.contrib.postgres.indexes
 from django.db import migrations, models
 
-SQL = r"""
+# The search trigger of migration 0009, which now also keeps the pairs.
+PAIRS_LINE = "    NEW.phrase_pairs := listings_word_pairs(NEW.search_vector);\n"
+TRIGGER = r"""CREATE OR REPLACE FUNCTION listings_listing_search_trigger() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    NEW.search_vector := listings_search_document(NEW);
+    NEW.phrase_pairs := listings_word_pairs(NEW.search_vector);
+    NEW.facet_role_type_ids := ARRAY(
+        SELECT roletype_id FROM listings_listing_role_types
+         WHERE listing_id = NEW.id ORDER BY roletype_id);
+    NEW.facet_institution_id := (SELECT institution_id FROM listings_lab WHERE id = NEW.lab_id);
+    RETURN NEW;
+END
+$$;
+"""
+
+FUNCTIONS = r"""
 -- Every pair of adjacent words (positions p and p + 1) of a search vector, hashed.
 CREATE FUNCTION listings_word_pairs(v tsvector) RETURNS integer[]
 LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
@@ -36,36 +52,14 @@ LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
               FROM unnest(to_tsvector(config::regconfig, phrase))) AS b
         ON b.pos = a.pos + 1
 $$;
+"""
 
-CREATE OR REPLACE FUNCTION listings_listing_search_trigger() RETURNS trigger
-LANGUAGE plpgsql AS $$
-BEGIN
-    NEW.search_vector := listings_search_document(NEW);
-    NEW.phrase_pairs := listings_word_pairs(NEW.search_vector);
-    NEW.facet_role_type_ids := ARRAY(
-        SELECT roletype_id FROM listings_listing_role_types
-         WHERE listing_id = NEW.id ORDER BY roletype_id);
-    NEW.facet_institution_id := (SELECT institution_id FROM listings_lab WHERE id = NEW.lab_id);
-    RETURN NEW;
-END
-$$;
-
+BACKFILL = """
 UPDATE listings_listing SET phrase_pairs = listings_word_pairs(search_vector)
  WHERE search_vector IS NOT NULL;
 """
 
-REVERSE_SQL = r"""
-CREATE OR REPLACE FUNCTION listings_listing_search_trigger() RETURNS trigger
-LANGUAGE plpgsql AS $$
-BEGIN
-    NEW.search_vector := listings_search_document(NEW);
-    NEW.facet_role_type_ids := ARRAY(
-        SELECT roletype_id FROM listings_listing_role_types
-         WHERE listing_id = NEW.id ORDER BY roletype_id);
-    NEW.facet_institution_id := (SELECT institution_id FROM listings_lab WHERE id = NEW.lab_id);
-    RETURN NEW;
-END
-$$;
+REVERSE_SQL = TRIGGER.replace(PAIRS_LINE, "") + r"""
 DROP FUNCTION listings_phrase_pairs(text, text);
 DROP FUNCTION listings_word_pairs(tsvector);
 """
@@ -82,7 +76,7 @@ class Migration(migrations.Migration):
                 base_field=models.IntegerField(), blank=True, editable=False, null=True, size=None
             ),
         ),
-        migrations.RunSQL(SQL, REVERSE_SQL),
+        migrations.RunSQL(FUNCTIONS + TRIGGER + BACKFILL, REVERSE_SQL),
         migrations.AddIndex(
             model_name="listing",
             index=django.contrib.postgres.indexes.GinIndex(

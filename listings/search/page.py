@@ -147,16 +147,17 @@ def page_ids(
     ranked_ids = caches["search"].get(key) if key else None
     if ranked_ids is None:
         manager = matching.model._default_manager
-        best, titled = [], HEADLINE_FEW
-        if headline is not None:
-            if matches is not None and matches <= BODY_RANK_MAX and every_word is not None:
-                # How many listings have every word in their headline ("patient
-                # consent": none, though "patient" is in many titles)
-                titled = len(manager.best_headlines(every_word, HEADLINE_FEW))
+        every_match = matches is not None and matches <= BODY_RANK_MAX
+        best, titled = [], 0  # headline candidates; listings with the words in theirs
+        if headline is not None and every_match and every_word is not None:
+            # Every word in the headline, not any ("patient consent": none, though
+            # "patient" is in many titles)
+            titled = len(manager.best_headlines(every_word, HEADLINE_FEW))
             if titled >= HEADLINE_FEW:
                 best = manager.best_headlines(headline, HEADLINE_CANDIDATES)
-                titled = len(best) if every_word is None else titled
-        every_match = matches is not None and matches <= BODY_RANK_MAX
+        elif headline is not None:
+            best = manager.best_headlines(headline, HEADLINE_CANDIDATES)
+            titled = len(best)
         ranked_ids = None
         if titled >= HEADLINE_FEW or not every_match:
             newest = matching.order_by("-published_at", "-id").values_list("id", flat=True)

@@ -73,8 +73,14 @@ def query_variants(text: str, pairs: list[tuple[str, str]] | None = None) -> lis
             alt if quoted or " " not in alt else f'"{alt}"' for alt in sorted(alternatives[phrase])
         ]
         spots.append((start, end, options))
-    variants = [text]
+    return [text, *_rewrites(text, spots)]
+
+
+def _rewrites(text: str, spots: list[tuple[int, int, list[str]]]) -> list[str]:
+    """`text` with a replacement at one or more of its spots (start, end, options),
+    every combination but none at all, at most MAX_VARIANTS - 1 of them."""
     choices = [[None, *options] for _, _, options in spots]
+    rewrites = []
     for combination in itertools.islice(itertools.product(*choices), 1, MAX_VARIANTS):
         pieces, cursor = [], 0
         for (start, end, _), replacement in zip(spots, combination, strict=True):
@@ -82,8 +88,8 @@ def query_variants(text: str, pairs: list[tuple[str, str]] | None = None) -> lis
             pieces.append(text[start:end] if replacement is None else replacement)
             cursor = end
         pieces.append(text[cursor:])
-        variants.append("".join(pieces))
-    return variants
+        rewrites.append("".join(pieces))
+    return rewrites
 
 
 def _matches(text: str, alternatives: dict[str, set[str]]):
@@ -143,18 +149,9 @@ def _expand_negations(text: str, alternatives: dict[str, set[str]]) -> str:
 
 def _swapped(phrase: str, alternatives: dict[str, set[str]]) -> list[str]:
     """`phrase` with its synonyms swapped in, each way but the phrase itself."""
-    spots = _matches(phrase, alternatives)
-    choices = [[None, *sorted(alternatives[found])] for _, _, found in spots]
-    forms = []
-    for combination in itertools.islice(itertools.product(*choices), 1, MAX_VARIANTS):
-        pieces, cursor = [], 0
-        for (start, end, _), replacement in zip(spots, combination, strict=True):
-            pieces.append(phrase[cursor:start])
-            pieces.append(phrase[start:end] if replacement is None else replacement)
-            cursor = end
-        pieces.append(phrase[cursor:])
-        forms.append("".join(pieces).strip())
-    return forms
+    found = _matches(phrase, alternatives)
+    spots = [(start, end, sorted(alternatives[synonym])) for start, end, synonym in found]
+    return [rewrite.strip() for rewrite in _rewrites(phrase, spots)]
 
 
 @functools.lru_cache(maxsize=8)

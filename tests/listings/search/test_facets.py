@@ -15,6 +15,7 @@ from listings.filters import ListingFilter
 from listings.models import Compensation, Listing, Schedule, WorkMode
 from listings.search.facets import FACETS, facet_counts
 from listings.search.page import run_search
+from tests.support.db import kept_for_module
 from tests.support.factories import (
     InstitutionFactory,
     LabFactory,
@@ -38,11 +39,7 @@ OPTIONS = {
 def random_listings(django_db_setup, django_db_blocker):
     """Forty listings with random facets, made once for all examples."""
     rng = random.Random(20261125)  # noqa: S311
-    with django_db_blocker.unblock():
-        from django.db import transaction
-
-        atomic = transaction.atomic()
-        atomic.__enter__()
+    with kept_for_module(django_db_blocker):
         labs = [
             LabFactory(institution=InstitutionFactory(slug=slug, name=slug.title()))
             for slug in INSTITUTIONS
@@ -78,8 +75,6 @@ def random_listings(django_db_setup, django_db_blocker):
                 }
             )
         yield rows
-        transaction.set_rollback(True)
-        atomic.__exit__(None, None, None)
 
 
 def brute_force(rows, selection, q, hours_max, skip=None):

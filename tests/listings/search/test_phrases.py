@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 import listings.models.managers
 from listings.models import Listing
+from tests.support.db import kept_for_module
 from tests.support.factories import PublishedListingFactory
 
 VOCABULARY = ["sample", "preparation", "blood", "draw", "of", "the", "tissue", "culture"]
@@ -81,17 +82,11 @@ def test_phrases_find_the_same_listings_with_and_without_their_pairs():
 def random_texts(django_db_setup, django_db_blocker):
     """Thirty listings of random words from a small vocabulary, made once."""
     rng = random.Random(20261127)  # noqa: S311
-    with django_db_blocker.unblock():
-        from django.db import transaction
-
-        atomic = transaction.atomic()
-        atomic.__enter__()
+    with kept_for_module(django_db_blocker):
         for n in range(30):
             words = " ".join(rng.choice(VOCABULARY) for _ in range(rng.randint(3, 12)))
             PublishedListingFactory(title=f"Listing {n}", description=words, responsibilities="")
         yield
-        transaction.set_rollback(True)
-        atomic.__exit__(None, None, None)
 
 
 @pytest.mark.django_db
