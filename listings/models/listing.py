@@ -9,12 +9,14 @@ from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
-from django.db.models import F
+from django.db.models import F, Func
+from django.db.models.functions import Cast
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Program
 from labjobs.states import StateEvent, StatefulModel
+from listings.search.counts import SAMPLE_BUCKETS
 from listings.search.snippets import strip_marks
 
 from . import history
@@ -134,6 +136,19 @@ class Listing(StatefulModel):
     # phrase's listings are found by their pairs, not by checking every listing that
     # has its words somewhere (search.query.phrase_filter).
     phrase_pairs = ArrayField(models.IntegerField(), null=True, blank=True, editable=False)
+    # 0-1023 from a hash of the id: a fixed, random-like share of the listings. A large
+    # search estimates its counts from the listings in its first buckets, found
+    # together with its words by their indexes (search.counts).
+    sample_bucket = models.GeneratedField(
+        expression=Cast(
+            Func(F("id"), function="hashint8", output_field=models.BigIntegerField()).bitand(
+                SAMPLE_BUCKETS - 1
+            ),
+            models.SmallIntegerField(),
+        ),
+        output_field=models.SmallIntegerField(),
+        db_persist=True,
+    )
 
     objects = ListingQuerySet.as_manager()
 
@@ -158,6 +173,17 @@ class Listing(StatefulModel):
                     "facet_institution_id", "hours_min", "deadline", "published_at", "lab",
                 ],
                 name="listing_published_facets", condition=models.Q(status=L.PUBLISHED),
+            ),
+            # The sample of a large search (sample_bucket), with the facet columns: a
+            # search without words counts its sample from this index alone. Not
+            # partial: a broad search reads its buckets before any condition.
+            models.Index(
+                fields=["sample_bucket"],
+                include=[
+                    "status", "expires_at", "facet_role_type_ids", "compensation",
+                    "schedules", "work_mode", "levels", "facet_institution_id", "hours_min",
+                ],
+                name="listing_sample",
             ),
             # The sorts of the search page, over published listings only.
             models.Index(

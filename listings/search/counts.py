@@ -1,13 +1,18 @@
 """How many results a search has, in all and per facet option: exact where the set is
-small, estimated from a sample of the table's pages where it is large ("about 84,000").
+small, estimated from a sample of the listings where it is large ("about 84,000").
 
 Counting every match exactly means visiting every matching row: "research" matches 84%
 of listings, so a cold search for it read 84,000 rows at 100k listings and 840,000 at a
 million. Above `APPROX_ABOVE` rows to count (the planner's estimate), the same one-pass
-count reads a share of the table's pages chosen to see about `SAMPLE_MATCHES` of them,
-and scales. The error of a count estimated from `m` sampled matches is about 1/sqrt(m) of it
-(2% for the total at 2,500); `tests/listings/search/test_counts.py` checks the bound
-that README states, and `bench_search` reports the error against exact counts."""
+count runs on the listings of the search's first sample buckets only: every listing
+has a bucket from 0 to 1023, a hash of its id (`Listing.sample_bucket`), so the first
+`b` buckets hold each listing with chance b/1024, whatever it says. `b` is chosen to see
+about `SAMPLE_MATCHES` results, and PostgreSQL finds them by combining the bucket index
+with the word index: it reads the sampled results only, not every row of sampled
+pages. The counts are scaled by 1024/b. The error of a count estimated from `m` sampled
+results is about 1/sqrt(m) of it (2% for the total at 2,500);
+`tests/listings/search/test_counts.py` checks the bound that README states, and
+`bench_search` reports the error against exact counts."""
 
 from __future__ import annotations
 
@@ -18,12 +23,17 @@ from dataclasses import dataclass
 from django.db.models import QuerySet
 
 from .catalogue import get_catalogue
-from .facets import FACETS, SampledCounts, apply_filters, facet_counts
+from .facets import FACETS, FacetCounts, apply_filters, facet_counts
 
 APPROX_ABOVE = 5_000  # planned matches above which counts are estimated
-SAMPLE_MATCHES = 2_500  # matches the sample aims to see
+SAMPLE_MATCHES = 1_200  # matches the sample aims to see
 MIN_SAMPLED = 500  # fewer seen: the planner overestimated, so count exactly after all
-MAX_SAMPLE_ROWS = 20_000  # a sample reads at most this many listings
+MAX_SAMPLE_ROWS = 20_000  # a sample's buckets hold at most about this many listings
+SAMPLE_BUCKETS = 1024  # values of Listing.sample_bucket (a power of two)
+# A scope planned to hold at least this share of the listings is sampled by reading
+# its buckets first (facets._buckets_first); a narrower one lets the planner combine
+# the bucket index with the word index.
+BROAD_SCOPE = 0.25
 
 
 @dataclass
@@ -35,7 +45,6 @@ class Counts:
     approximate: bool = False  # the total is an estimate
     facets_approximate: bool = False
     seen: int = 0  # results in the sample, when the total is estimated
-    rows_per_page: float = 1.0  # in the sample (see error_bound)
     ranked_ids: list[int] | None = None  # every match, best first, when counted so
 
 
@@ -74,24 +83,29 @@ def search_counts(
     if planned <= APPROX_ABOVE:
         facets = facet_counts(listing_filter, base)
         return Counts(total=total_of(listing_filter, facets), facets=facets)
-    # At most MAX_SAMPLE_ROWS rows of the table, whatever the planner thinks.
-    most = min(100.0, 100.0 * MAX_SAMPLE_ROWS / max(listing_rows, 1))
-    percent = min(most, 100.0 * SAMPLE_MATCHES / planned)
-    sampled = facet_counts(listing_filter, base, sample_percent=percent)
-    if 0 < sampled.rows < MIN_SAMPLED and percent < most:
-        # The planner overestimated the scope (it does for phrases): a larger sample,
-        # sized by what this one saw, is still cheaper than counting every match.
-        percent = min(most, percent * SAMPLE_MATCHES / sampled.rows)
-        sampled = facet_counts(listing_filter, base, sample_percent=percent)
+    # Buckets to see about SAMPLE_MATCHES results, holding at most MAX_SAMPLE_ROWS.
+    most = max(1, SAMPLE_BUCKETS * MAX_SAMPLE_ROWS // max(listing_rows, 1))
+    buckets = min(most, math.ceil(SAMPLE_BUCKETS * SAMPLE_MATCHES / planned))
+    broad = planned >= BROAD_SCOPE * listing_rows
+
+    def sample(buckets: int):
+        return facet_counts(listing_filter, base, buckets=buckets, buckets_first=broad)
+
+    sampled = sample(buckets)
+    if 0 < sampled.scope_rows < MIN_SAMPLED and buckets < most:
+        # The planner overestimated the scope (it does for phrases): more buckets,
+        # as many as this sample says are needed, still cost less than every match.
+        buckets = min(most, math.ceil(buckets * SAMPLE_MATCHES / sampled.scope_rows))
+        sampled = sample(buckets)
     seen = total_of(listing_filter, sampled)
-    scale = sample_scale(sampled, percent)
+    factor = sample_factor(sampled, buckets)
     facets = {
-        facet: {value: round(n * scale.factor) for value, n in options.items() if n}
+        facet: {value: round(n * factor) for value, n in options.items() if n}
         for facet, options in sampled.items()
     }
-    estimate = round(seen * scale.factor)
-    bound = error_bound(estimate, seen, scale.rows_per_page)
-    estimated = Counts(estimate, facets, True, True, seen=seen, rows_per_page=scale.rows_per_page)
+    estimate = round(seen * factor)
+    bound = error_bound(estimate, seen)
+    estimated = Counts(estimate, facets, True, True, seen=seen)
     if seen >= MIN_SAMPLED or estimate - bound > exact_up_to:
         # Enough results seen, or surely more than the pages show (exact_up_to):
         # pages are then full to the last, so an estimate cannot promise an empty one.
@@ -106,35 +120,26 @@ def search_counts(
     return Counts(matching.order_by().count(), facets, facets_approximate=True)
 
 
-@dataclass
-class Scale:
-    factor: float  # from counts in the sample to estimates
-    rows_per_page: float  # of the table, in the sample
+def sample_factor(sample: FacetCounts, buckets: int) -> float:
+    """How much larger the table is than the sample's buckets: its rows (the
+    planner's count, kept by autovacuum's ANALYZE) over the rows the buckets hold,
+    counted. Each listing is in the first `buckets` with chance buckets/1024, but the
+    buckets' real share of a given table is a little off that (±2.6% for 1,500
+    listings), and every search shares the first buckets: scaling by 1024/buckets
+    put every estimate of one bench run 2-6% high."""
+    if not sample.bucket_rows or sample.table_rows <= 0:  # never analyzed
+        return SAMPLE_BUCKETS / buckets
+    return sample.table_rows / sample.bucket_rows
 
 
-def sample_scale(sample: SampledCounts, percent: float) -> Scale:
-    """How much larger the table is than what the sample read: its rows (the
-    planner's count, kept by autovacuum's ANALYZE) over the rows in the sampled
-    pages, which the sampling pass counted. Scaling by 100/percent instead would add
-    the chance in how many pages were drawn (a third off on a small table; 4% at
-    100,000 listings)."""
-    if not sample.read_rows or not sample.table_rows or sample.table_rows < 0:  # never analyzed
-        return Scale(factor=100.0 / percent, rows_per_page=1.0)
-    return Scale(
-        factor=sample.table_rows / sample.read_rows,
-        rows_per_page=sample.read_rows / sample.read_pages,
-    )
-
-
-def error_bound(estimate: int, seen: int, rows_per_page: float = 1.0) -> float:
+def error_bound(estimate: int, seen: int) -> float:
     """How far an estimate from `seen` sampled results may be from the exact count:
-    three standard errors of a sample of whole pages, 3 * sqrt(rows_per_page / seen)
-    of it (the rows of a page are drawn together, which counts at most as one row
-    per page; 12% for 2,500 results seen at 4 listings a page). The tests and
-    bench_search check estimates against it."""
+    three standard errors, 3 / sqrt(seen) of it (each listing is drawn on its own,
+    by its bucket: 6% for 2,500 results seen). The tests and bench_search check
+    estimates against it."""
     if not seen:  # the sample saw none: it says nothing about how many there are
         return math.inf
-    return 3 * estimate * math.sqrt(rows_per_page / seen)
+    return 3 * estimate / math.sqrt(seen)
 
 
 def total_of(listing_filter, facets: dict[str, dict[str, int]]) -> int:

@@ -1,6 +1,6 @@
-"""Large searches count from a sample of the table's pages: the estimates stay within
-their documented bound of the exact counts, say they are estimates, and never show an
-option that has results as 0; small searches stay exact."""
+"""Large searches count from a sample of the listings (their first sample buckets): the
+estimates stay within their documented bound of the exact counts, say they are
+estimates, and never show an option that has results as 0; small searches stay exact."""
 
 import random
 from datetime import timedelta
@@ -16,8 +16,8 @@ import listings.search.counts
 from listings.filters import ListingFilter
 from listings.models import Compensation, Listing, WorkMode
 from listings.search.catalogue import forget_catalogue
-from listings.search.counts import error_bound, search_counts
-from listings.search.facets import apply_filters, rounded
+from listings.search.counts import SAMPLE_BUCKETS, error_bound, sample_factor, search_counts
+from listings.search.facets import apply_filters, facet_counts, rounded
 from tests.support.factories import LabFactory
 
 pytestmark = pytest.mark.django_db
@@ -94,8 +94,52 @@ def test_a_large_search_estimates_within_the_documented_bound(params, estimated)
     if not counts.approximate:  # too few results seen to be sure: counted exactly
         assert counts.total == truth
         return
-    bound = error_bound(counts.total, counts.seen, counts.rows_per_page)
+    bound = error_bound(counts.total, counts.seen)
     assert abs(counts.total - truth) <= bound, (counts.total, truth, bound)
+
+
+@pytest.mark.usefixtures("many_listings")
+def test_sample_buckets_spread_the_listings_evenly_and_stay_with_them():
+    """Every listing has a bucket from its id's hash, the same one after it changes;
+    the buckets share the listings out evenly (each of 8 octants within 4 standard
+    deviations of an eighth), whatever the listings say."""
+    buckets = dict(Listing.objects.values_list("id", "sample_bucket"))
+    assert set(buckets.values()) <= set(range(SAMPLE_BUCKETS))
+    octants = [0] * 8
+    for bucket in buckets.values():
+        octants[bucket * 8 // SAMPLE_BUCKETS] += 1
+    expected = len(buckets) / 8
+    assert all(abs(n - expected) < 4 * (expected * 7 / 8) ** 0.5 for n in octants), octants
+    topics = {"phlebotomy": [], "zebrafish": []}
+    for pk, title in Listing.objects.values_list("id", "title"):
+        for topic, found in topics.items():
+            if topic in title:
+                found.append(buckets[pk])
+    # Phlebotomy listings are 40% of the table: their share of the lower half of the
+    # buckets is a half, give or take four standard deviations.
+    lower = sum(1 for b in topics["phlebotomy"] if b < SAMPLE_BUCKETS // 2)
+    n = len(topics["phlebotomy"])
+    assert abs(lower - n / 2) < 4 * (n / 4) ** 0.5
+    listing = Listing.objects.first()
+    listing.title = "Renamed aide"
+    listing.save()
+    listing.refresh_from_db()
+    assert listing.sample_bucket == buckets[listing.pk]
+
+
+@pytest.mark.usefixtures("many_listings")
+def test_the_scale_is_the_table_over_its_rows_in_the_sampled_buckets():
+    """Scaling by 1024/buckets would carry the buckets' chance share of this table
+    into every estimate; the sample counts the rows its buckets hold instead."""
+    listing_filter = bound_filter({})
+    sampled = facet_counts(listing_filter, listing_filter.queryset, buckets=100)
+    in_buckets = Listing.objects.filter(sample_bucket__lt=100).count()
+    assert sampled.bucket_rows == in_buckets
+    assert sampled.table_rows == Listing.objects.count()  # analyzed: the planner's count
+    assert sampled.scope_rows == Listing.objects.public().filter(sample_bucket__lt=100).count()
+    assert sample_factor(sampled, 100) == pytest.approx(1500 / in_buckets)
+    sampled.table_rows = -1  # never analyzed: the buckets' expected share
+    assert sample_factor(sampled, 100) == SAMPLE_BUCKETS / 100
 
 
 @pytest.mark.usefixtures("many_listings")
