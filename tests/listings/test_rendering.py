@@ -54,3 +54,42 @@ def test_listing_page_renders_markdown_safely(client):
     assert "<script>alert" not in page
     assert 'href="javascript:' not in page
     assert "&lt;b&gt;Bold title&lt;/b&gt;" in page
+
+
+@pytest.mark.parametrize("params", [{}, {"state": "MA"}, {"state": "ZZ"}])
+def test_the_quick_state_select_writes_what_djangos_select_does(params):
+    """The same elements, attributes and selection as Django's template-rendered
+    Select, including the error attributes of an invalid value."""
+    from html.parser import HTMLParser
+
+    from django import forms
+    from django.test import RequestFactory
+
+    from listings.filters import ListingFilter, QuickSelect
+    from listings.models import Listing
+
+    class Parsed(HTMLParser):
+        def __init__(self, html):
+            super().__init__()
+            self.parts = []
+            self.feed(html)
+
+        def handle_starttag(self, tag, attrs):
+            self.parts.append((tag, sorted(attrs, key=str)))
+
+        def handle_data(self, data):
+            if data.strip():
+                self.parts.append(data.strip())
+
+    listing_filter = ListingFilter(
+        RequestFactory().get("/listings/", params).GET, queryset=Listing.objects.none()
+    )
+    listing_filter.is_valid()
+    field = listing_filter.form["state"]
+    assert isinstance(field.field.widget, QuickSelect)
+    quick = str(field)
+    field.field.widget = forms.Select(choices=field.field.choices)
+    assert Parsed(quick).parts == Parsed(str(field)).parts
+    chosen = [dict(attrs)["value"] for tag, attrs in Parsed(quick).parts[1::2]
+              if tag == "option" and "selected" in dict(attrs)]  # fmt: skip
+    assert chosen == {"": [""], "MA": ["MA"], "ZZ": []}[params.get("state", "")]
