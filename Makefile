@@ -54,7 +54,8 @@ chromium:
 bench: $(VENV)/.installed
 	DATABASE_NAME=labjobs_bench $(BIN)/python manage.py devdb start
 	DATABASE_NAME=labjobs_bench $(BIN)/python manage.py seed_bench --listings $(BENCH_LISTINGS)
-	DATABASE_NAME=labjobs_bench $(BIN)/python manage.py bench_search
+	# Persistent connections, as README's production example has them.
+	DATABASE_NAME=labjobs_bench CONN_MAX_AGE=60 $(BIN)/python manage.py bench_search
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .

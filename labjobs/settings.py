@@ -300,6 +300,9 @@ SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
 # Seconds a search's total and facet counts are reused while paging or re-sorting.
 SEARCH_CACHE_SECONDS = env.int("SEARCH_CACHE_SECONDS", default=60)
+# Threads per process that run a cold search's headline ranking while its counts run,
+# each with a database connection of its own (listings/search/parallel.py); 0: none.
+SEARCH_PARALLEL_WORKERS = env.int("SEARCH_PARALLEL_WORKERS", default=2)
 
 # How long a listing stays up after it is published, unless its poster says otherwise.
 LISTING_DEFAULT_LIFETIME_DAYS = env.int("LISTING_DEFAULT_LIFETIME_DAYS", default=60)

@@ -15,6 +15,7 @@ from django.db.models import F, QuerySet
 
 from .counts import Counts, search_counts, small_board, total_of
 from .facets import FacetOption, apply_filters, facet_counts, facet_options, rounded
+from .parallel import Later
 from .places import understand_places
 from .query import build_query, headline_query, rank_query, several_words
 from .snippets import headline, snippet_of
@@ -105,6 +106,38 @@ def order(queryset: QuerySet, sort: str) -> QuerySet:
     return queryset.order_by("-published_at", "-id")
 
 
+class Headlines:
+    """The listings whose headlines match a search best (page_ids' candidates): with
+    `start`, both queries start in the background at once (search.parallel), to run
+    while the counts do; else each runs when first asked for. `any_word`: any of the
+    words (None: no wanted word); `every_word`: all of them, when there are several."""
+
+    def __init__(self, matching: QuerySet, any_word, every_word, *, start: bool):
+        manager = matching.model._default_manager.db_manager(matching.db)
+
+        def later(query, limit: int) -> Later | None:
+            if query is None:
+                return None
+            return Later(manager.best_headlines, query, limit, alias=matching.db, start=start)
+
+        self._best = later(any_word, HEADLINE_CANDIDATES)
+        self._every = later(every_word, HEADLINE_FEW) if any_word is not None else None
+
+    @property
+    def searched(self) -> bool:
+        return self._best is not None
+
+    @property
+    def several_words(self) -> bool:
+        return self._every is not None
+
+    def best(self) -> list[int]:
+        return self._best.result() if self._best is not None else []
+
+    def with_every_word(self) -> list[int]:
+        return self._every.result() if self._every is not None else []
+
+
 def page_ids(
     matching: QuerySet,
     sort: str,
@@ -115,14 +148,12 @@ def page_ids(
     cache_key: str | None = None,
     ranked_ids: list[int] | None = None,
     rank_by=None,
-    headline=None,
+    headlines: Headlines | None = None,
     matches: int | None = None,
-    every_word=None,
 ) -> list[int]:
     """The ids of one page of results, in order (one query; a broad search by relevance
     takes three, and keeps the order with the counts). `matches`: the total, exact or
-    estimated; `headline`: any of the words, for the headline table; `every_word`: all
-    of them, when there are several."""
+    estimated; `headlines`: the search's best headlines (Headlines)."""
     if sort != "relevance" or query is None:
         return list(order(matching, sort).values_list("id", flat=True)[offset : offset + size])
     rank_by = rank_by or query
@@ -146,17 +177,17 @@ def page_ids(
     key = f"{cache_key}:{bound}" if cache_key else None
     ranked_ids = caches["search"].get(key) if key else None
     if ranked_ids is None:
-        manager = matching.model._default_manager
+        headlines = headlines or Headlines(matching, None, None, start=False)
         every_match = matches is not None and matches <= BODY_RANK_MAX
         best, titled = [], 0  # headline candidates; listings with the words in theirs
-        if headline is not None and every_match and every_word is not None:
+        if headlines.several_words and every_match:
             # Every word in the headline, not any ("patient consent": none, though
             # "patient" is in many titles)
-            titled = len(manager.best_headlines(every_word, HEADLINE_FEW))
+            titled = len(headlines.with_every_word())
             if titled >= HEADLINE_FEW:
-                best = manager.best_headlines(headline, HEADLINE_CANDIDATES)
-        elif headline is not None:
-            best = manager.best_headlines(headline, HEADLINE_CANDIDATES)
+                best = headlines.best()
+        elif headlines.searched:
+            best = headlines.best()
             titled = len(best)
         ranked_ids = None
         if titled >= HEADLINE_FEW or not every_match:
@@ -200,6 +231,16 @@ def run_search(
     cache_key = _counts_cache_key(cleaned)
     counts = caches["search"].get(cache_key) if cache_key else None
     rank_by = rank_query(cleaned["q"]) if has_text else None
+    query = build_query(cleaned["q"]) if has_text else None
+    headlines = None
+    if query is not None and sort == "relevance":
+        # A cold search of a large board likely ranks on its headlines: they are
+        # looked up while the counts run (search.parallel).
+        headlines = Headlines(
+            matching, headline_query(cleaned["q"]),
+            rank_by if several_words(cleaned["q"]) else None,
+            start=counts is None and not small_board(),
+        )  # fmt: skip
     if counts is None:
         if with_facets:
             found = search_counts(
@@ -219,7 +260,6 @@ def run_search(
     number, notice = _page_number(page, num_pages)
 
     offset = (number - 1) * page_size
-    query = build_query(cleaned["q"]) if has_text else None
     listings = []
     if total:
         # Without facets the count stops at COUNT_CAP + 1: past that it is not exact.
@@ -228,10 +268,7 @@ def run_search(
             matching, sort, query, offset, page_size, total=exact_total,
             cache_key=f"{cache_key}:ranked" if cache_key else None,
             ranked_ids=counts.get("ranked"),
-            rank_by=rank_by,
-            headline=headline_query(cleaned["q"]) if query is not None else None,
-            matches=total,
-            every_word=rank_by if query is not None and several_words(cleaned["q"]) else None,
+            rank_by=rank_by, headlines=headlines, matches=total,
         )  # fmt: skip
         rows = base.model._default_manager.filter(id__in=ids).with_card_data()
         if query is not None:  # snippets for the rows on the page only

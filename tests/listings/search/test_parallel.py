@@ -1,0 +1,136 @@
+"""A cold search of a large board ranks its headlines in a background thread while it
+counts: the same results as in the request's thread, on a connection of its own that
+is replaced when it breaks; a query that fails there runs again in the request."""
+
+import logging
+import random
+from datetime import timedelta
+
+import pytest
+from django.db import connection, connections, transaction
+from django.utils import timezone
+
+import listings.search.counts
+import listings.search.page
+from listings.filters import ListingFilter
+from listings.models import Listing
+from listings.search.catalogue import forget_catalogue
+from listings.search.page import run_search
+from listings.search.parallel import Later
+from tests.support.factories import LabFactory
+
+
+def backend_pid() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        return cursor.fetchone()[0]
+
+
+@pytest.fixture
+def board(transactional_db, monkeypatch, settings):
+    """60 committed listings (the background thread sees committed rows only), the
+    thresholds scaled down so that "phlebotomy" takes the broad-search path."""
+    rng = random.Random(20261127)  # noqa: S311 - test data
+    labs = [LabFactory() for _ in range(2)]
+    now = timezone.now()
+    rows = []
+    for n in range(60):
+        titled = rng.random() < 0.5
+        rows.append(
+            Listing(
+                title=f"Phlebotomy aide {n}" if titled else f"Lab aide {n}",
+                lab=rng.choice(labs), compensation="paid", pay_rate=18, work_mode="on_site",
+                description="Phlebotomy " * rng.randint(1, 4) + "and general work " * n,
+                hours_min=6, hours_max=10, levels=["ms1"], schedules=["weekdays"],
+                status=Listing.Status.PUBLISHED, published_at=now - timedelta(hours=n),
+                expires_at=now + timedelta(days=30),
+            )
+        )  # fmt: skip
+    Listing.objects.bulk_create(rows)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE listings_listing")
+    forget_catalogue()
+    monkeypatch.setattr(listings.search.counts, "APPROX_ABOVE", 10)
+    monkeypatch.setattr(listings.search.page, "EXACT_RANK_MAX", 5)
+    monkeypatch.setattr(listings.search.page, "HEADLINE_FEW", 3)
+    settings.SEARCH_CACHE_SECONDS = 0
+    yield
+    forget_catalogue()
+
+
+def search(words: str):
+    listing_filter = ListingFilter({"q": words}, queryset=Listing.objects.public())
+    return [listing.pk for listing in run_search(listing_filter, page="1").listings]
+
+
+@pytest.mark.usefixtures("board")
+def test_the_background_ranking_gives_the_results_of_the_request_thread(monkeypatch, settings):
+    started = []
+
+    class Recorded(Later):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            started.append(self)
+
+    monkeypatch.setattr(listings.search.page, "Later", Recorded)
+    settings.SEARCH_PARALLEL_WORKERS = 0
+    alone = search("phlebotomy")
+    assert started and not any(later.ran_in_background for later in started)
+    started.clear()
+    settings.SEARCH_PARALLEL_WORKERS = 2
+    assert search("phlebotomy") == alone
+    assert any(later.ran_in_background for later in started)
+    assert len(alone) == 20
+
+
+@pytest.mark.django_db
+def test_inside_a_transaction_the_query_waits_for_the_request_thread(settings):
+    """A test case or ATOMIC_REQUESTS: the rows the request wrote are not committed,
+    so another connection would not see them."""
+    settings.SEARCH_PARALLEL_WORKERS = 2
+    assert connection.in_atomic_block
+    later = Later(backend_pid)
+    assert later.result() == backend_pid() and not later.ran_in_background
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_broken_background_connection_is_replaced(settings, monkeypatch):
+    """With persistent connections (CONN_MAX_AGE), PostgreSQL ends the pool thread's
+    session (a restart, an idle timeout): its next query connects again instead of
+    failing."""
+    settings.SEARCH_PARALLEL_WORKERS = 1  # one thread: the same connection each time
+    monkeypatch.setitem(connection.settings_dict, "CONN_MAX_AGE", 60)  # every thread's
+    try:
+        first = Later(backend_pid)
+        pid = first.result()
+        assert first.ran_in_background and pid != backend_pid()
+        assert Later(backend_pid).result() == pid  # kept open
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_terminate_backend(%s)", [pid])
+        again = Later(backend_pid)
+        assert again.result() not in (pid, backend_pid()) and again.ran_in_background
+    finally:
+        Later(connections.close_all).result()  # the test database is dropped at the end
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_query_that_fails_in_the_background_runs_again_in_the_request(settings, caplog):
+    """A temporary table exists in the request's session only: the background
+    connection gets a real error, and the request answers all the same."""
+    settings.SEARCH_PARALLEL_WORKERS = 1
+    with connection.cursor() as cursor:
+        cursor.execute("CREATE TEMP TABLE only_here (n int)")
+        cursor.execute("INSERT INTO only_here VALUES (7)")
+
+    def read():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT n FROM only_here")
+            return cursor.fetchone()[0]
+
+    with caplog.at_level(logging.WARNING, logger="listings.search.parallel"):
+        later = Later(read)
+        assert later.result() == 7
+    assert not later.ran_in_background
+    assert "running it again" in caplog.text
+    with transaction.atomic():  # the request's connection still works
+        assert read() == 7
