@@ -38,6 +38,8 @@ class QuickSelect(forms.Select):
         )  # fmt: skip
         final = self.build_attrs(self.attrs, {**(attrs or {}), "name": name})
         return format_html("<select{}>{}</select>", flatatt(final), options)
+
+
 # No lab has this id (ids start at 1): a place with no lab filters to nothing, and an
 # empty IN list would make the query impossible to write (Django's EmptyResultSet).
 NO_LAB = 0

@@ -3,14 +3,13 @@
 from django.contrib.postgres.search import SearchRank
 from django.db import models
 from django.db.models import BooleanField, Case, ExpressionWrapper, F, Value, When
-from django.db.models.functions import Ln
 from django.utils import timezone
 
 from accounts.models import Membership
 from listings.search.query import build_query, phrase_filter
 
 from .choices import VISIBLE_TO_ALL, ListingStatus
-from .headline import ListingHeadline
+from .headline import ListingHeadline, best_headlines
 from .labs import Lab
 
 
@@ -53,17 +52,17 @@ class ListingQuerySet(models.QuerySet):
     def best_headlines(self, headline_query, limit: int) -> list[int]:
         """Ids of up to `limit` open listings whose title or role types match
         `headline_query` (`search.query.headline_query`) best: the candidates a broad
-        search ranks on their full vectors. One query on the narrow headline table
-        (models/headline.py), whatever this queryset's filters: callers intersect."""
-        score = SearchRank(F("headline_vector"), headline_query) / Ln(F("length") + 2)
-        best = (
-            ListingHeadline.objects.filter(
-                headline_vector=headline_query, expires_at__gt=timezone.now()
-            )
-            .annotate(score=score)
-            .order_by("-score", "-published_at")
+        search ranks on their full vectors. From the first entries of each of its
+        words in the headline terms' index (models/headline.py), whatever this
+        queryset's filters: callers intersect."""
+        return best_headlines(headline_query, limit, using=self.db)
+
+    def headlines_with(self, query, up_to: int) -> int:
+        """How many open listings (up to `up_to`) have `query` in their headline."""
+        rows = ListingHeadline.objects.using(self.db).filter(
+            headline_vector=query, expires_at__gt=timezone.now()
         )
-        return list(best.values_list("listing_id", flat=True)[:limit])
+        return rows.values("pk")[:up_to].count()
 
     def visible_to(self, user):
         """Listings whose page `user` may open.

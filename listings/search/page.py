@@ -115,13 +115,14 @@ class Headlines:
     def __init__(self, matching: QuerySet, any_word, every_word, *, start: bool):
         manager = matching.model._default_manager.db_manager(matching.db)
 
-        def later(query, limit: int) -> Later | None:
+        def later(function, query, limit: int) -> Later | None:
             if query is None:
                 return None
-            return Later(manager.best_headlines, query, limit, alias=matching.db, start=start)
+            return Later(function, query, limit, alias=matching.db, start=start)
 
-        self._best = later(any_word, HEADLINE_CANDIDATES)
-        self._every = later(every_word, HEADLINE_FEW) if any_word is not None else None
+        self._best = later(manager.best_headlines, any_word, HEADLINE_CANDIDATES)
+        wanted = every_word if any_word is not None else None
+        self._every = later(manager.headlines_with, wanted, HEADLINE_FEW)
 
     @property
     def searched(self) -> bool:
@@ -134,8 +135,9 @@ class Headlines:
     def best(self) -> list[int]:
         return self._best.result() if self._best is not None else []
 
-    def with_every_word(self) -> list[int]:
-        return self._every.result() if self._every is not None else []
+    def with_every_word(self) -> int:
+        """How many (up to HEADLINE_FEW) have every word in their headline."""
+        return self._every.result() if self._every is not None else 0
 
 
 def page_ids(
@@ -183,7 +185,7 @@ def page_ids(
         if headlines.several_words and every_match:
             # Every word in the headline, not any ("patient consent": none, though
             # "patient" is in many titles)
-            titled = len(headlines.with_every_word())
+            titled = headlines.with_every_word()
             if titled >= HEADLINE_FEW:
                 best = headlines.best()
         elif headlines.searched:

@@ -32,6 +32,7 @@ from listings.models import (
     Schedule,
     WorkMode,
 )
+from listings.models.headline import FILL_HEADLINE_TERMS
 from listings.services.scheduled import refresh_search_words
 
 L = ListingStatus
@@ -152,7 +153,8 @@ class Command(BaseCommand):
             cursor.execute(
                 "TRUNCATE listings_listing, listings_listing_role_types, "
                 "listings_listing_certifications, listings_listingevent, listings_application, "
-                "listings_applicationevent, listings_listingheadline RESTART IDENTITY CASCADE"
+                "listings_applicationevent, listings_listingheadline, listings_headlineterm "
+                "RESTART IDENTITY CASCADE"
             )
             cursor.execute("DELETE FROM accounts_labstaffprofile")
             cursor.execute("DELETE FROM listings_lab")
@@ -165,6 +167,10 @@ class Command(BaseCommand):
                 "ALTER TABLE listings_listing_role_types "
                 "DISABLE TRIGGER listings_listing_role_types_search"
             )
+            # The headlines' words are written in one statement after the load.
+            cursor.execute(
+                "ALTER TABLE listings_listingheadline DISABLE TRIGGER listings_headline_terms"
+            )
             cursor.execute("DROP INDEX IF EXISTS listing_search_vector")
             cursor.execute("DROP INDEX IF EXISTS listing_phrase_pairs")
         try:
@@ -175,7 +181,11 @@ class Command(BaseCommand):
                     "ALTER TABLE listings_listing_role_types "
                     "ENABLE TRIGGER listings_listing_role_types_search"
                 )
+                cursor.execute(
+                    "ALTER TABLE listings_listingheadline ENABLE TRIGGER listings_headline_terms"
+                )
         with connection.cursor() as cursor:
+            cursor.execute(FILL_HEADLINE_TERMS)
             t = time.monotonic()
             out.write("Building the GIN indexes…")
             out.flush()
@@ -189,7 +199,8 @@ class Command(BaseCommand):
             )
             out.write(f" done in {time.monotonic() - t:.1f}s\n")
             for table in ("listings_listing", "listings_listing_role_types",
-                          "listings_listing_certifications"):  # fmt: skip
+                          "listings_listing_certifications", "listings_listingheadline",
+                          "listings_headlineterm"):  # fmt: skip
                 # VACUUM sets the visibility map that index-only scans rely on.
                 cursor.execute(f"VACUUM ANALYZE {table}")
             cursor.execute(

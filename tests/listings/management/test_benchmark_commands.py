@@ -5,8 +5,9 @@ from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
 
-from listings.models import Listing
+from listings.models import HeadlineTerm, Listing
 from listings.search.page import MAX_WORDS_CHECKED
 
 # seed_bench commits and computes vectors on parallel connections, like the real run.
@@ -30,6 +31,16 @@ def test_seed_bench_then_bench_search():
     listing = Listing.objects.filter(status="published").first()
     assert listing.facet_role_type_ids == sorted(listing.role_types.values_list("id", flat=True))
     assert listing.facet_institution_id == listing.lab.institution_id
+    # The headlines' words, written after the load as the trigger would have
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT tsvector_to_array(headline_vector) FROM listings_listingheadline "
+            "WHERE listing_id = %s",
+            [listing.pk],
+        )
+        words = set(cursor.fetchone()[0])
+    terms = HeadlineTerm.objects.filter(listing_id=listing.pk)
+    assert words and set(terms.values_list("lexeme", flat=True)) == words
 
     out = StringIO()
     call_command("bench_search", "--repeat", "0", "--json", stdout=out)
