@@ -53,9 +53,31 @@ def plain(text: str) -> str:
     return " ".join(text.split())
 
 
+class _Headline(SearchHeadline):
+    """Django's SearchHeadline quotes each option through a new database cursor every
+    time it is compiled (2 ms of every search page); the options here never change,
+    so they are quoted once."""
+
+    _quoted: dict[tuple, str] = {}
+
+    def as_sql(self, compiler, connection, function=None, template=None):
+        key = (connection.vendor, *self.options.items())
+        options = self._quoted.get(key)
+        if options is None:
+            options = ", ".join(
+                connection.ops.compose_sql(f"{option}=%s", [value])
+                for option, value in self.options.items()
+            )
+            self._quoted[key] = options
+        sql, params = Func.as_sql(
+            self, compiler, connection, function=function, template=template, options=", %s"
+        )
+        return sql, (*params, options)
+
+
 def headline(query: SearchQuery) -> SearchHeadline:
     """The snippet of the description, matches between private markers."""
-    return SearchHeadline(
+    return _Headline(
         markdown_as_text(), query, config=SEARCH_CONFIG, start_sel=_MARK_START,
         stop_sel=_MARK_STOP, max_words=30, min_words=12, max_fragments=2,
         fragment_delimiter=FRAGMENTS,
