@@ -35,6 +35,7 @@ from .choices import (
 from .labs import Certification, Lab, RoleType
 from .limits import WEB_URL, max_length
 from .managers import ListingQuerySet
+from .search_indexes import SEARCH_INDEXES
 from .states import LISTING_MOVES
 
 L = ListingStatus
@@ -158,61 +159,9 @@ class Listing(StatefulModel):
         indexes = [
             models.Index(fields=["status", "expires_at"], name="listing_status_expiry"),
             models.Index(fields=["status", "submitted_at"], name="listing_status_submitted"),
-            GinIndex(fields=["search_vector"], name="listing_search_vector"),
-            GinIndex(
-                fields=["phrase_pairs"], name="listing_phrase_pairs",
-                condition=models.Q(status="published"),
-            ),  # fmt: skip
             # Titles alike (pg_trgm), for the duplicate check on submission.
             GinIndex(fields=["title"], opclasses=["gin_trgm_ops"], name="listing_title_trgm"),
-            # Facet counts of a search without words read this narrow index only.
-            models.Index(
-                fields=["expires_at"],
-                include=[
-                    "facet_role_type_ids", "compensation", "schedules", "work_mode", "levels",
-                    "facet_institution_id", "hours_min", "deadline", "published_at", "lab",
-                ],
-                name="listing_published_facets", condition=models.Q(status=L.PUBLISHED),
-            ),
-            # The sample of a large search (sample_bucket), with the facet columns: a
-            # search without words counts its sample from this index alone. Not
-            # partial: a broad search reads its buckets before any condition.
-            models.Index(
-                fields=["sample_bucket"],
-                include=[
-                    "status", "expires_at", "facet_role_type_ids", "compensation",
-                    "schedules", "work_mode", "levels", "facet_institution_id", "hours_min",
-                ],
-                name="listing_sample",
-            ),
-            # The sorts of the search page, over published listings only.
-            models.Index(
-                F("published_at").desc(), F("id").desc(),
-                name="listing_published_newest", condition=models.Q(status=L.PUBLISHED),
-            ),
-            models.Index(
-                F("deadline").asc(nulls_last=True), F("published_at").desc(), F("id").desc(),
-                name="listing_published_deadline", condition=models.Q(status=L.PUBLISHED),
-            ),
-            models.Index(
-                F("pay_rate").desc(nulls_last=True), F("published_at").desc(), F("id").desc(),
-                name="listing_published_pay", condition=models.Q(status=L.PUBLISHED),
-            ),
-            # Words and a facet together ("python", remote): PostgreSQL combines these
-            # with the word index (BitmapAnd) instead of reading every listing with the
-            # word (114 ms -> 8 ms at 100k). Not partial: a partial index would also
-            # serve as a list of every published listing, which the planner then
-            # combines in, at a cost.
-            *(
-                models.Index(fields=[field], name=f"listing_{short}")
-                for field, short in (("compensation", "comp"), ("work_mode", "mode"),
-                                     ("facet_institution_id", "institution"))
-            ),
-            *(
-                GinIndex(fields=[field], name=f"listing_{short}")
-                for field, short in (("facet_role_type_ids", "roles"), ("schedules", "schedules"),
-                                     ("levels", "levels"))
-            ),
+            *SEARCH_INDEXES,
         ]  # fmt: skip
         constraints = [
             models.CheckConstraint(

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import hashlib
 import math
-import re
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -19,7 +18,7 @@ from .parallel import Later
 from .places import understand_places
 from .query import build_query, headline_query, rank_query, several_words
 from .snippets import headline, snippet_of
-from .suggest import suggest
+from .suggest import useful_suggestion, words_found
 
 COUNT_CAP = 1000
 RANK_CANDIDATES = 200  # newest matches ranked on a broad search's first pages
@@ -281,7 +280,7 @@ def run_search(
             for listing in listings:
                 listing.snippet = snippet_of(listing)
     if has_text and not total and not _partial:
-        kept, unknown = _words_found(base, cleaned["q"])
+        kept, unknown = words_found(base, cleaned["q"])
         if kept and unknown:  # some words find nothing: the others' best matches
             cleaned["q"] = kept
             partial = run_search(listing_filter, page=page, with_facets=with_facets,
@@ -299,7 +298,7 @@ def run_search(
         num_pages=num_pages,
         sort=sort,
         notice=notice,
-        suggestion=_useful_suggestion(listing_filter, base, cleaned["q"])
+        suggestion=useful_suggestion(listing_filter, base, cleaned["q"])
         if has_text and not total
         else "",
         places=places,
@@ -309,41 +308,6 @@ def run_search(
             listing_filter, counts["facets"], approximate=counts["facets_approximate"]
         )
     return result
-
-
-_PLAIN_WORD = re.compile(r'(?<![\w"-])[^\W\d_][\w-]*')
-MAX_WORDS_CHECKED = 6
-
-
-def _words_found(base: QuerySet, text: str) -> tuple[str, list[str]]:
-    """When no listing matches every word: `text` without the plain words that no
-    open listing mentions, and those words (a query per word, at most six). Quoted
-    phrases, negated words and "or" are left as they are."""
-    in_quotes, inside = [], False
-    for char in text:
-        inside = not inside if char == '"' else inside
-        in_quotes.append(inside)
-    words = [m for m in _PLAIN_WORD.finditer(text) if not in_quotes[m.start()]]
-    words = [m for m in words if m.group().lower() != "or"][:MAX_WORDS_CHECKED]
-    if len(words) < 2:
-        return "", []
-    unknown = [m for m in words if not base.search(m.group()).exists()]
-    if not unknown or len(unknown) == len(words):
-        return "", []
-    kept = text
-    for match in reversed(unknown):
-        kept = kept[: match.start()] + kept[match.end() :]
-    return " ".join(kept.split()), [m.group() for m in unknown]
-
-
-def _useful_suggestion(listing_filter, base: QuerySet, text: str) -> str:
-    """ "Did you mean" only offers a rewrite that finds something with the same filters
-    (one query, and only when a search with words found nothing)."""
-    suggestion = suggest(text)
-    if not suggestion:
-        return ""
-    others = apply_filters(listing_filter, base, skip=("q",))
-    return suggestion if others.search(suggestion).exists() else ""
 
 
 def keep_exact_counts(listing_filter, seconds: int) -> bool:

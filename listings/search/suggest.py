@@ -1,11 +1,15 @@
 """ "Did you mean": each unknown word swapped for the closest word that open listings
-use (pg_trgm over the `listings_search_word` vocabulary, migration 0008)."""
+use (pg_trgm over the `listings_search_word` vocabulary, migration 0008), offered only
+if it finds something; and, when no listing has every word, the words that some do."""
 
 from __future__ import annotations
 
 import re
 
 from django.db import connection
+from django.db.models import QuerySet
+
+from .facets import apply_filters
 
 _WORD = re.compile(r"(?<![\w-])[^\W\d_]{3,40}(?!\w)")
 
@@ -46,3 +50,38 @@ def refresh_search_words() -> None:
             cursor.execute("REFRESH MATERIALIZED VIEW listings_search_word")
         else:  # readers are not blocked while it rebuilds
             cursor.execute("REFRESH MATERIALIZED VIEW CONCURRENTLY listings_search_word")
+
+
+_PLAIN_WORD = re.compile(r'(?<![\w"-])[^\W\d_][\w-]*')
+MAX_WORDS_CHECKED = 6
+
+
+def words_found(base: QuerySet, text: str) -> tuple[str, list[str]]:
+    """When no listing matches every word: `text` without the plain words that no
+    open listing mentions, and those words (a query per word, at most six). Quoted
+    phrases, negated words and "or" are left as they are."""
+    in_quotes, inside = [], False
+    for char in text:
+        inside = not inside if char == '"' else inside
+        in_quotes.append(inside)
+    words = [m for m in _PLAIN_WORD.finditer(text) if not in_quotes[m.start()]]
+    words = [m for m in words if m.group().lower() != "or"][:MAX_WORDS_CHECKED]
+    if len(words) < 2:
+        return "", []
+    unknown = [m for m in words if not base.search(m.group()).exists()]
+    if not unknown or len(unknown) == len(words):
+        return "", []
+    kept = text
+    for match in reversed(unknown):
+        kept = kept[: match.start()] + kept[match.end() :]
+    return " ".join(kept.split()), [m.group() for m in unknown]
+
+
+def useful_suggestion(listing_filter, base: QuerySet, text: str) -> str:
+    """ "Did you mean" only offers a rewrite that finds something with the same filters
+    (one query, and only when a search with words found nothing)."""
+    suggestion = suggest(text)
+    if not suggestion:
+        return ""
+    others = apply_filters(listing_filter, base, skip=("q",))
+    return suggestion if others.search(suggestion).exists() else ""

@@ -8,7 +8,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 
 from listings.models import HeadlineTerm, Listing
-from listings.search.page import MAX_WORDS_CHECKED
+from listings.search.suggest import MAX_WORDS_CHECKED
 
 # seed_bench commits and computes vectors on parallel connections, like the real run.
 pytestmark = [
@@ -50,7 +50,7 @@ def test_seed_bench_then_bench_search():
     assert len(report["kinds"]) >= 10
     # A fixed number of queries per page, never one per row; a search whose words find
     # nothing together also asks, for each of its first six words, whether any listing
-    # has it (search.page.MAX_WORDS_CHECKED).
+    # has it (search.suggest.MAX_WORDS_CHECKED).
     queries = {name: kind["queries"] for name, kind in report["kinds"].items()}
     assert queries.pop("partial") <= 6 + MAX_WORDS_CHECKED
     assert queries.pop("place") <= 7  # the labs of the city or state are looked up first
