@@ -1,8 +1,10 @@
 """Each word of a published listing's headline is kept with its part of the headline's
 score (a trigger on the headline table), and a search's best headlines are found from
-a word's first entries: the same list as ranking every headline with the word."""
+each word's first entries and the headlines with several of the words: the same list
+as ranking every matching headline."""
 
 import random
+import re
 from datetime import timedelta
 
 import pytest
@@ -12,7 +14,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from listings.models import HeadlineTerm, Listing
-from listings.models.headline import _headline_ranking, best_headlines
+from listings.models.headline import (
+    _OPERAND,
+    _headline_ranking,
+    _quoted,
+    _unquoted,
+    _words_or_ed,
+    best_headlines,
+)  # fmt: skip
 from listings.search.query import headline_query
 from tests.support.db import kept_for_module
 from tests.support.factories import LabFactory, PublishedListingFactory
@@ -80,6 +89,23 @@ def test_a_lexeme_with_quotes_or_backslashes_is_its_own_query():
                 [lexeme, lexeme],
             )
             assert cursor.fetchone()[0] is True, lexeme
+            # and the same from Python: quoted as input, read back from the text
+            cursor.execute("SELECT %s::tsquery::text", [_quoted(lexeme)])
+            (operand,) = re.findall(_OPERAND, cursor.fetchone()[0])
+            assert _unquoted(operand) == lexeme
+
+
+def test_which_queries_are_words_or_ed_together():
+    assert _words_or_ed("'a' | 'b'")
+    assert _words_or_ed("'a' & 'b' | 'c'")
+    assert _words_or_ed("'it''s' | 'b'")
+    assert _words_or_ed("'a<b' | 'c'")
+    assert not _words_or_ed("'research'")  # one word: its first entries, no ranking
+    assert not _words_or_ed("'a' | 'b' <-> 'c'")  # a phrase: ranked in full
+    assert not _words_or_ed("( 'a' | 'b' ) & 'c'")
+    assert not _words_or_ed("'a|b' & 'c'")
+    assert not _words_or_ed("'a' | !'b'")
+    assert not _words_or_ed("'a':* | 'b'")
 
 
 @pytest.fixture(scope="module")
@@ -94,7 +120,7 @@ def headlines(django_db_setup, django_db_blocker):
             PublishedListingFactory(
                 lab=lab, title=title.capitalize(),
                 description=" ".join(rng.choices(WORDS, k=rng.randint(5, 60))),
-                published_at=now - timedelta(hours=rng.randint(1, 500)),
+                published_at=now - timedelta(hours=rng.randint(1, 500), seconds=n),  # no two alike
                 expires_at=now + timedelta(days=-1 if n % 37 == 0 else 30),
             )  # fmt: skip
         yield
@@ -110,9 +136,10 @@ def test_for_one_word_the_first_entries_are_the_full_ranking(headlines, word, li
 @pytest.mark.django_db
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(words=st.lists(st.sampled_from(WORDS), min_size=2, max_size=4, unique=True),
-       limit=st.sampled_from([5, 20]))  # fmt: skip
-def test_several_words_are_ranked_in_full(headlines, words, limit):
-    """Words or-ed together, or a word with synonyms: every matching headline ranked."""
+       limit=st.sampled_from([1, 5, 20]))  # fmt: skip
+def test_for_several_words_the_best_headlines_are_the_full_ranking(headlines, words, limit):
+    """Words or-ed together (with their synonyms): the best of each word's first
+    entries and of the headlines with several of the words are the best of all."""
     text = " ".join(words)
     assert best_headlines(headline_query(text), limit) == ranked_in_full(text, limit)
 
