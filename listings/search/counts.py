@@ -9,8 +9,9 @@ has a bucket from 0 to 1023, a hash of its id (`Listing.sample_bucket`), so the 
 `b` buckets hold each listing with chance b/1024, whatever it says. `b` is chosen to see
 about `SAMPLE_MATCHES` results, and PostgreSQL finds them by combining the bucket index
 with the word index: it reads the sampled results only, not every row of sampled
-pages. The counts are scaled by 1024/b. The error of a count estimated from `m` sampled
-results is about 1/sqrt(m) of it (2% for the total at 2,500);
+pages. The counts are scaled by the table's rows over the rows in those buckets
+(`sample_factor`). The error of a count estimated from `m` sampled results is about
+1/sqrt(m) of it (3% for the total at 1,200);
 `tests/listings/search/test_counts.py` checks the bound that README states, and
 `bench_search` reports the error against exact counts."""
 
@@ -84,7 +85,7 @@ def search_counts(
         facets = facet_counts(listing_filter, base)
         return Counts(total=total_of(listing_filter, facets), facets=facets)
     # Buckets to see about SAMPLE_MATCHES results, holding at most MAX_SAMPLE_ROWS.
-    most = max(1, SAMPLE_BUCKETS * MAX_SAMPLE_ROWS // max(listing_rows, 1))
+    most = min(SAMPLE_BUCKETS, max(1, SAMPLE_BUCKETS * MAX_SAMPLE_ROWS // max(listing_rows, 1)))
     buckets = min(most, math.ceil(SAMPLE_BUCKETS * SAMPLE_MATCHES / planned))
     broad = planned >= BROAD_SCOPE * listing_rows
 
@@ -122,12 +123,12 @@ def search_counts(
 
 def sample_factor(sample: FacetCounts, buckets: int) -> float:
     """How much larger the table is than the sample's buckets: its rows (the
-    planner's count, kept by autovacuum's ANALYZE) over the rows the buckets hold,
-    counted. Each listing is in the first `buckets` with chance buckets/1024, but the
-    buckets' real share of a given table is a little off that (±2.6% for 1,500
-    listings), and every search shares the first buckets: scaling by 1024/buckets
-    put every estimate of one bench run 2-6% high."""
-    if not sample.bucket_rows or sample.table_rows <= 0:  # never analyzed
+    planner's count, kept by autovacuum's ANALYZE, or the live rows counted since)
+    over the rows the buckets hold, counted. Each listing is in the first `buckets`
+    with chance buckets/1024, but the buckets' real share of a given table is a
+    little off that (±2.6% for 1,500 listings), and every search shares the first
+    buckets: scaling by 1024/buckets put every estimate of one bench run 2-6% high."""
+    if not sample.bucket_rows or sample.table_rows <= 0:  # nothing known yet
         return SAMPLE_BUCKETS / buckets
     return sample.table_rows / sample.bucket_rows
 

@@ -133,7 +133,11 @@ def facet_counts(
     if sample:  # the rows of the sampled buckets, and of the table (both any status)
         statement += (
             f", (SELECT COUNT(*) FROM {table} WHERE sample_bucket < %s),"  # noqa: S608
-            f" (SELECT greatest(reltuples, 0) FROM pg_class WHERE oid = %s::regclass)"
+            # The planner's count, or the live rows counted since (a bulk load not
+            # yet analyzed), as the catalogue reads the table's size.
+            " (SELECT greatest(c.reltuples::bigint, coalesce(s.n_live_tup, 0))"
+            " FROM pg_class c LEFT JOIN pg_stat_user_tables s ON s.relid = c.oid"
+            " WHERE c.oid = %s::regclass)"
         )
         params.extend([buckets, scope.model._meta.db_table])
     statement += f" FROM ({scope_sql}) AS m (r, c, s, w, v, i) GROUP BY m.i"  # noqa: S608
