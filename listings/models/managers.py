@@ -12,7 +12,6 @@ from .choices import VISIBLE_TO_ALL, ListingStatus
 from .headline import ListingHeadline, best_headlines
 from .labs import Lab
 
-
 # Columns no listing card (or card in an email) shows: with_card_data leaves them out.
 CARD_UNSHOWN = (
     "search_vector", "phrase_pairs", "facet_role_type_ids", "responsibilities", "skills",
