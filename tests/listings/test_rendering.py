@@ -93,3 +93,31 @@ def test_the_quick_state_select_writes_what_djangos_select_does(params):
     chosen = [dict(attrs)["value"] for tag, attrs in Parsed(quick).parts[1::2]
               if tag == "option" and "selected" in dict(attrs)]  # fmt: skip
     assert chosen == {"": [""], "MA": ["MA"], "ZZ": []}[params.get("state", "")]
+
+
+@pytest.mark.parametrize("zone", ["UTC", "America/Chicago", "Asia/Kolkata"])
+def test_the_card_date_filters_write_what_djangos_date_filter_does(zone):
+    """`iso` and `short_date` give the date filter's text for "c", "Y-m-d" and
+    "M j, Y", in the current time zone (a moment near midnight changes day there)."""
+    import datetime
+    import zoneinfo
+
+    from django.template import engines
+    from django.utils import timezone
+
+    moments = [
+        datetime.datetime(2027, month, day, hour, 30, tzinfo=datetime.UTC)
+        for month, day, hour in [(1, 5, 3), (5, 31, 23), (9, 1, 0), (12, 31, 22)]
+    ]
+    days = [moment.date() for moment in moments]
+    template = engines["django"].from_string(
+        "{% load listing_tags %}{{ m|iso }}|{{ m|short_date }}|{{ d|iso }}|{{ d|short_date }}"
+    )
+    expected_template = engines["django"].from_string(
+        "{{ m|date:'c' }}|{{ m|date:'M j, Y' }}|{{ d|date:'Y-m-d' }}|{{ d|date:'M j, Y' }}"
+    )
+    with timezone.override(zoneinfo.ZoneInfo(zone)):
+        for moment, day in zip(moments, days, strict=True):
+            context = {"m": moment, "d": day}
+            assert template.render(context) == expected_template.render(context)
+        assert template.render({"m": None, "d": None}) == "|||"
