@@ -10,24 +10,16 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.cache import caches
-from django.db.models import F, QuerySet
 
+from . import ranking
 from .counts import Counts, search_counts, small_board, total_of
 from .facets import FacetOption, apply_filters, facet_counts, facet_options, rounded
-from .parallel import Later
 from .places import understand_places
 from .query import build_query, headline_query, rank_query, several_words
+from .ranking import COUNT_CAP, Headlines, bound_for, page_ids
 from .snippets import headline, snippet_of
 from .suggest import useful_suggestion, words_found
 
-COUNT_CAP = 1000
-RANK_CANDIDATES = 200  # newest matches ranked on a broad search's first pages
-HEADLINE_CANDIDATES = 500  # best headline matches ranked too (see page_ids)
-EXACT_RANK_MAX = 3_000  # up to this many matches, every one is ranked
-# Up to this many, every match is ranked too when fewer than HEADLINE_FEW listings
-# have the words in their title or role types (words of descriptions: "patient consent")
-BODY_RANK_MAX = 15_000
-HEADLINE_FEW = 20
 PAGE_SIZE = 20
 SORTS = {
     "relevance": "Relevance",
@@ -96,117 +88,6 @@ class SearchPage:
         return f"{COUNT_CAP:,}+" if self.total_is_capped else f"{self.total:,}"
 
 
-def order(queryset: QuerySet, sort: str) -> QuerySet:
-    """Order by a sort other than relevance (see page_ids for that)."""
-    if sort == "deadline":
-        return queryset.order_by(F("deadline").asc(nulls_last=True), "-published_at", "-id")
-    if sort == "pay":
-        return queryset.order_by(F("pay_rate").desc(nulls_last=True), "-published_at", "-id")
-    return queryset.order_by("-published_at", "-id")
-
-
-class Headlines:
-    """The listings whose headlines match a search best (page_ids' candidates): with
-    `start`, both queries start in the background at once (search.parallel), to run
-    while the counts do; else each runs when first asked for. `any_word`: any of the
-    words (None: no wanted word); `every_word`: all of them, when there are several."""
-
-    def __init__(self, matching: QuerySet, any_word, every_word, *, start: bool):
-        manager = matching.model._default_manager.db_manager(matching.db)
-
-        def later(function, query, limit: int) -> Later | None:
-            if query is None:
-                return None
-            return Later(function, query, limit, alias=matching.db, start=start)
-
-        self._best = later(manager.best_headlines, any_word, HEADLINE_CANDIDATES)
-        wanted = every_word if any_word is not None else None
-        self._every = later(manager.headlines_with, wanted, HEADLINE_FEW)
-
-    @property
-    def searched(self) -> bool:
-        return self._best is not None
-
-    @property
-    def several_words(self) -> bool:
-        return self._every is not None
-
-    def best(self) -> list[int]:
-        return self._best.result() if self._best is not None else []
-
-    def with_every_word(self) -> int:
-        """How many (up to HEADLINE_FEW) have every word in their headline."""
-        return self._every.result() if self._every is not None else 0
-
-
-def page_ids(
-    matching: QuerySet,
-    sort: str,
-    query,
-    offset: int,
-    size: int,
-    total: int | None = None,
-    cache_key: str | None = None,
-    ranked_ids: list[int] | None = None,
-    rank_by=None,
-    headlines: Headlines | None = None,
-    matches: int | None = None,
-) -> list[int]:
-    """The ids of one page of results, in order (one query; a broad search by relevance
-    takes three, and keeps the order with the counts). `matches`: the total, exact or
-    estimated; `headlines`: the search's best headlines (Headlines)."""
-    if sort != "relevance" or query is None:
-        return list(order(matching, sort).values_list("id", flat=True)[offset : offset + size])
-    rank_by = rank_by or query
-    if total is not None and total <= EXACT_RANK_MAX:
-        # Every match ranked: the exact best first (bench_search reports the top-10
-        # overlap). The order is kept with the counts (or came with them: ranked_ids),
-        # so paging and other students running the same search do not rank again.
-        if ranked_ids is None and cache_key:
-            ranked_ids = caches["search"].get(cache_key)
-        if ranked_ids is None:
-            ranked = matching.ranked(rank_by).values_list("id", flat=True)[:COUNT_CAP]
-            ranked_ids = list(ranked)
-            if cache_key:
-                caches["search"].set(cache_key, ranked_ids, settings.SEARCH_CACHE_SECONDS)
-        return ranked_ids[offset : offset + size]
-    # A broad search: ranking every match on its full vector takes 80-140 ms at 100,000
-    # listings. The candidates are the listings whose title or role types match best
-    # (ranked on the narrow headline table, models/headline.py) and the newest matches
-    # (deeper pages widen them); those are ranked on their full vectors.
-    bound = min(COUNT_CAP, max(RANK_CANDIDATES, offset + size))
-    key = f"{cache_key}:{bound}" if cache_key else None
-    ranked_ids = caches["search"].get(key) if key else None
-    if ranked_ids is None:
-        headlines = headlines or Headlines(matching, None, None, start=False)
-        every_match = matches is not None and matches <= BODY_RANK_MAX
-        best, titled = [], 0  # headline candidates; listings with the words in theirs
-        if headlines.several_words and every_match:
-            # Every word in the headline, not any ("patient consent": none, though
-            # "patient" is in many titles)
-            titled = headlines.with_every_word()
-            if titled >= HEADLINE_FEW:
-                best = headlines.best()
-        elif headlines.searched:
-            best = headlines.best()
-            titled = len(best)
-        ranked_ids = None
-        if titled >= HEADLINE_FEW or not every_match:
-            newest = matching.order_by("-published_at", "-id").values_list("id", flat=True)
-            ranked = matching.filter(id__in={*newest[:bound], *best}).ranked(rank_by)
-            ranked_ids = list(ranked.values_list("id", flat=True))
-            if every_match and len(set(best).intersection(ranked_ids)) < HEADLINE_FEW:
-                ranked_ids = None  # the filters (a role, a city) left few of the headlines
-        if ranked_ids is None:
-            # The words are in descriptions, hardly in titles together (or in titles the
-            # filters leave out): the headlines say little of the best matches, so every
-            # match is ranked (20-70 ms at 7,000-14,000 matches).
-            ranked_ids = list(matching.ranked(rank_by).values_list("id", flat=True)[:COUNT_CAP])
-        if key:
-            caches["search"].set(key, ranked_ids, settings.SEARCH_CACHE_SECONDS)
-    return ranked_ids[offset : offset + size]
-
-
 def run_search(
     listing_filter,
     *,
@@ -241,13 +122,14 @@ def run_search(
             matching, headline_query(cleaned["q"]),
             rank_by if several_words(cleaned["q"]) else None,
             start=counts is None and not small_board(),
+            rank_by=rank_by, bound=bound_for(_page_number(page, COUNT_CAP)[0], page_size),
         )  # fmt: skip
     if counts is None:
         if with_facets:
             found = search_counts(
                 listing_filter, base, matching, exact_up_to=COUNT_CAP,
                 ranked=matching.ranked(rank_by).values_list("id", flat=True) if rank_by else None,
-                rank_up_to=EXACT_RANK_MAX,
+                rank_up_to=ranking.EXACT_RANK_MAX,
             )  # fmt: skip
             counts = _kept(found)
         else:

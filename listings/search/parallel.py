@@ -57,6 +57,12 @@ def _in_background(function: Callable, args: tuple, alias: str) -> Any:
             connections[alias].close()
 
 
+def can_start(alias: str) -> bool:
+    """Whether a query on `alias` can start in the background now: threads are on and
+    the request's connection is outside a transaction (whose rows they cannot see)."""
+    return not connections[alias].in_atomic_block and _executor() is not None
+
+
 class Later:
     """`function(*args)` on the database `alias`: with `start`, started now in a pool
     thread when the request's connection is outside a transaction; else run on first
@@ -68,7 +74,7 @@ class Later:
         self._value: Any = None
         self._future: Future | None = None
         self.ran_in_background = False
-        pool = None if not start or connections[alias].in_atomic_block else _executor()
+        pool = _executor() if start and can_start(alias) else None
         if pool is not None:
             self._future = pool.submit(_in_background, function, args, alias)
 

@@ -8,12 +8,14 @@ from datetime import timedelta
 
 import pytest
 from django.db import connection, connections, transaction
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 import listings.search.counts
 import listings.search.page
 from listings.filters import ListingFilter
 from listings.models import Listing
+from listings.search import ranking
 from listings.search.catalogue import forget_catalogue
 from listings.search.page import run_search
 from listings.search.parallel import Later
@@ -51,8 +53,8 @@ def board(transactional_db, monkeypatch, settings):
         cursor.execute("ANALYZE listings_listing")
     forget_catalogue()
     monkeypatch.setattr(listings.search.counts, "APPROX_ABOVE", 10)
-    monkeypatch.setattr(listings.search.page, "EXACT_RANK_MAX", 5)
-    monkeypatch.setattr(listings.search.page, "HEADLINE_FEW", 3)
+    monkeypatch.setattr(listings.search.ranking, "EXACT_RANK_MAX", 5)
+    monkeypatch.setattr(listings.search.ranking, "HEADLINE_FEW", 3)
     settings.SEARCH_CACHE_SECONDS = 0
     yield
     forget_catalogue()
@@ -72,7 +74,7 @@ def test_the_background_ranking_gives_the_results_of_the_request_thread(monkeypa
             super().__init__(*args, **kwargs)
             started.append(self)
 
-    monkeypatch.setattr(listings.search.page, "Later", Recorded)
+    monkeypatch.setattr(listings.search.ranking, "Later", Recorded)
     settings.SEARCH_PARALLEL_WORKERS = 0
     alone = search("phlebotomy")
     assert started and not any(later.ran_in_background for later in started)
@@ -81,6 +83,23 @@ def test_the_background_ranking_gives_the_results_of_the_request_thread(monkeypa
     assert search("phlebotomy") == alone
     assert any(later.ran_in_background for later in started)
     assert len(alone) == 20
+    # A background job also ranked what the page would rank, and the page used it
+    (job,) = [later for later in started if later._function is ranking._likely_order]
+    assert job.ran_in_background and job.result()["candidates"][:20] == alone
+
+
+@pytest.mark.usefixtures("board")
+def test_a_page_other_than_the_one_asked_for_ranks_in_the_request(monkeypatch, settings):
+    """Page 999 of a search with fewer pages shows its last page: the candidates the
+    background job ranked for page 999 are not those, so the request ranks its own."""
+    settings.SEARCH_PARALLEL_WORKERS = 2
+    listing_filter = ListingFilter({"q": "phlebotomy"}, queryset=Listing.objects.public())
+    far = run_search(listing_filter, page="999")
+    settings.SEARCH_PARALLEL_WORKERS = 0
+    listing_filter = ListingFilter({"q": "phlebotomy"}, queryset=Listing.objects.public())
+    alone = run_search(listing_filter, page="999")
+    assert far.number == alone.number > 1
+    assert [row.pk for row in far.listings] == [row.pk for row in alone.listings]
 
 
 @pytest.mark.django_db
@@ -134,3 +153,31 @@ def test_a_query_that_fails_in_the_background_runs_again_in_the_request(settings
     assert "running it again" in caplog.text
     with transaction.atomic():  # the request's connection still works
         assert read() == 7
+
+
+@pytest.mark.usefixtures("board")
+@pytest.mark.parametrize("words", ["17", "phlebotomy general", "aide -phlebotomy", "lab aide"])
+def test_what_the_background_job_ranks_is_what_the_request_ranks(words, monkeypatch, settings):
+    """The job decides on the planner's estimate of the matches (a few: every one
+    ranked; many: the candidates; several words in no headline together: every one),
+    the page on their count; whatever it used, the page is the request thread's."""
+    started = []
+
+    class Recorded(Later):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            started.append(self)
+
+    monkeypatch.setattr(listings.search.ranking, "Later", Recorded)
+    settings.SEARCH_PARALLEL_WORKERS = 0
+    alone = search(words)
+    settings.SEARCH_PARALLEL_WORKERS = 2
+    started.clear()
+    with CaptureQueriesContext(connection) as queries:
+        assert search(words) == alone
+    (job,) = [later for later in started if later._function is ranking._likely_order]
+    ranked = job.result()
+    assert ranked and set(ranked) <= {"every", "candidates"}
+    if words == "17":  # one listing: every match ranked, in the background
+        assert list(ranked) == ["every"] and ranked["every"] == alone
+        assert not [q for q in queries.captured_queries if "ts_rank" in q["sql"]]

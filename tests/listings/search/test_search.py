@@ -143,6 +143,7 @@ def test_up_to_exact_rank_max_matches_every_match_is_ranked(client, monkeypatch)
     from django.utils import timezone
 
     import listings.search.page
+    import listings.search.ranking
 
     now = timezone.now()
     PublishedListingFactory(title="Zebrafish zebrafish husbandry", description="Zebrafish.",
@@ -154,15 +155,15 @@ def test_up_to_exact_rank_max_matches_every_match_is_ranked(client, monkeypatch)
     assert found(client, q="zebrafish")[0] == "Zebrafish zebrafish husbandry"
     # A broad search (more matches than EXACT_RANK_MAX) ranks the newest matches and
     # the best headline matches: the old listing titled with the word still comes first.
-    monkeypatch.setattr(listings.search.page, "EXACT_RANK_MAX", 0)
-    monkeypatch.setattr(listings.search.page, "RANK_CANDIDATES", 20)
+    monkeypatch.setattr(listings.search.ranking, "EXACT_RANK_MAX", 0)
+    monkeypatch.setattr(listings.search.ranking, "RANK_CANDIDATES", 20)
     assert found(client, q="zebrafish")[0] == "Zebrafish zebrafish husbandry"
     # With no headline candidates (words found only in descriptions) and few enough
     # matches (BODY_RANK_MAX), every match is ranked again.
-    monkeypatch.setattr(listings.search.page, "HEADLINE_CANDIDATES", 0)
+    monkeypatch.setattr(listings.search.ranking, "HEADLINE_CANDIDATES", 0)
     assert found(client, q="zebrafish")[0] == "Zebrafish zebrafish husbandry"
     # With neither, only the newest 20 would be ranked.
-    monkeypatch.setattr(listings.search.page, "BODY_RANK_MAX", 0)
+    monkeypatch.setattr(listings.search.ranking, "BODY_RANK_MAX", 0)
     assert "Zebrafish zebrafish husbandry" not in found(client, q="zebrafish")
 
 
@@ -175,6 +176,7 @@ def test_words_in_many_titles_but_never_together_rank_every_match(client, monkey
     from django.utils import timezone
 
     import listings.search.page
+    import listings.search.ranking
 
     now = timezone.now()
     PublishedListingFactory(
@@ -189,11 +191,11 @@ def test_words_in_many_titles_but_never_together_rank_every_match(client, monkey
         PublishedListingFactory(title=f"Consent clerk {n}", published_at=age, description=records)
     for name, value in (("EXACT_RANK_MAX", 0), ("RANK_CANDIDATES", 2),
                         ("HEADLINE_CANDIDATES", 3), ("HEADLINE_FEW", 3)):  # fmt: skip
-        monkeypatch.setattr(listings.search.page, name, value)
+        monkeypatch.setattr(listings.search.ranking, name, value)
 
     assert found(client, q="patient consent")[0] == "Clinic aide"
     # Ranked on the headline candidates and the newest only, it would be missed.
-    monkeypatch.setattr(listings.search.page, "BODY_RANK_MAX", 0)
+    monkeypatch.setattr(listings.search.ranking, "BODY_RANK_MAX", 0)
     assert "Clinic aide" not in found(client, q="patient consent")
 
 
@@ -206,6 +208,7 @@ def test_when_the_filters_leave_few_headline_matches_every_match_is_ranked(clien
     from django.utils import timezone
 
     import listings.search.page
+    import listings.search.ranking
 
     now = timezone.now()
     for n in range(3):
@@ -219,10 +222,10 @@ def test_when_the_filters_leave_few_headline_matches_every_match_is_ranked(clien
                                 published_at=now - timedelta(hours=n))  # fmt: skip
     for name, value in (("EXACT_RANK_MAX", 0), ("RANK_CANDIDATES", 20),
                         ("HEADLINE_CANDIDATES", 3), ("HEADLINE_FEW", 3)):  # fmt: skip
-        monkeypatch.setattr(listings.search.page, name, value)
+        monkeypatch.setattr(listings.search.ranking, name, value)
 
     assert found(client, q="zebrafish", mode="remote")[0] == "Aquatics aide"
-    monkeypatch.setattr(listings.search.page, "BODY_RANK_MAX", 0)
+    monkeypatch.setattr(listings.search.ranking, "BODY_RANK_MAX", 0)
     assert "Aquatics aide" not in found(client, q="zebrafish", mode="remote")
 
 
@@ -413,8 +416,10 @@ def test_sorts(client):
 
 def test_counted_totals_above_the_cap_show_in_full_and_pages_stop_at_the_cap(client, monkeypatch):
     import listings.search.page
+    import listings.search.ranking
 
     monkeypatch.setattr(listings.search.page, "COUNT_CAP", 5)
+    monkeypatch.setattr(listings.search.ranking, "COUNT_CAP", 5)
     PublishedListingFactory.create_batch(7)
     response = client.get(URL)
     result = response.context["result"]

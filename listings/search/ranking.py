@@ -1,0 +1,197 @@
+"""The order of a search's results: by relevance, the best first, found without
+ranking every match of a broad search (page_ids); or by another sort (order)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.cache import caches
+from django.db.models import F, QuerySet
+
+from .counts import planned_rows
+from .parallel import Later, can_start
+
+COUNT_CAP = 1000
+RANK_CANDIDATES = 200  # newest matches ranked on a broad search's first pages
+HEADLINE_CANDIDATES = 500  # best headline matches ranked too (see page_ids)
+EXACT_RANK_MAX = 3_000  # up to this many matches, every one is ranked
+# Up to this many, every match is ranked too when fewer than HEADLINE_FEW listings
+# have the words in their title or role types (words of descriptions: "patient consent")
+BODY_RANK_MAX = 15_000
+HEADLINE_FEW = 20
+
+
+def order(queryset: QuerySet, sort: str) -> QuerySet:
+    """Order by a sort other than relevance (see page_ids for that)."""
+    if sort == "deadline":
+        return queryset.order_by(F("deadline").asc(nulls_last=True), "-published_at", "-id")
+    if sort == "pay":
+        return queryset.order_by(F("pay_rate").desc(nulls_last=True), "-published_at", "-id")
+    return queryset.order_by("-published_at", "-id")
+
+
+class Headlines:
+    """The listings whose headlines match a search best (page_ids' candidates): with
+    `start`, looked up in the background at once (search.parallel), to run while the
+    counts do; else each when first asked for. `any_word`: any of the words (None: no
+    wanted word); `every_word`: all of them, when there are several.
+
+    With `rank_by`, a third background job ranks what page_ids will likely rank for
+    the first `bound` results, deciding on the planner's estimate of the matches in
+    place of their count (`_likely_order`): the page then waits for the counts or
+    for the ranking, not for one after the other. page_ids uses what it ranked when
+    it decides the same (`done`), and ranks itself otherwise."""
+
+    def __init__(
+        self, matching: QuerySet, any_word, every_word, *, start: bool, rank_by=None,
+        bound: int = 0,
+    ):  # fmt: skip
+        manager = matching.model._default_manager.db_manager(matching.db)
+
+        def later(function, *args) -> Later:
+            return Later(function, *args, alias=matching.db, start=start)
+
+        self._best = self._every = self._likely = None
+        if any_word is not None:
+            self._best = later(manager.best_headlines, any_word, HEADLINE_CANDIDATES)
+            if every_word is not None:
+                self._every = later(manager.headlines_with, every_word, HEADLINE_FEW)
+        # Only in the background (in the request, it would rank before page_ids
+        # decides), and after the jobs it waits for: the pool runs them in order.
+        self.bound = bound if rank_by is not None and start and can_start(matching.db) else 0
+        if self.bound:
+            self._likely = later(_likely_order, self, matching, rank_by, self.bound)
+
+    @property
+    def searched(self) -> bool:
+        return self._best is not None
+
+    @property
+    def several_words(self) -> bool:
+        return self._every is not None
+
+    def best(self) -> list[int]:
+        return self._best.result() if self._best is not None else []
+
+    def with_every_word(self) -> int:
+        """How many (up to HEADLINE_FEW) have every word in their headline."""
+        return self._every.result() if self._every is not None else 0
+
+    def done(self, kind: str, bound: int) -> list[int] | None:
+        """The order of `kind` ("every" match, or the "candidates" for `bound`
+        results) if the background job ranked it."""
+        if self._likely is None or (kind == "candidates" and bound != self.bound):
+            return None
+        return self._likely.result().get(kind)
+
+
+def bound_for(number: int, size: int) -> int:
+    """How many results a broad search ranks candidates for, to show page `number`."""
+    return min(COUNT_CAP, max(RANK_CANDIDATES, number * size))
+
+
+def _likely_order(headlines: Headlines, matching: QuerySet, rank_by, bound: int) -> dict:
+    """What page_ids will likely rank, by the planner's estimate of the matches."""
+    planned = planned_rows(matching)
+    if planned <= EXACT_RANK_MAX:
+        return {"every": _every_ranked(matching, rank_by)}
+    ranked: dict[str, list[int]] = {}
+
+    def rank(kind: str, bound: int) -> list[int]:
+        ranked[kind] = _ranked(kind, matching, rank_by, headlines.best(), bound)
+        return ranked[kind]
+
+    _broad_order(headlines, planned, bound, rank)
+    return ranked
+
+
+def _ranked(kind: str, matching: QuerySet, rank_by, best: list[int], bound: int) -> list[int]:
+    """Every match ranked (the first COUNT_CAP), or the "candidates": the newest
+    `bound` matches and the best headlines, ranked on their full vectors."""
+    if kind == "every":
+        return _every_ranked(matching, rank_by)
+    newest = matching.order_by("-published_at", "-id").values_list("id", flat=True)
+    ranked = matching.filter(id__in={*newest[:bound], *best}).ranked(rank_by)
+    return list(ranked.values_list("id", flat=True))
+
+
+def _every_ranked(matching: QuerySet, rank_by) -> list[int]:
+    return list(matching.ranked(rank_by).values_list("id", flat=True)[:COUNT_CAP])
+
+
+def _broad_order(headlines: Headlines, matches: int | None, bound: int, rank) -> list[int]:
+    """A broad search's order: `rank(kind, bound)` of the candidates, or of every
+    match when the headlines say little of the best matches (see page_ids)."""
+    every_match = matches is not None and matches <= BODY_RANK_MAX
+    best, titled = [], 0  # headline candidates; listings with the words in theirs
+    if headlines.several_words and every_match:
+        # Every word in the headline, not any ("patient consent": none, though
+        # "patient" is in many titles)
+        titled = headlines.with_every_word()
+        if titled >= HEADLINE_FEW:
+            best = headlines.best()
+    elif headlines.searched:
+        best = headlines.best()
+        titled = len(best)
+    if titled >= HEADLINE_FEW or not every_match:
+        ranked_ids = rank("candidates", bound)
+        if not every_match or len(set(best).intersection(ranked_ids)) >= HEADLINE_FEW:
+            return ranked_ids
+        # else the filters (a role, a city) left few of the headlines
+    # The words are in descriptions, hardly in titles together (or in titles the
+    # filters leave out): the headlines say little of the best matches, so every
+    # match is ranked (20-70 ms at 7,000-14,000 matches).
+    return rank("every", bound)
+
+
+def page_ids(
+    matching: QuerySet,
+    sort: str,
+    query,
+    offset: int,
+    size: int,
+    total: int | None = None,
+    cache_key: str | None = None,
+    ranked_ids: list[int] | None = None,
+    rank_by=None,
+    headlines: Headlines | None = None,
+    matches: int | None = None,
+) -> list[int]:
+    """The ids of one page of results, in order (one query; a broad search by relevance
+    takes three, and keeps the order with the counts). `matches`: the total, exact or
+    estimated; `headlines`: the search's best headlines (Headlines)."""
+    if sort != "relevance" or query is None:
+        return list(order(matching, sort).values_list("id", flat=True)[offset : offset + size])
+    rank_by = rank_by or query
+    if total is not None and total <= EXACT_RANK_MAX:
+        # Every match ranked: the exact best first (bench_search reports the top-10
+        # overlap). The order is kept with the counts (or came with them: ranked_ids),
+        # so paging and other students running the same search do not rank again.
+        if ranked_ids is None and cache_key:
+            ranked_ids = caches["search"].get(cache_key)
+        if ranked_ids is None:
+            ranked_ids = headlines.done("every", 0) if headlines else None
+            if ranked_ids is None:
+                ranked_ids = _every_ranked(matching, rank_by)
+            if cache_key:
+                caches["search"].set(cache_key, ranked_ids, settings.SEARCH_CACHE_SECONDS)
+        return ranked_ids[offset : offset + size]
+    # A broad search: ranking every match on its full vector takes 80-140 ms at 100,000
+    # listings. The candidates are the listings whose title or role types match best
+    # (ranked on the narrow headline table, models/headline.py) and the newest matches
+    # (deeper pages widen them); those are ranked on their full vectors.
+    bound = bound_for(offset // size + 1, size)
+    key = f"{cache_key}:{bound}" if cache_key else None
+    ranked_ids = caches["search"].get(key) if key else None
+    if ranked_ids is None:
+        headlines = headlines or Headlines(matching, None, None, start=False)
+
+        def rank(kind: str, bound: int) -> list[int]:
+            done = headlines.done(kind, bound)
+            if done is None:
+                done = _ranked(kind, matching, rank_by, headlines.best(), bound)
+            return done
+
+        ranked_ids = _broad_order(headlines, matches, bound, rank)
+        if key:
+            caches["search"].set(key, ranked_ids, settings.SEARCH_CACHE_SECONDS)
+    return ranked_ids[offset : offset + size]
