@@ -45,8 +45,7 @@ def get_catalogue() -> Catalogue:
                 # since (a bulk load not yet analyzed); never the file's size, which
                 # rows deleted or rolled back keep large until a vacuum.
                 "UNION ALL SELECT 'size', '', '', 0, greatest(c.reltuples::bigint,"
-                " coalesce(s.n_live_tup, 0)) FROM pg_class c"
-                " LEFT JOIN pg_stat_user_tables s ON s.relid = c.oid"
+                " pg_stat_get_live_tuples(c.oid)) FROM pg_class c"
                 " WHERE c.oid = 'listings_listing'::regclass "
                 "ORDER BY 1, 4, 3"
             )

@@ -135,9 +135,9 @@ def facet_counts(
             f", (SELECT COUNT(*) FROM {table} WHERE sample_bucket < %s),"  # noqa: S608
             # The planner's count, or the live rows counted since (a bulk load not
             # yet analyzed), as the catalogue reads the table's size.
-            " (SELECT greatest(c.reltuples::bigint, coalesce(s.n_live_tup, 0))"
-            " FROM pg_class c LEFT JOIN pg_stat_user_tables s ON s.relid = c.oid"
-            " WHERE c.oid = %s::regclass)"
+            # (pg_stat_user_tables.n_live_tup, without planning the view: 1-2 ms)
+            " (SELECT greatest(c.reltuples::bigint, pg_stat_get_live_tuples(c.oid))"
+            " FROM pg_class c WHERE c.oid = %s::regclass)"
         )
         params.extend([buckets, scope.model._meta.db_table])
     statement += f" FROM ({scope_sql}) AS m (r, c, s, w, v, i) GROUP BY m.i"  # noqa: S608
