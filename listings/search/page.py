@@ -96,6 +96,7 @@ def run_search(
     page_size: int = PAGE_SIZE,
     sort: str | None = None,
     _partial: bool = False,
+    _found_before: Headlines | None = None,
 ) -> SearchPage:
     """The page of results, total and facets for a bound ListingFilter, searching
     its queryset (the callers pass published, unexpired listings)."""
@@ -123,6 +124,7 @@ def run_search(
             rank_by if several_words(cleaned["q"]) else None,
             start=counts is None and not small_board(),
             rank_by=rank_by, bound=bound_for(_page_number(page, COUNT_CAP)[0], page_size),
+            best_of=_found_before,
         )  # fmt: skip
     if counts is None:
         if with_facets:
@@ -166,7 +168,8 @@ def run_search(
         if kept and unknown:  # some words find nothing: the others' best matches
             cleaned["q"] = kept
             partial = run_search(listing_filter, page=page, with_facets=with_facets,
-                                 page_size=page_size, sort=sort, _partial=True)  # fmt: skip
+                                 page_size=page_size, sort=sort, _partial=True,
+                                 _found_before=headlines)  # fmt: skip
             partial.unknown_words = unknown
             return partial
     result = SearchPage(

@@ -43,7 +43,7 @@ class Headlines:
 
     def __init__(
         self, matching: QuerySet, any_word, every_word, *, start: bool, rank_by=None,
-        bound: int = 0,
+        bound: int = 0, best_of: Headlines | None = None,
     ):  # fmt: skip
         manager = matching.model._default_manager.db_manager(matching.db)
 
@@ -52,7 +52,12 @@ class Headlines:
 
         self._best = self._every = self._likely = None
         if any_word is not None:
-            self._best = later(manager.best_headlines, any_word, HEADLINE_CANDIDATES)
+            # The same search with plain words no listing has (`best_of`: this is its
+            # partial matches, search.suggest.words_found) found the same best
+            # headlines: such a word adds nothing to any headline's score, and ts_rank
+            # divides all of them by the same number of words.
+            self._best = best_of._best if best_of is not None and best_of.searched else None
+            self._best = self._best or later(manager.best_headlines, any_word, HEADLINE_CANDIDATES)
             if every_word is not None:
                 self._every = later(manager.headlines_with, every_word, HEADLINE_FEW)
         # Only in the background (in the request, it would rank before page_ids

@@ -181,3 +181,23 @@ def test_what_the_background_job_ranks_is_what_the_request_ranks(words, monkeypa
     if words == "17":  # one listing: every match ranked, in the background
         assert list(ranked) == ["every"] and ranked["every"] == alone
         assert not [q for q in queries.captured_queries if "ts_rank" in q["sql"]]
+
+
+@pytest.mark.usefixtures("board")
+def test_partial_matches_reuse_the_best_headlines_of_the_search_with_every_word(monkeypatch):
+    """ "phlebotomy zxqv" finds nothing; its partial matches ("phlebotomy") have the
+    same best headlines (zxqv is in none), looked up once."""
+    from listings.models.managers import ListingQuerySet
+
+    looked_up = []
+    best_headlines = ListingQuerySet.best_headlines
+
+    def recorded(self, query, limit):
+        looked_up.append(str(query))
+        return best_headlines(self, query, limit)
+
+    monkeypatch.setattr(ListingQuerySet, "best_headlines", recorded)
+    listing_filter = ListingFilter({"q": "phlebotomy zxqv"}, queryset=Listing.objects.public())
+    partial = run_search(listing_filter, page="1")
+    assert partial.unknown_words == ["zxqv"] and len(looked_up) == 1
+    assert [row.pk for row in partial.listings] == search("phlebotomy")
