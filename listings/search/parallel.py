@@ -66,7 +66,9 @@ def can_start(alias: str) -> bool:
 class Later:
     """`function(*args)` on the database `alias`: with `start`, started now in a pool
     thread when the request's connection is outside a transaction; else run on first
-    `result()`, in the request's thread."""
+    `result()`, in the request's thread. A later job may wait for it too (the likely
+    order waits for the best headlines, search.ranking): the pool starts jobs in the
+    order they came, so a job never waits for one that cannot start."""
 
     def __init__(self, function: Callable, *args, alias: str = "default", start=True):
         self._function, self._args = function, args

@@ -120,6 +120,7 @@ def _ranked(kind: str, matching: QuerySet, rank_by, best: list[int], bound: int)
 
 
 def _every_ranked(matching: QuerySet, rank_by) -> list[int]:
+    """Every match ranked on its full vector: the first COUNT_CAP."""
     return list(matching.ranked(rank_by).values_list("id", flat=True)[:COUNT_CAP])
 
 
