@@ -118,7 +118,8 @@ def run_search(
     headlines = None
     if query is not None and sort == "relevance":
         # A cold search of a large board likely ranks on its headlines: they are
-        # looked up while the counts run (search.parallel).
+        # looked up, and its likely order ranked, while the counts run
+        # (search.ranking, search.parallel).
         headlines = Headlines(
             matching, headline_query(cleaned["q"]),
             rank_by if several_words(cleaned["q"]) else None,
@@ -131,7 +132,7 @@ def run_search(
             found = search_counts(
                 listing_filter, base, matching, exact_up_to=COUNT_CAP,
                 ranked=matching.ranked(rank_by).values_list("id", flat=True) if rank_by else None,
-                rank_up_to=ranking.EXACT_RANK_MAX,
+                rank_up_to=ranking.EXACT_RANK_MAX,  # read where page_ids reads it
             )  # fmt: skip
             counts = _kept(found)
         else:

@@ -56,8 +56,8 @@ class Headlines:
             # partial matches, search.suggest.words_found) found the same best
             # headlines: such a word adds nothing to any headline's score, and ts_rank
             # divides all of them by the same number of words.
-            self._best = best_of._best if best_of is not None and best_of.searched else None
-            self._best = self._best or later(manager.best_headlines, any_word, HEADLINE_CANDIDATES)
+            reused = best_of._best if best_of is not None else None
+            self._best = reused or later(manager.best_headlines, any_word, HEADLINE_CANDIDATES)
             if every_word is not None:
                 self._every = later(manager.headlines_with, every_word, HEADLINE_FEW)
         # Only in the background (in the request, it would rank before page_ids

@@ -65,16 +65,22 @@ def search(words: str):
     return [listing.pk for listing in run_search(listing_filter, page="1").listings]
 
 
-@pytest.mark.usefixtures("board")
-def test_the_background_ranking_gives_the_results_of_the_request_thread(monkeypatch, settings):
-    started = []
+@pytest.fixture
+def started(monkeypatch):
+    """Every Later the search's ranking makes, in order."""
+    made = []
 
     class Recorded(Later):
         def __init__(self, *args, **kwargs):
             super().__init__(*args, **kwargs)
-            started.append(self)
+            made.append(self)
 
     monkeypatch.setattr(listings.search.ranking, "Later", Recorded)
+    return made
+
+
+@pytest.mark.usefixtures("board")
+def test_the_background_ranking_gives_the_results_of_the_request_thread(started, settings):
     settings.SEARCH_PARALLEL_WORKERS = 0
     alone = search("phlebotomy")
     assert started and not any(later.ran_in_background for later in started)
@@ -89,7 +95,7 @@ def test_the_background_ranking_gives_the_results_of_the_request_thread(monkeypa
 
 
 @pytest.mark.usefixtures("board")
-def test_a_page_other_than_the_one_asked_for_ranks_in_the_request(monkeypatch, settings):
+def test_a_page_other_than_the_one_asked_for_ranks_in_the_request(settings):
     """Page 999 of a search with fewer pages shows its last page: the candidates the
     background job ranked for page 999 are not those, so the request ranks its own."""
     settings.SEARCH_PARALLEL_WORKERS = 2
@@ -157,18 +163,10 @@ def test_a_query_that_fails_in_the_background_runs_again_in_the_request(settings
 
 @pytest.mark.usefixtures("board")
 @pytest.mark.parametrize("words", ["17", "phlebotomy general", "aide -phlebotomy", "lab aide"])
-def test_what_the_background_job_ranks_is_what_the_request_ranks(words, monkeypatch, settings):
+def test_what_the_background_job_ranks_is_what_the_request_ranks(words, started, settings):
     """The job decides on the planner's estimate of the matches (a few: every one
     ranked; many: the candidates; several words in no headline together: every one),
     the page on their count; whatever it used, the page is the request thread's."""
-    started = []
-
-    class Recorded(Later):
-        def __init__(self, *args, **kwargs):
-            super().__init__(*args, **kwargs)
-            started.append(self)
-
-    monkeypatch.setattr(listings.search.ranking, "Later", Recorded)
     settings.SEARCH_PARALLEL_WORKERS = 0
     alone = search(words)
     settings.SEARCH_PARALLEL_WORKERS = 2
