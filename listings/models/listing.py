@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from accounts.models import Program
 from labjobs.states import StateEvent, StatefulModel
-from listings.search.counts import SAMPLE_BUCKETS
+from listings.search.catalogue import SAMPLE_BUCKETS
 from listings.search.snippets import strip_marks
 
 from . import history

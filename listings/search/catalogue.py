@@ -4,13 +4,16 @@ not query them every time. The admin forgets the cache when one of them changes.
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 
 from django.core.cache import caches
 from django.db import connection
 
-CACHE_KEY = "listings:catalogue:v3"
+CACHE_KEY = "listings:catalogue:v4"
 CACHE_SECONDS = 300
+SAMPLE_BUCKETS = 1024  # values of Listing.sample_bucket (a power of two)
+MAX_SAMPLE_ROWS = 20_000  # a sample's buckets hold at most about this many listings
 
 
 @dataclass(frozen=True)
@@ -24,6 +27,19 @@ class Catalogue:
     # About how many listings there are (the planner's statistics, or the table's size
     # before the first ANALYZE): searches on a small board count exactly without asking.
     listing_rows: int = 0
+    # Rows (any status) in the first b sample buckets at index b - 1, for as many
+    # buckets as a sample may read (search.counts): counted with listing_rows, so a
+    # sample scales by the table over its buckets without counting them each time.
+    bucket_rows: tuple[int, ...] = ()
+
+    def rows_in_buckets(self, buckets: int) -> int | None:
+        """How many listings the first `buckets` sample buckets held (None: unknown)."""
+        return self.bucket_rows[buckets - 1] if 0 < buckets <= len(self.bucket_rows) else None
+
+
+def sample_buckets_most(listing_rows: int) -> int:
+    """How many sample buckets a sample may read: those holding about MAX_SAMPLE_ROWS."""
+    return min(SAMPLE_BUCKETS, max(1, SAMPLE_BUCKETS * MAX_SAMPLE_ROWS // max(listing_rows, 1)))
 
 
 def get_catalogue() -> Catalogue:
@@ -32,9 +48,13 @@ def get_catalogue() -> Catalogue:
         lists: dict[str, list[tuple[str, str]]] = {
             "role": [], "institution": [], "cert": [], "synonym": [], "city": [], "size": []
         }  # fmt: skip
+        per_bucket: dict[int, int] = {}
         ids: dict[tuple[str, str], int] = {}
-        with connection.cursor() as cursor:  # one query for the four lists
+        with connection.cursor() as cursor:  # one query for the lists and sizes
             cursor.execute(
+                "WITH size AS (SELECT greatest(c.reltuples::bigint,"
+                " pg_stat_get_live_tuples(c.oid)) AS n FROM pg_class c"
+                " WHERE c.oid = 'listings_listing'::regclass) "
                 "SELECT 'role', slug, name, position, id FROM listings_roletype "
                 "UNION ALL SELECT 'institution', slug, name, 0, id FROM listings_institution "
                 "UNION ALL SELECT 'cert', slug, name, 0, id FROM listings_certification "
@@ -44,15 +64,22 @@ def get_catalogue() -> Catalogue:
                 # The table's size: the planner's count, or the live rows counted
                 # since (a bulk load not yet analyzed); never the file's size, which
                 # rows deleted or rolled back keep large until a vacuum.
-                "UNION ALL SELECT 'size', '', '', 0, greatest(c.reltuples::bigint,"
-                " pg_stat_get_live_tuples(c.oid)) FROM pg_class c"
-                " WHERE c.oid = 'listings_listing'::regclass "
-                "ORDER BY 1, 4, 3"
+                "UNION ALL SELECT 'size', '', '', 0, n FROM size "
+                # The rows of each bucket a sample may read (sample_buckets_most): an
+                # index-only scan of about MAX_SAMPLE_ROWS entries.
+                "UNION ALL SELECT 'bucket', '', '', sample_bucket, count(*)"
+                " FROM listings_listing WHERE sample_bucket < (SELECT least(%s,"
+                " greatest(1, %s * %s / greatest(n, 1))) FROM size) GROUP BY sample_bucket "
+                "ORDER BY 1, 4, 3",
+                [SAMPLE_BUCKETS, SAMPLE_BUCKETS, MAX_SAMPLE_ROWS],
             )
             listing_rows = 0
-            for kind, slug, name, _position, pk in cursor.fetchall():
+            for kind, slug, name, position, pk in cursor.fetchall():
                 if kind == "size":
                     listing_rows = pk
+                    continue
+                if kind == "bucket":
+                    per_bucket[position] = pk
                     continue
                 lists[kind].append((slug, name))
                 if kind != "city":
@@ -65,6 +92,11 @@ def get_catalogue() -> Catalogue:
             ids=ids,
             cities=[name for _slug, name in lists["city"]],
             listing_rows=listing_rows,
+            bucket_rows=tuple(
+                itertools.accumulate(
+                    per_bucket.get(b, 0) for b in range(sample_buckets_most(listing_rows))
+                )
+            ),
         )
         caches["search"].set(CACHE_KEY, catalogue, CACHE_SECONDS)
     return catalogue

@@ -23,14 +23,12 @@ from dataclasses import dataclass
 
 from django.db.models import QuerySet
 
-from .catalogue import get_catalogue
+from .catalogue import SAMPLE_BUCKETS, get_catalogue, sample_buckets_most
 from .facets import FACETS, FacetCounts, apply_filters, facet_counts
 
 APPROX_ABOVE = 5_000  # planned matches above which counts are estimated
 SAMPLE_MATCHES = 1_200  # matches the sample aims to see
 MIN_SAMPLED = 500  # fewer seen: the planner overestimated, so count exactly after all
-MAX_SAMPLE_ROWS = 20_000  # a sample's buckets hold at most about this many listings
-SAMPLE_BUCKETS = 1024  # values of Listing.sample_bucket (a power of two)
 # A scope planned to hold at least this share of the listings is sampled by reading
 # its buckets first (facets._buckets_first); a narrower one lets the planner combine
 # the bucket index with the word index.
@@ -79,18 +77,25 @@ def search_counts(
     search by relevance count and rank its few results in one pass: up to
     `rank_up_to` of them come back as `ranked_ids`."""
     scope = apply_filters(listing_filter, base, skip=FACETS)
-    listing_rows = get_catalogue().listing_rows
+    catalogue = get_catalogue()
+    listing_rows = catalogue.listing_rows
     planned = 0 if listing_rows <= APPROX_ABOVE else planned_rows(scope)
     if planned <= APPROX_ABOVE:
         facets = facet_counts(listing_filter, base)
         return Counts(total=total_of(listing_filter, facets), facets=facets)
     # Buckets to see about SAMPLE_MATCHES results, holding at most MAX_SAMPLE_ROWS.
-    most = min(SAMPLE_BUCKETS, max(1, SAMPLE_BUCKETS * MAX_SAMPLE_ROWS // max(listing_rows, 1)))
+    most = sample_buckets_most(listing_rows)
     buckets = min(most, math.ceil(SAMPLE_BUCKETS * SAMPLE_MATCHES / planned))
     broad = planned >= BROAD_SCOPE * listing_rows
 
     def sample(buckets: int):
-        return facet_counts(listing_filter, base, buckets=buckets, buckets_first=broad)
+        # The table's rows and its buckets', as the catalogue counted them together
+        # (or, past what it counted, by the sample's own statement)
+        in_buckets = catalogue.rows_in_buckets(buckets)
+        known = (in_buckets, listing_rows) if in_buckets else None
+        return facet_counts(
+            listing_filter, base, buckets=buckets, buckets_first=broad, known_rows=known
+        )
 
     sampled = sample(buckets)
     if 0 < sampled.scope_rows < MIN_SAMPLED and buckets < most:
@@ -124,7 +129,8 @@ def search_counts(
 def sample_factor(sample: FacetCounts, buckets: int) -> float:
     """How much larger the table is than the sample's buckets: its rows (the
     planner's count, kept by autovacuum's ANALYZE, or the live rows counted since)
-    over the rows the buckets hold, counted. Each listing is in the first `buckets`
+    over the rows the buckets hold, counted (by the catalogue, with the table's
+    rows, or by the sample's own statement past the buckets it counted). Each listing is in the first `buckets`
     with chance buckets/1024, but the buckets' real share of a given table is a
     little off that (±2.6% for 1,500 listings), and every search shares the first
     buckets: scaling by 1024/buckets put every estimate of one bench run 2-6% high."""

@@ -55,8 +55,9 @@ _ID_FACETS = {"role": "role", "institution": "institution"}  # facets stored as 
 
 
 def facet_counts(
-    listing_filter, base: QuerySet, *, buckets: int | None = None, buckets_first=False
-) -> FacetCounts:
+    listing_filter, base: QuerySet, *, buckets: int | None = None, buckets_first=False,
+    known_rows: tuple[int, int] | None = None,
+) -> FacetCounts:  # fmt: skip
     """For each option of each facet, how many results choosing it would give.
 
     Disjunctive: a facet's counts apply every other filter but not its own, so
@@ -70,8 +71,9 @@ def facet_counts(
     counted (`Listing.sample_bucket`: search.counts scales the counts up), an option
     the sample did not see is left out rather than counted 0 (it may have results),
     and the same statement counts the table's rows in those buckets and in all (the
-    planner's count), which the scale needs. `buckets_first`: the buckets' rows are
-    read first and the search's conditions checked on them (_buckets_first)."""
+    planner's count), which the scale needs, unless they are `known_rows` (in the
+    buckets, in all: the catalogue's). `buckets_first`: the buckets' rows are read
+    first and the search's conditions checked on them (_buckets_first)."""
     catalogue = get_catalogue()
     cleaned = listing_filter.form.cleaned_data
     sample = buckets is not None
@@ -130,7 +132,7 @@ def facet_counts(
     slugs = {pk: slug for (kind, slug), pk in catalogue.ids.items() if kind == "institution"}
     # Only fixed names from _FACET_COLUMNS; every value is a bound parameter.
     statement = f"SELECT m.i, {', '.join(columns)}, COUNT(*)"
-    if sample:  # the rows of the sampled buckets, and of the table (both any status)
+    if sample and known_rows is None:  # the rows of the buckets and the table (any status)
         statement += (
             f", (SELECT COUNT(*) FROM {table} WHERE sample_bucket < %s),"  # noqa: S608
             # The planner's count, or the live rows counted since (a bulk load not
@@ -152,8 +154,10 @@ def facet_counts(
             if institution_id in slugs and group[len(keys)]:
                 counts["institution"][slugs[institution_id]] = group[len(keys)]
             counts.scope_rows += group[len(keys) + 1]
-            if sample:
+            if sample and known_rows is None:
                 counts.bucket_rows, counts.table_rows = group[-2], int(group[-1])
+    if sample and known_rows is not None:
+        counts.bucket_rows, counts.table_rows = known_rows
     return counts
 
 

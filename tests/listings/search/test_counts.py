@@ -2,6 +2,7 @@
 estimates stay within their documented bound of the exact counts, say they are
 estimates, and never show an option that has results as 0; small searches stay exact."""
 
+import math
 import random
 from datetime import timedelta
 from decimal import Decimal
@@ -9,14 +10,15 @@ from decimal import Decimal
 import pytest
 from django.core.cache import caches
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 import listings.search.counts
 from listings.filters import ListingFilter
 from listings.models import Compensation, Listing, WorkMode
-from listings.search.catalogue import forget_catalogue
-from listings.search.counts import SAMPLE_BUCKETS, error_bound, sample_factor, search_counts
+from listings.search.catalogue import SAMPLE_BUCKETS, forget_catalogue, get_catalogue
+from listings.search.counts import error_bound, planned_rows, sample_factor, search_counts
 from listings.search.facets import apply_filters, facet_counts, rounded
 from tests.support.factories import LabFactory
 
@@ -140,6 +142,39 @@ def test_the_scale_is_the_table_over_its_rows_in_the_sampled_buckets():
     assert sample_factor(sampled, 100) == pytest.approx(1500 / in_buckets)
     sampled.table_rows = -1  # never analyzed: the buckets' expected share
     assert sample_factor(sampled, 100) == SAMPLE_BUCKETS / 100
+
+
+@pytest.mark.usefixtures("many_listings")
+def test_the_catalogue_counts_the_buckets_rows_so_that_a_sample_does_not():
+    """The rows of each bucket a sample may read are counted with the table's size,
+    once a catalogue: a sample then scales by them, as by the rows its own statement
+    would count, and its statement counts no bucket."""
+    catalogue = get_catalogue()
+    assert catalogue.listing_rows == 1500
+    assert len(catalogue.bucket_rows) == SAMPLE_BUCKETS  # 20,000 rows: every bucket
+    for buckets in (1, 100, 700, SAMPLE_BUCKETS):
+        exact = Listing.objects.filter(sample_bucket__lt=buckets).count()
+        assert catalogue.rows_in_buckets(buckets) == exact
+    assert catalogue.rows_in_buckets(0) is None
+    assert catalogue.rows_in_buckets(SAMPLE_BUCKETS + 1) is None
+    listing_filter = bound_filter({"q": "phlebotomy"})
+    counted = facet_counts(listing_filter, listing_filter.queryset, buckets=100)
+    matching = apply_filters(listing_filter, listing_filter.queryset)
+    with CaptureQueriesContext(connection) as queries:
+        counts = search_counts(listing_filter, listing_filter.queryset, matching, exact_up_to=0)
+    sampled = [q["sql"] for q in queries if "GROUP BY m.i" in q["sql"]]
+    assert sampled and all("pg_class" not in sql for sql in sampled)
+    assert counts.approximate
+    buckets = math.ceil(SAMPLE_BUCKETS * 300 / planned_rows(matching))
+    known = facet_counts(
+        listing_filter, listing_filter.queryset, buckets=buckets,
+        known_rows=(catalogue.rows_in_buckets(buckets), catalogue.listing_rows),
+    )  # fmt: skip
+    assert sample_factor(known, buckets) == pytest.approx(
+        1500 / Listing.objects.filter(sample_bucket__lt=buckets).count()
+    )
+    assert counted.bucket_rows == catalogue.rows_in_buckets(100)
+    assert counted.table_rows == catalogue.listing_rows
 
 
 @pytest.mark.usefixtures("many_listings")

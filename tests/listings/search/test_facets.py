@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from accounts.models import Program
 from listings.filters import ListingFilter
 from listings.models import Compensation, Listing, Schedule, WorkMode
-from listings.search.counts import SAMPLE_BUCKETS
+from listings.search.catalogue import SAMPLE_BUCKETS
 from listings.search.facets import FACETS, facet_counts
 from listings.search.page import run_search
 from tests.support.db import kept_for_module
