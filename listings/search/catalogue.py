@@ -12,6 +12,7 @@ from django.db import connection
 
 CACHE_KEY = "listings:catalogue:v4"
 CACHE_SECONDS = 300
+APPROX_ABOVE = 5_000  # planned matches above which counts are estimated (search.counts)
 SAMPLE_BUCKETS = 1024  # values of Listing.sample_bucket (a power of two)
 MAX_SAMPLE_ROWS = 20_000  # a sample's buckets hold at most about this many listings
 
@@ -46,15 +47,11 @@ def get_catalogue() -> Catalogue:
     catalogue = caches["search"].get(CACHE_KEY)
     if catalogue is None:
         lists: dict[str, list[tuple[str, str]]] = {
-            "role": [], "institution": [], "cert": [], "synonym": [], "city": [], "size": []
+            "role": [], "institution": [], "cert": [], "synonym": [], "city": []
         }  # fmt: skip
-        per_bucket: dict[int, int] = {}
         ids: dict[tuple[str, str], int] = {}
-        with connection.cursor() as cursor:  # one query for the lists and sizes
+        with connection.cursor() as cursor:  # one query for the lists and the size
             cursor.execute(
-                "WITH size AS (SELECT greatest(c.reltuples::bigint,"
-                " pg_stat_get_live_tuples(c.oid)) AS n FROM pg_class c"
-                " WHERE c.oid = 'listings_listing'::regclass) "
                 "SELECT 'role', slug, name, position, id FROM listings_roletype "
                 "UNION ALL SELECT 'institution', slug, name, 0, id FROM listings_institution "
                 "UNION ALL SELECT 'cert', slug, name, 0, id FROM listings_certification "
@@ -64,26 +61,31 @@ def get_catalogue() -> Catalogue:
                 # The table's size: the planner's count, or the live rows counted
                 # since (a bulk load not yet analyzed); never the file's size, which
                 # rows deleted or rolled back keep large until a vacuum.
-                "UNION ALL SELECT 'size', '', '', 0, n FROM size "
-                # The rows of each bucket a sample may read (sample_buckets_most): an
-                # index-only scan of about MAX_SAMPLE_ROWS entries.
-                "UNION ALL SELECT 'bucket', '', '', sample_bucket, count(*)"
-                " FROM listings_listing WHERE sample_bucket < (SELECT least(%s,"
-                " greatest(1, %s * %s / greatest(n, 1))) FROM size) GROUP BY sample_bucket "
-                "ORDER BY 1, 4, 3",
-                [SAMPLE_BUCKETS, SAMPLE_BUCKETS, MAX_SAMPLE_ROWS],
+                "UNION ALL SELECT 'size', '', '', 0, greatest(c.reltuples::bigint,"
+                " pg_stat_get_live_tuples(c.oid)) FROM pg_class c"
+                " WHERE c.oid = 'listings_listing'::regclass "
+                "ORDER BY 1, 4, 3"
             )
             listing_rows = 0
-            for kind, slug, name, position, pk in cursor.fetchall():
+            for kind, slug, name, _position, pk in cursor.fetchall():
                 if kind == "size":
                     listing_rows = pk
-                    continue
-                if kind == "bucket":
-                    per_bucket[position] = pk
                     continue
                 lists[kind].append((slug, name))
                 if kind != "city":
                     ids[(kind, slug)] = pk
+            # On a board large enough for samples, the rows of each bucket a sample
+            # may read: an index-only scan of about MAX_SAMPLE_ROWS entries (a bound
+            # the planner sees: a subquery's would be planned as a third of the table).
+            most = sample_buckets_most(listing_rows) if listing_rows > APPROX_ABOVE else 0
+            per_bucket = {}
+            if most:
+                cursor.execute(
+                    "SELECT sample_bucket, count(*) FROM listings_listing"
+                    " WHERE sample_bucket < %s GROUP BY sample_bucket",
+                    [most],
+                )
+                per_bucket = dict(cursor.fetchall())
         catalogue = Catalogue(
             role_types=lists["role"],
             institutions=lists["institution"],
@@ -92,11 +94,7 @@ def get_catalogue() -> Catalogue:
             ids=ids,
             cities=[name for _slug, name in lists["city"]],
             listing_rows=listing_rows,
-            bucket_rows=tuple(
-                itertools.accumulate(
-                    per_bucket.get(b, 0) for b in range(sample_buckets_most(listing_rows))
-                )
-            ),
+            bucket_rows=tuple(itertools.accumulate(per_bucket.get(b, 0) for b in range(most))),
         )
         caches["search"].set(CACHE_KEY, catalogue, CACHE_SECONDS)
     return catalogue

@@ -23,10 +23,9 @@ from dataclasses import dataclass
 
 from django.db.models import QuerySet
 
-from .catalogue import SAMPLE_BUCKETS, get_catalogue, sample_buckets_most
+from .catalogue import APPROX_ABOVE, SAMPLE_BUCKETS, get_catalogue, sample_buckets_most
 from .facets import FACETS, FacetCounts, apply_filters, facet_counts
 
-APPROX_ABOVE = 5_000  # planned matches above which counts are estimated
 SAMPLE_MATCHES = 1_200  # matches the sample aims to see
 MIN_SAMPLED = 500  # fewer seen: the planner overestimated, so count exactly after all
 # A scope planned to hold at least this share of the listings is sampled by reading
@@ -130,10 +129,11 @@ def sample_factor(sample: FacetCounts, buckets: int) -> float:
     """How much larger the table is than the sample's buckets: its rows (the
     planner's count, kept by autovacuum's ANALYZE, or the live rows counted since)
     over the rows the buckets hold, counted (by the catalogue, with the table's
-    rows, or by the sample's own statement past the buckets it counted). Each listing is in the first `buckets`
-    with chance buckets/1024, but the buckets' real share of a given table is a
-    little off that (±2.6% for 1,500 listings), and every search shares the first
-    buckets: scaling by 1024/buckets put every estimate of one bench run 2-6% high."""
+    rows, or by the sample's own statement past the buckets the catalogue counted).
+    Each listing is in the first `buckets` with chance buckets/1024, but the
+    buckets' real share of a given table is a little off that (±2.6% for 1,500
+    listings), and every search shares the first buckets: scaling by 1024/buckets
+    put every estimate of one bench run 2-6% high."""
     if not sample.bucket_rows or sample.table_rows <= 0:  # nothing known yet
         return SAMPLE_BUCKETS / buckets
     return sample.table_rows / sample.bucket_rows

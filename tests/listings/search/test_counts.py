@@ -14,6 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+import listings.search.catalogue
 import listings.search.counts
 from listings.filters import ListingFilter
 from listings.models import Compensation, Listing, WorkMode
@@ -145,10 +146,13 @@ def test_the_scale_is_the_table_over_its_rows_in_the_sampled_buckets():
 
 
 @pytest.mark.usefixtures("many_listings")
-def test_the_catalogue_counts_the_buckets_rows_so_that_a_sample_does_not():
-    """The rows of each bucket a sample may read are counted with the table's size,
-    once a catalogue: a sample then scales by them, as by the rows its own statement
-    would count, and its statement counts no bucket."""
+def test_the_catalogue_counts_the_buckets_rows_so_that_a_sample_does_not(monkeypatch):
+    """On a board large enough for samples, the rows of each bucket a sample may
+    read are counted with the table's size, once a catalogue: a sample then scales by
+    them, as by the rows its own statement would count, and counts no bucket."""
+    assert get_catalogue().bucket_rows == ()  # 1,500 listings: too few to sample
+    monkeypatch.setattr(listings.search.catalogue, "APPROX_ABOVE", 300)
+    forget_catalogue()
     catalogue = get_catalogue()
     assert catalogue.listing_rows == 1500
     assert len(catalogue.bucket_rows) == SAMPLE_BUCKETS  # 20,000 rows: every bucket
