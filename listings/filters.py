@@ -7,14 +7,13 @@ from datetime import timedelta
 
 import django_filters
 from django import forms
-from django.db.models import Exists, OuterRef
 from django.forms.utils import flatatt
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
 from accounts.models import Program
 
-from .models import Certification, Compensation, Lab, Listing, Schedule, WorkMode
+from .models import Compensation, Lab, Schedule, WorkMode
 from .search.catalogue import get_catalogue
 from .search.page import SORTS
 from .search.places import US_STATES
@@ -160,15 +159,12 @@ class ListingFilter(django_filters.FilterSet):
         return queryset.filter(**{f"{name}__overlap": list(value)})
 
     def filter_certs(self, queryset, name, value):
-        """Listings whose required certifications are all among those chosen."""
-        held = [slug for slug in value if slug != "none"]
-        lacking = Certification.objects.exclude(slug__in=held)
-        # NOT EXISTS, not NOT IN: an anti-join stays fast at a million listings, where
-        # NOT IN over a large subquery degrades to scanning it once per listing.
-        required_lacking = Listing.certifications.through.objects.filter(
-            listing_id=OuterRef("pk"), certification__in=lacking
-        )
-        return queryset.exclude(Exists(required_lacking))
+        """Listings whose required certifications are all among those chosen: the
+        trigger-kept copy of their ids (migration 0027), contained in the chosen ones.
+        A look-up of each listing's certifications instead cost 20-30 ms a sample of
+        8,000 listings, and more than the rest of the search at a million."""
+        held = _ids("cert", [slug for slug in value if slug != "none"])
+        return queryset.filter(facet_certification_ids__contained_by=held)
 
     def filter_deadline_within(self, queryset, name, value):
         today = timezone.localdate()

@@ -133,6 +133,9 @@ class Listing(StatefulModel):
     # Copies kept by the same trigger, so that facet counts read one table in one pass.
     facet_role_type_ids = ArrayField(models.BigIntegerField(), default=list, editable=False)
     facet_institution_id = models.BigIntegerField(null=True, editable=False)
+    # The required certifications' ids (migration 0027): "needs nothing more than
+    # what I hold" is then a check of the row, not a look-up per listing.
+    facet_certification_ids = ArrayField(models.BigIntegerField(), default=list, editable=False)
     # Each pair of adjacent words of the search vector, hashed (migration 0024): a
     # phrase's listings are found by their pairs, not by checking every listing that
     # has its words somewhere (search.query.phrase_filter).

@@ -14,8 +14,9 @@ from .labs import Lab
 
 # Columns no listing card (or card in an email) shows: with_card_data leaves them out.
 CARD_UNSHOWN = (
-    "search_vector", "phrase_pairs", "facet_role_type_ids", "responsibilities", "skills",
-    "benefits", "rejection_reason", "form_token", "duplicate_similarity",
+    "search_vector", "phrase_pairs", "facet_role_type_ids", "facet_certification_ids",
+    "responsibilities", "skills", "benefits", "rejection_reason", "form_token",
+    "duplicate_similarity",
 )  # fmt: skip
 
 

@@ -19,17 +19,20 @@ SEARCH_INDEXES = [
         include=[
             "facet_role_type_ids", "compensation", "schedules", "work_mode", "levels",
             "facet_institution_id", "hours_min", "deadline", "published_at", "lab",
+            "facet_certification_ids",
         ],
         name="listing_published_facets", condition=models.Q(status=L.PUBLISHED),
     ),
-    # The sample of a large search (sample_bucket), with the facet columns: a
-    # search without words counts its sample from this index alone. Not
-    # partial: a broad search reads its buckets before any condition.
+    # The sample of a large search (sample_bucket), with the columns of the facets
+    # and filters: a search without words counts its sample from this index alone
+    # (certifications, with their table, took 30 ms from the listings instead of
+    # 3). Not partial: a broad search reads its buckets before any condition.
     models.Index(
         fields=["sample_bucket"],
         include=[
             "status", "expires_at", "facet_role_type_ids", "compensation",
             "schedules", "work_mode", "levels", "facet_institution_id", "hours_min",
+            "deadline", "published_at", "lab", "facet_certification_ids",
         ],
         name="listing_sample",
     ),

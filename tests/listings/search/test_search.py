@@ -396,6 +396,39 @@ def test_certs_lists_listings_needing_only_what_the_student_holds(client):
     assert set(found(client, certs="none")) == {"none"}
 
 
+def test_each_listing_keeps_its_certifications_ids_through_every_change(client):
+    """The certs filter reads the listing's copy of its certifications' ids (migration
+    0027): adding, setting, removing and clearing them, and deleting a certification,
+    keep it equal to the listing's certifications; the filter follows."""
+    from listings.models import Certification
+
+    bls, hipaa = (Certification.objects.get(slug=s) for s in ("bls-cpr", "hipaa"))
+    listing = PublishedListingFactory(title="changing")
+
+    def kept():
+        listing.refresh_from_db()
+        required = sorted(listing.certifications.values_list("id", flat=True))
+        assert listing.facet_certification_ids == required
+        return set(found(client, certs="bls-cpr"))
+
+    assert kept() == {"changing"}
+    listing.certifications.add(hipaa)
+    assert kept() == set()
+    listing.certifications.set([bls])
+    assert kept() == {"changing"}
+    listing.certifications.add(hipaa)
+    listing.certifications.remove(hipaa)
+    assert kept() == {"changing"}
+    listing.certifications.clear()
+    assert kept() == {"changing"} and found(client, certs="none") == ["changing"]
+    listing.certifications.set([bls, hipaa])
+    gone = hipaa.pk
+    hipaa.delete()  # its listings need it no longer
+    forget_catalogue()
+    assert kept() == {"changing"}
+    assert not Listing.objects.filter(facet_certification_ids__contains=[gone]).exists()
+
+
 def test_sorts(client):
     from datetime import timedelta
     from decimal import Decimal
