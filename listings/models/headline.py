@@ -176,6 +176,15 @@ def best_headlines(query, limit: int, *, using: str = "default") -> list[int]:
     return list(_headline_ranking(query, using).values_list("listing_id", flat=True)[:limit])
 
 
+def best_headlines_among(query, listing_ids, limit: int, *, using: str = "default") -> list[int]:
+    """Ids of up to `limit` of `listing_ids` (a subquery: a search with its filters)
+    whose headline matches `query` best, as `best_headlines` ranks them: for a search
+    whose filters (a role, a schedule, a city) leave few of the board's best headlines,
+    its own best, ranked on the headlines of its matches only."""
+    ranking = _headline_ranking(query, using).filter(listing_id__in=listing_ids)
+    return list(ranking.values_list("listing_id", flat=True)[:limit])
+
+
 def _planned(cursor, query_sql: str, params) -> int:
     """The planner's estimate of the headlines matching a tsquery (no scan)."""
     cursor.execute(

@@ -9,7 +9,7 @@ from accounts.models import Membership
 from listings.search.query import build_query, phrase_filter
 
 from .choices import VISIBLE_TO_ALL, ListingStatus
-from .headline import ListingHeadline, best_headlines
+from .headline import ListingHeadline, best_headlines, best_headlines_among
 from .labs import Lab
 
 # Columns no listing card (or card in an email) shows: with_card_data leaves them out.
@@ -63,6 +63,13 @@ class ListingQuerySet(models.QuerySet):
         words in the headline terms' index (models/headline.py), whatever this
         queryset's filters: callers intersect."""
         return best_headlines(headline_query, limit, using=self.db)
+
+    def best_headlines_here(self, headline_query, limit: int) -> list[int]:
+        """Ids of up to `limit` listings of this queryset, its filters applied, whose
+        title or role types match `headline_query` best."""
+        return best_headlines_among(
+            headline_query, self.order_by().values("id"), limit, using=self.db
+        )
 
     def headlines_with(self, query, up_to: int) -> int:
         """How many open listings (up to `up_to`) have `query` in their headline."""

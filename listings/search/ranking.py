@@ -51,6 +51,7 @@ class Headlines:
             return Later(function, *args, alias=matching.db, start=start)
 
         self._best = self._every = self._likely = None
+        self.any_word = any_word
         if any_word is not None:
             # The same search with plain words no listing has (`best_of`: this is its
             # partial matches, search.suggest.words_found) found the same best
@@ -82,9 +83,9 @@ class Headlines:
         return self._every.result() if self._every is not None else 0
 
     def done(self, kind: str, bound: int) -> list[int] | None:
-        """The order of `kind` ("every" match, or the "candidates" for `bound`
-        results) if the background job ranked it."""
-        if self._likely is None or (kind == "candidates" and bound != self.bound):
+        """The order of `kind` ("every" match, or the "candidates" or "filtered"
+        candidates for `bound` results) if the background job ranked it."""
+        if self._likely is None or (kind != "every" and bound != self.bound):
             return None
         return self._likely.result().get(kind)
 
@@ -102,18 +103,24 @@ def _likely_order(headlines: Headlines, matching: QuerySet, rank_by, bound: int)
     ranked: dict[str, list[int]] = {}
 
     def rank(kind: str, bound: int) -> list[int]:
-        ranked[kind] = _ranked(kind, matching, rank_by, headlines.best(), bound)
+        ranked[kind] = _ranked(kind, matching, rank_by, headlines, bound)
         return ranked[kind]
 
     _broad_order(headlines, planned, bound, rank)
     return ranked
 
 
-def _ranked(kind: str, matching: QuerySet, rank_by, best: list[int], bound: int) -> list[int]:
+def _ranked(kind: str, matching: QuerySet, rank_by, headlines: Headlines, bound: int) -> list[int]:
     """Every match ranked (the first COUNT_CAP), or the "candidates": the newest
-    `bound` matches and the best headlines, ranked on their full vectors."""
+    `bound` matches and the best headlines, ranked on their full vectors; "filtered":
+    the best headlines among the matches (their filters applied) in place of the
+    board's."""
     if kind == "every":
         return _every_ranked(matching, rank_by)
+    if kind == "filtered":
+        best = matching.best_headlines_here(headlines.any_word, HEADLINE_CANDIDATES)
+    else:
+        best = headlines.best()
     newest = matching.order_by("-published_at", "-id").values_list("id", flat=True)
     ranked = matching.filter(id__in={*newest[:bound], *best}).ranked(rank_by)
     return list(ranked.values_list("id", flat=True))
@@ -140,9 +147,15 @@ def _broad_order(headlines: Headlines, matches: int | None, bound: int, rank) ->
         titled = len(best)
     if titled >= HEADLINE_FEW or not every_match:
         ranked_ids = rank("candidates", bound)
-        if not every_match or len(set(best).intersection(ranked_ids)) >= HEADLINE_FEW:
+        kept = len(set(best).intersection(ranked_ids))  # the filters' (a role, a city)
+        if kept >= HEADLINE_FEW or (not every_match and len(best) < HEADLINE_FEW):
             return ranked_ids
-        # else the filters (a role, a city) left few of the headlines
+        if not every_match:
+            # Too many matches to rank each, and the filters left few of the board's
+            # best headlines: the best headlines of the search's own matches
+            # ("blood", phlebotomist, weekends at a million: 4/10 -> 10/10).
+            return rank("filtered", bound)
+        # else every match is ranked
     # The words are in descriptions, hardly in titles together (or in titles the
     # filters leave out): the headlines say little of the best matches, so every
     # match is ranked (20-70 ms at 7,000-14,000 matches).
@@ -194,7 +207,7 @@ def page_ids(
         def rank(kind: str, bound: int) -> list[int]:
             done = headlines.done(kind, bound)
             if done is None:
-                done = _ranked(kind, matching, rank_by, headlines.best(), bound)
+                done = _ranked(kind, matching, rank_by, headlines, bound)
             return done
 
         ranked_ids = _broad_order(headlines, matches, bound, rank)

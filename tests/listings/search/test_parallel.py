@@ -4,6 +4,7 @@ is replaced when it breaks; a query that fails there runs again in the request."
 
 import logging
 import random
+from collections import Counter
 from datetime import timedelta
 
 import pytest
@@ -19,6 +20,7 @@ from listings.search import ranking
 from listings.search.catalogue import forget_catalogue
 from listings.search.page import run_search
 from listings.search.parallel import Later
+from listings.search.query import headline_query
 from tests.support.factories import LabFactory
 
 
@@ -199,3 +201,34 @@ def test_partial_matches_reuse_the_best_headlines_of_the_search_with_every_word(
     partial = run_search(listing_filter, page="1")
     assert partial.unknown_words == ["zxqv"] and len(looked_up) == 1
     assert [row.pk for row in partial.listings] == search("phlebotomy")
+
+
+@pytest.mark.usefixtures("board")
+def test_the_filtered_headlines_rank_in_the_background_as_in_the_request(
+    started, settings, monkeypatch
+):
+    """Too many matches to rank each, and a lab's institution leaves few of the
+    board's best headlines: the background job ranks the best headlines of that
+    institution's matches, as the request would."""
+    monkeypatch.setattr(ranking, "BODY_RANK_MAX", 0)
+    monkeypatch.setattr(ranking, "HEADLINE_CANDIDATES", 4)
+    best = Listing.objects.public().best_headlines(headline_query("phlebotomy"), 4)
+    among_best = Counter(
+        Listing.objects.filter(id__in=best).values_list("lab__institution__slug", flat=True)
+    )
+    slugs = set(Listing.objects.values_list("lab__institution__slug", flat=True))
+    slug = min(slugs, key=lambda slug: among_best[slug])
+    assert among_best[slug] < ranking.HEADLINE_FEW  # few of the board's best are there
+
+    def search_at(slug):
+        params = {"q": "phlebotomy", "institution": [slug]}
+        listing_filter = ListingFilter(params, queryset=Listing.objects.public())
+        return [listing.pk for listing in run_search(listing_filter, page="1").listings]
+
+    settings.SEARCH_PARALLEL_WORKERS = 0
+    alone = search_at(slug)
+    started.clear()
+    settings.SEARCH_PARALLEL_WORKERS = 2
+    assert search_at(slug) == alone and alone
+    (job,) = [later for later in started if later._function is ranking._likely_order]
+    assert job.ran_in_background and job.result()["filtered"][: len(alone)] == alone

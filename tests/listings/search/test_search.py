@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from listings.models import Lab, Listing, RoleType, SearchSynonym
 from listings.search.catalogue import forget_catalogue
-from listings.search.query import query_variants
+from listings.search.query import headline_query, query_variants
 from tests.support.factories import (
     LabFactory,
     PendingListingFactory,
@@ -227,6 +227,42 @@ def test_when_the_filters_leave_few_headline_matches_every_match_is_ranked(clien
     assert found(client, q="zebrafish", mode="remote")[0] == "Aquatics aide"
     monkeypatch.setattr(listings.search.ranking, "BODY_RANK_MAX", 0)
     assert "Aquatics aide" not in found(client, q="zebrafish", mode="remote")
+
+
+def test_too_many_matches_to_rank_each_take_the_best_headlines_the_filters_leave(
+    client, monkeypatch
+):
+    """Above BODY_RANK_MAX matches every match is never ranked. When the filters
+    (remote) leave few of the board's best headlines, the best headlines among the
+    search's own matches are the candidates instead: the old remote listing titled
+    with the word comes first, though the board's best titles are on site."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    import listings.search.ranking
+
+    now = timezone.now()
+    for n in range(3):
+        PublishedListingFactory(title=f"Zebrafish zebrafish technician {n}",
+                                description="Zebrafish.", work_mode="on_site")  # fmt: skip
+    PublishedListingFactory(title="Zebrafish aquarist", work_mode="remote",
+                            description="Zebrafish care, remote records.",
+                            published_at=now - timedelta(days=30))  # fmt: skip
+    for n in range(21):
+        PublishedListingFactory(title=f"Data aide {n}", work_mode="remote", description="A long "
+                                "list of many duties, among them some zebrafish records work.",
+                                published_at=now - timedelta(hours=n))  # fmt: skip
+    for name, value in (("EXACT_RANK_MAX", 0), ("BODY_RANK_MAX", 0), ("RANK_CANDIDATES", 20),
+                        ("HEADLINE_CANDIDATES", 3), ("HEADLINE_FEW", 3)):  # fmt: skip
+        monkeypatch.setattr(listings.search.ranking, name, value)
+    board_best = Listing.objects.public().best_headlines(headline_query("zebrafish"), 3)
+    assert set(Listing.objects.filter(id__in=board_best).values_list("work_mode", flat=True)) == {
+        "on_site"
+    }
+
+    assert found(client, q="zebrafish", mode="remote")[0] == "Zebrafish aquarist"
+    assert found(client, q="zebrafish")[0].startswith("Zebrafish zebrafish technician")
 
 
 def test_a_state_or_an_institution_in_the_words_filters_by_it(client):
