@@ -6,10 +6,12 @@ the error, in the admin, which can send it again. A request never waits for SMTP
 
 from __future__ import annotations
 
+import logging
 from email.utils import make_msgid
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core.mail.backends.base import BaseEmailBackend
 from django.core.mail.utils import DNS_NAME
 from django.db import transaction
 from django.utils import timezone
@@ -17,6 +19,8 @@ from procrastinate import RetryStrategy
 from procrastinate.contrib.django import app
 
 from .models import OutgoingEmail
+
+logger = logging.getLogger(__name__)
 
 # Retries: 10 tries over about 18 minutes (waits 7, 9, 13, 21, 37, 69, 133, 261, 517 s
 # with the default MAIL_RETRY_WAIT_SECONDS of 5: that plus 2 ** try).
@@ -125,3 +129,29 @@ def send_again(emails) -> int:
                 deliver_email.defer(email_id=email.pk)
                 count += 1
     return count
+
+
+class QueuedEmailBackend(BaseEmailBackend):
+    """Django's own mail through the outbox: the error reports that Django's
+    AdminEmailHandler sends to ADMINS (settings.LOGGING). A failing request then
+    writes a row instead of waiting for the mail server, and a report the server
+    refuses is tried again. When the outbox cannot take a report (the error is the
+    database's: it is down, or the transaction is broken), it goes straight to the
+    mail server, as Django sends it."""
+
+    def send_messages(self, email_messages) -> int:
+        sent = 0
+        for message in email_messages:
+            try:
+                with transaction.atomic():  # a savepoint inside a transaction
+                    queue_email(message)
+            except Exception as error:  # the database's failure: the report goes directly
+                logger.warning("Mailing %r directly: the outbox failed (%s)",
+                               message.subject, type(error).__name__)  # fmt: skip
+                connection = get_connection(
+                    fail_silently=self.fail_silently, timeout=settings.EMAIL_TIMEOUT
+                )
+                if not connection.send_messages([message]):
+                    continue
+            sent += 1
+        return sent

@@ -316,10 +316,11 @@ LOGGING = {
     "filters": {"require_debug_false": {"()": "django.utils.log.RequireDebugFalse"}},
     "handlers": {
         "console": {"class": "logging.StreamHandler", "stream": "ext://sys.stdout"},
-        "mail_admins": {
+        "mail_admins": {  # through the outbox (directly when the database is down)
             "class": "django.utils.log.AdminEmailHandler",
             "filters": ["require_debug_false"],
             "level": "ERROR",
+            "email_backend": "labjobs.mail.QueuedEmailBackend",
         },
     },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},

@@ -126,10 +126,9 @@ def test_s3_storage_by_setting():
     assert plain.stdout.strip() == "django.core.files.storage.FileSystemStorage"
 
 
-@pytest.mark.django_db
-def test_server_errors_are_mailed_to_admins(settings, monkeypatch):
-    from django.core import mail
-
+@pytest.fixture
+def broken_search(settings, monkeypatch):
+    """The search page raises: a server error, reported to ADMINS."""
     import listings.views.public
 
     settings.ADMINS = [("LabJobs team", "ops@example.edu")]
@@ -138,10 +137,76 @@ def test_server_errors_are_mailed_to_admins(settings, monkeypatch):
         raise ValueError("a bug")
 
     monkeypatch.setattr(listings.views.public, "run_search", broken)
-    response = Client(raise_request_exception=False).get(reverse("listings:listing_list"))
 
+
+def server_error():
+    response = Client(raise_request_exception=False).get(reverse("listings:listing_list"))
     assert response.status_code == 500
     assert "a bug" not in response.content.decode()  # no traceback for the visitor
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("broken_search")
+def test_server_errors_are_mailed_to_admins_through_the_outbox(settings):
+    """The report is a row of the outbox and a job of the queue: the failing request
+    does not wait for the mail server, and a refused report is tried again."""
+    from django.core import mail
+
+    from labjobs.models import OutgoingEmail
+
+    settings.MAIL_QUEUE_EAGER = False  # as in production: the worker sends it
+    server_error()
+    assert mail.outbox == []
+    [queued] = OutgoingEmail.objects.all()
+    assert queued.to == ["ops@example.edu"] and queued.status == OutgoingEmail.Status.QUEUED
+    assert "ValueError" in queued.subject or "a bug" in queued.body
+    settings.MAIL_QUEUE_EAGER = True
+    server_error()
+    [report] = mail.outbox
+    assert report.to == ["ops@example.edu"] and report.from_email == settings.SERVER_EMAIL
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("broken_search")
+def test_a_report_the_outbox_cannot_take_goes_straight_to_the_mail_server(monkeypatch, caplog):
+    """The error is the database's (it went away): the outbox cannot store the report,
+    which goes to the mail server directly, as Django sends it."""
+    from django.core import mail
+
+    import labjobs.mail
+    from labjobs.models import OutgoingEmail
+
+    def database_gone(message):
+        raise OperationalError("server closed the connection unexpectedly")
+
+    monkeypatch.setattr(labjobs.mail, "queue_email", database_gone)
+    server_error()
     [report] = mail.outbox
     assert report.to == ["ops@example.edu"]
-    assert "ValueError" in report.subject or "a bug" in report.body
+    assert not OutgoingEmail.objects.exists()
+    assert "the outbox failed (OperationalError)" in caplog.text
+
+
+@pytest.mark.django_db
+def test_a_report_from_a_broken_transaction_goes_straight_to_the_mail_server(settings):
+    """An error logged inside a transaction that a failed query broke: the outbox
+    cannot write there, so the report is mailed directly, and nothing is left behind."""
+    import logging
+
+    from django.core import mail
+    from django.db import DatabaseError, connection, transaction
+
+    from labjobs.models import OutgoingEmail
+
+    settings.ADMINS = [("LabJobs team", "ops@example.edu")]
+    settings.DEBUG = False
+    with transaction.atomic():
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT 1 FROM no_such_table")
+        except DatabaseError:
+            logging.getLogger("django.request").error("Internal Server Error: /broken/")
+            transaction.set_rollback(True)  # the block ends by rolling back, as it must
+    [report] = mail.outbox
+    assert report.to == ["ops@example.edu"] and "/broken/" in report.subject
+    assert not OutgoingEmail.objects.exists()
