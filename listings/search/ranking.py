@@ -152,8 +152,9 @@ def _broad_order(headlines: Headlines, matches: int | None, bound: int, rank) ->
             return ranked_ids
         if not every_match:
             # Too many matches to rank each, and the filters left few of the board's
-            # best headlines: the best headlines of the search's own matches
-            # ("blood", phlebotomist, weekends at a million: 4/10 -> 10/10).
+            # best headlines: the best headlines of the search's own matches (their
+            # headline ranking costs 130-400 ms at a million, hence only below
+            # HEADLINE_FEW: README, "Search benchmark").
             return rank("filtered", bound)
         # else every match is ranked
     # The words are in descriptions, hardly in titles together (or in titles the

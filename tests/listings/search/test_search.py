@@ -199,22 +199,22 @@ def test_words_in_many_titles_but_never_together_rank_every_match(client, monkey
     assert "Clinic aide" not in found(client, q="patient consent")
 
 
-def test_when_the_filters_leave_few_headline_matches_every_match_is_ranked(client, monkeypatch):
-    """The headline candidates are found before the filters: when a filter (remote)
-    leaves few of them, the best remote match is not among the candidates, so every
-    remote match is ranked."""
+def remote_zebrafish_board(monkeypatch, *, on_site, remote):
+    """Three on-site listings with the fields `on_site` (titles numbered), an old
+    remote listing with the fields `remote`, and 21 newer remote listings with
+    "zebrafish" once in a long description; the ranking's thresholds scaled down to
+    this board (3 headline candidates, 20 newest): the on-site titles are its best."""
     from datetime import timedelta
 
     from django.utils import timezone
 
-    import listings.search.page
     import listings.search.ranking
 
     now = timezone.now()
     for n in range(3):
-        PublishedListingFactory(title=f"Zebrafish technician {n}", work_mode="on_site")
-    PublishedListingFactory(title="Aquatics aide", work_mode="remote",
-                            description="Zebrafish zebrafish zebrafish.",
+        PublishedListingFactory(**{**on_site, "title": f"{on_site['title']} {n}"},
+                                work_mode="on_site")  # fmt: skip
+    PublishedListingFactory(**remote, work_mode="remote",
                             published_at=now - timedelta(days=30))  # fmt: skip
     for n in range(21):
         PublishedListingFactory(title=f"Data aide {n}", work_mode="remote", description="A long "
@@ -223,6 +223,18 @@ def test_when_the_filters_leave_few_headline_matches_every_match_is_ranked(clien
     for name, value in (("EXACT_RANK_MAX", 0), ("RANK_CANDIDATES", 20),
                         ("HEADLINE_CANDIDATES", 3), ("HEADLINE_FEW", 3)):  # fmt: skip
         monkeypatch.setattr(listings.search.ranking, name, value)
+
+
+def test_when_the_filters_leave_few_headline_matches_every_match_is_ranked(client, monkeypatch):
+    """The headline candidates are found before the filters: when a filter (remote)
+    leaves few of them, the best remote match is not among the candidates, so every
+    remote match is ranked."""
+    import listings.search.ranking
+
+    remote_zebrafish_board(
+        monkeypatch, on_site={"title": "Zebrafish technician"},
+        remote={"title": "Aquatics aide", "description": "Zebrafish zebrafish zebrafish."},
+    )  # fmt: skip
 
     assert found(client, q="zebrafish", mode="remote")[0] == "Aquatics aide"
     monkeypatch.setattr(listings.search.ranking, "BODY_RANK_MAX", 0)
@@ -236,26 +248,14 @@ def test_too_many_matches_to_rank_each_take_the_best_headlines_the_filters_leave
     (remote) leave few of the board's best headlines, the best headlines among the
     search's own matches are the candidates instead: the old remote listing titled
     with the word comes first, though the board's best titles are on site."""
-    from datetime import timedelta
-
-    from django.utils import timezone
-
     import listings.search.ranking
 
-    now = timezone.now()
-    for n in range(3):
-        PublishedListingFactory(title=f"Zebrafish zebrafish technician {n}",
-                                description="Zebrafish.", work_mode="on_site")  # fmt: skip
-    PublishedListingFactory(title="Zebrafish aquarist", work_mode="remote",
-                            description="Zebrafish care, remote records.",
-                            published_at=now - timedelta(days=30))  # fmt: skip
-    for n in range(21):
-        PublishedListingFactory(title=f"Data aide {n}", work_mode="remote", description="A long "
-                                "list of many duties, among them some zebrafish records work.",
-                                published_at=now - timedelta(hours=n))  # fmt: skip
-    for name, value in (("EXACT_RANK_MAX", 0), ("BODY_RANK_MAX", 0), ("RANK_CANDIDATES", 20),
-                        ("HEADLINE_CANDIDATES", 3), ("HEADLINE_FEW", 3)):  # fmt: skip
-        monkeypatch.setattr(listings.search.ranking, name, value)
+    remote_zebrafish_board(
+        monkeypatch,
+        on_site={"title": "Zebrafish zebrafish technician", "description": "Zebrafish."},
+        remote={"title": "Zebrafish aquarist", "description": "Zebrafish care, remote records."},
+    )  # fmt: skip
+    monkeypatch.setattr(listings.search.ranking, "BODY_RANK_MAX", 0)
     board_best = Listing.objects.public().best_headlines(headline_query("zebrafish"), 3)
     assert set(Listing.objects.filter(id__in=board_best).values_list("work_mode", flat=True)) == {
         "on_site"
