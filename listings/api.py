@@ -63,8 +63,9 @@ def listing_search_json(request):
     if result.unknown_words:  # the results are for the other words
         body["unknown_words"] = result.unknown_words
         body["searched_for"] = listing_filter.form.cleaned_data["q"]
-    if result.places:  # places named in q, applied as filters: {"city": "Boston", ...}
-        body["understood"] = dict(result.places)
+    if result.understood:  # filters named in q: {"city": "Boston", "mode": "remote"}
+        body["understood"] = {each.name: each.label for each in result.understood}
+        body["searched_for"] = listing_filter.form.cleaned_data["q"]
     response = JsonResponse(body, json_dumps_params={"ensure_ascii": False})
     response["Access-Control-Allow-Origin"] = "*"  # public data, meant to be embedded
     return response

@@ -8,6 +8,8 @@ from dataclasses import dataclass
 
 from django.http import QueryDict
 
+from .understand import Understood, words_without
+
 # Parameters that are the search itself, not filters on it.
 NOT_FILTERS = {"q", "sort", "anywhere", "page"}
 NUMBER_WORDS = {
@@ -34,10 +36,33 @@ def _without(params: QueryDict, name: str, value: str | None = None) -> str:
     return params.urlencode()
 
 
-def applied_filter_chips(form, params: QueryDict) -> list[Chip]:
-    """One chip per valid filter value the search applies, in the form's order.
-    Invalid values are left out: the form reports them and the search ignores them."""
+def _without_words(params: QueryDict, understood: Understood) -> str:
+    """The search without the words a filter was taken from ("in Boston")."""
+    params = params.copy()
+    params.pop("page", None)
+    params["q"] = words_without(params.get("q", ""), [understood])
+    return params.urlencode()
+
+
+def clear_all_query(params: QueryDict, understood: list[Understood]) -> str:
+    """The search's words alone, without the filters, those taken from them too."""
+    words = words_without(params.get("q", ""), understood)
+    return QueryDict.fromkeys(["q"], words).urlencode() if words else ""
+
+
+def applied_filter_chips(
+    form, params: QueryDict, understood: list[Understood] | tuple = ()
+) -> list[Chip]:
+    """One chip per valid filter value the search applies, in the form's order; a
+    filter taken from the words (`understood`) is removed with its words. Invalid
+    values are left out: the form reports them and the search ignores them."""
     form.is_valid()  # validated once already by the search; cleaned_data holds the valid
+    from_words = {(each.name, each.value): each for each in understood}
+
+    def without(name: str, value: str | None = None) -> str:
+        taken = from_words.get((name, value if value is not None else form.cleaned_data[name]))
+        return _without_words(params, taken) if taken else _without(params, name, value)
+
     chips = []
     for name, field in form.fields.items():
         value = form.cleaned_data.get(name)
@@ -47,14 +72,14 @@ def applied_filter_chips(form, params: QueryDict) -> list[Chip]:
             labels = dict(field.choices)
             words = CHOICE_WORDS.get(name, "{}")
             chips += [
-                Chip(words.format(labels.get(item, item)), _without(params, name, str(item)))
+                Chip(words.format(labels.get(item, item)), without(name, str(item)))
                 for item in value
             ]
         elif name in NUMBER_WORDS:
-            chips.append(Chip(NUMBER_WORDS[name].format(int(value)), _without(params, name)))
+            chips.append(Chip(NUMBER_WORDS[name].format(int(value)), without(name)))
         elif value is True:
-            chips.append(Chip(str(field.label), _without(params, name)))
+            chips.append(Chip(str(field.label), without(name)))
         else:
             shown = dict(getattr(field, "choices", ())).get(value, value)
-            chips.append(Chip(f"{field.label}: {shown}", _without(params, name)))
+            chips.append(Chip(f"{field.label}: {shown}", without(name)))
     return chips

@@ -14,11 +14,11 @@ from django.core.cache import caches
 from . import ranking
 from .counts import Counts, search_counts, small_board, total_of
 from .facets import FacetOption, apply_filters, facet_counts, facet_options, rounded
-from .places import understand_places
 from .query import build_query, headline_query, rank_query, several_words
 from .ranking import COUNT_CAP, Headlines, bound_for, page_ids
 from .snippets import headline, snippet_of
 from .suggest import useful_suggestion, words_found
+from .understand import Understood, understand
 
 PAGE_SIZE = 20
 SORTS = {
@@ -40,9 +40,8 @@ class SearchPage:
     facets: dict[str, list[FacetOption]] = field(default_factory=dict)
     notice: str = ""
     suggestion: str = ""  # "did you mean", when a text search found nothing
-    # (filter, label) of the places taken from the words as filters: city, state,
-    # institution
-    places: list[tuple[str, str]] = field(default_factory=list)
+    # Filters taken from the words (search.understand): a place, "remote", "MS1"
+    understood: list[Understood] = field(default_factory=list)
     unknown_words: list[str] = field(default_factory=list)  # no listing mentions them
     # A large search's total and facet counts are estimates from a sample (search.counts)
     estimated_total: int | None = None
@@ -59,9 +58,20 @@ class SearchPage:
         return first, first + len(self.listings) - 1
 
     @property
-    def place_phrases(self) -> list[tuple[str, str]]:
-        """("in", "Boston"), ("at", "Lakeshore Medical Center"): for the page."""
-        return [("at" if kind == "institution" else "in", label) for kind, label in self.places]
+    def understood_phrases(self) -> dict[str, list[tuple[str, str]]]:
+        """The understood filters as the page says them, "Showing <before> listings
+        <after>": {"before": [("", "remote")], "after": [("in", "Boston"), ("at",
+        "Lakeshore Medical Center"), ("open to", "MS1")]}."""
+        prepositions = {"institution": "at", "level": "open to", "mode": ""}
+        phrases = {"before": [], "after": []}
+        for each in self.understood:
+            side = "before" if each.name == "mode" else "after"
+            phrases[side].append((prepositions.get(each.name, "in"), each.label))
+        return phrases
+
+    @property
+    def understood_places_only(self) -> bool:
+        return all(each.is_place for each in self.understood)
 
     @property
     def has_previous(self) -> bool:
@@ -97,12 +107,15 @@ def run_search(
     sort: str | None = None,
     _partial: bool = False,
     _found_before: Headlines | None = None,
+    _understood: list[Understood] | None = None,
 ) -> SearchPage:
     """The page of results, total and facets for a bound ListingFilter, searching
     its queryset (the callers pass published, unexpired listings)."""
     listing_filter.is_valid()  # fills cleaned_data; bad fields are reported by the form
     cleaned = listing_filter.form.cleaned_data
-    places = understand_places(cleaned)  # "nurse boston": the words, in Boston
+    # "nurse jobs in boston": the words "nurse", in Boston (the partial matches of
+    # a search keep what the search understood: _understood)
+    understood = _understood if _understood is not None else understand(cleaned)
     has_text = bool((cleaned.get("q") or "").strip())
     sort = sort or cleaned.get("sort") or ("relevance" if has_text else "newest")
 
@@ -170,7 +183,7 @@ def run_search(
             cleaned["q"] = kept
             partial = run_search(listing_filter, page=page, with_facets=with_facets,
                                  page_size=page_size, sort=sort, _partial=True,
-                                 _found_before=headlines)  # fmt: skip
+                                 _found_before=headlines, _understood=understood)  # fmt: skip
             partial.unknown_words = unknown
             return partial
     result = SearchPage(
@@ -187,7 +200,7 @@ def run_search(
         suggestion=useful_suggestion(listing_filter, base, cleaned["q"])
         if has_text and not total
         else "",
-        places=places,
+        understood=understood,
     )
     if with_facets:
         result.facets = facet_options(

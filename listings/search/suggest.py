@@ -10,6 +10,7 @@ from django.db import connection
 from django.db.models import QuerySet
 
 from .facets import apply_filters
+from .query import SEARCH_CONFIG
 
 _WORD = re.compile(r"(?<![\w-])[^\W\d_]{3,40}(?!\w)")
 
@@ -68,13 +69,27 @@ def words_found(base: QuerySet, text: str) -> tuple[str, list[str]]:
     words = [m for m in words if m.group().lower() != "or"][:MAX_WORDS_CHECKED]
     if len(words) < 2:
         return "", []
-    unknown = [m for m in words if not base.search(m.group()).exists()]
+    # Words the database leaves out ("in", "the") are never unknown: they find nothing
+    # on their own, but no search needs them.
+    ignored = _stopwords([m.group() for m in words])
+    unknown = [m for m in words if m.group() not in ignored and not base.search(m.group()).exists()]
     if not unknown or len(unknown) == len(words):
         return "", []
     kept = text
     for match in reversed(unknown):
         kept = kept[: match.start()] + kept[match.end() :]
     return " ".join(kept.split()), [m.group() for m in unknown]
+
+
+def _stopwords(words: list[str]) -> set[str]:
+    """Those of `words` that the search configuration drops (one query)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT w FROM unnest(%s::text[]) AS w"
+            " WHERE numnode(plainto_tsquery(%s::regconfig, w)) = 0",
+            [words, SEARCH_CONFIG],
+        )
+        return {word for (word,) in cursor.fetchall()}
 
 
 def useful_suggestion(listing_filter, base: QuerySet, text: str) -> str:

@@ -8,7 +8,7 @@ from listings.filters import ListingFilter
 from listings.forms import InquiryForm, SavedSearchForm
 from listings.models import Lab, LabFollow, Listing, RoleType
 from listings.recommendations import recommended_for, similar_to
-from listings.search.chips import applied_filter_chips
+from listings.search.chips import applied_filter_chips, clear_all_query
 from listings.search.page import run_search
 from listings.selectors import (
     is_staff_of,
@@ -54,7 +54,8 @@ def listing_list(request):
             "filter": listing_filter,
             "result": result,
             "active_filters": active_filter_count(listing_filter),
-            "chips": applied_filter_chips(listing_filter.form, request.GET),
+            "chips": applied_filter_chips(listing_filter.form, request.GET, result.understood),
+            "clear_all_query": clear_all_query(request.GET, result.understood),
             "saved_search_form": SavedSearchForm(initial={"query": request.GET.urlencode()}),
         },
     )

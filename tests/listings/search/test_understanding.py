@@ -1,0 +1,146 @@
+"""What a search's words mean besides their text (search.understand): places with the
+words before them, the work mode and the student's level as filters, job-board filler
+words, words the database ignores, and how the student takes each back out."""
+
+import pytest
+from django.urls import reverse
+
+from accounts.models import Program
+from listings.models import WorkMode
+from tests.support.factories import LabFactory, PublishedListingFactory
+
+pytestmark = pytest.mark.django_db
+URL = reverse("listings:listing_list")
+
+
+def search(client, **params):
+    response = client.get(URL, params)
+    assert response.status_code == 200
+    return response
+
+
+def titles(response) -> list[str]:
+    return sorted(listing.title for listing in response.context["result"].listings)
+
+
+@pytest.fixture
+def two_cities():
+    boston, chicago = LabFactory(city="Boston"), LabFactory(city="Chicago")
+    PublishedListingFactory(lab=boston, title="Student Phlebotomist, Beacon Hill")
+    PublishedListingFactory(lab=boston, title="Histology aide", work_mode=WorkMode.REMOTE)
+    PublishedListingFactory(lab=chicago, title="Student Phlebotomist, Loop clinic")
+    PublishedListingFactory(
+        lab=chicago, title="Phlebotomist, remote scheduling", work_mode=WorkMode.REMOTE
+    )
+
+
+def test_jobs_in_a_city_searches_the_role_in_that_city(client, two_cities):
+    """ "phlebotomist jobs in boston" found nothing: no listing says "jobs", and "in"
+    stayed behind as a word. The preposition goes with the place; "jobs" is filler."""
+    response = search(client, q="phlebotomist jobs in Boston")
+
+    assert titles(response) == ["Student Phlebotomist, Beacon Hill"]
+    result = response.context["result"]
+    assert [(u.name, u.value, u.words) for u in result.understood] == [
+        ("city", "Boston", "in Boston")
+    ]
+    assert result.unknown_words == []
+    page = response.content.decode()
+    assert "Showing listings in <strong>Boston</strong> for “phlebotomist”." in page
+    assert "Search everywhere for “phlebotomist jobs in Boston”" in page
+    near = search(client, q="phlebotomist near chicago")
+    assert titles(near) == ["Phlebotomist, remote scheduling", "Student Phlebotomist, Loop clinic"]
+
+
+def test_partial_matches_keep_the_place_the_search_understood(client, two_cities):
+    """The best matches of the other words, when one word is unknown, used to be
+    filtered by the city without saying so (and without a way to take it out)."""
+    response = search(client, q="phlebotomist zxqv boston")
+
+    result = response.context["result"]
+    assert titles(response) == ["Student Phlebotomist, Beacon Hill"]
+    assert result.unknown_words == ["zxqv"]
+    assert [u.label for u in result.understood] == ["Boston"]
+    page = response.content.decode()
+    assert "Showing listings in <strong>Boston</strong>" in page
+    assert "No open listing mentions <strong>zxqv</strong>" in page
+
+
+def test_words_the_database_ignores_are_never_unknown(client, two_cities):
+    result = search(client, q="phlebotomist for the zxqv").context["result"]
+
+    assert result.unknown_words == ["zxqv"]  # not "for" and "the"
+    assert len(result.listings) == 3
+
+
+def test_remote_and_a_level_in_the_words_are_filters(client, two_cities):
+    PublishedListingFactory(
+        lab=LabFactory(city="Denver"), title="Phlebotomist for third-years",
+        levels=[Program.MS3],
+    )  # fmt: skip
+
+    remote = search(client, q="remote phlebotomist")
+    assert titles(remote) == ["Phlebotomist, remote scheduling"]
+    page = remote.content.decode()
+    assert "Showing <strong>remote</strong> listings for “phlebotomist”." in page
+    assert "Search for “remote phlebotomist” as typed" in page
+
+    ms3 = search(client, q="MS3 phlebotomist")
+    assert titles(ms3) == ["Phlebotomist for third-years"]
+    assert "listings open to <strong>MS3</strong> for “phlebotomist”" in ms3.content.decode()
+
+    both = search(client, q="remote phlebotomist in chicago")
+    assert titles(both) == ["Phlebotomist, remote scheduling"]
+    assert (
+        "Showing <strong>remote</strong> listings in <strong>Chicago</strong> for “phlebotomist”."
+        in both.content.decode()
+    )
+
+
+def test_quoted_or_negated_words_and_as_typed_stay_words(client, two_cities):
+    everywhere = search(client, q="remote phlebotomist", anywhere="1")
+    assert everywhere.context["result"].understood == []
+    assert titles(everywhere) == ["Phlebotomist, remote scheduling"]  # by its title
+
+    quoted = search(client, q='"remote" phlebotomist')
+    assert quoted.context["result"].understood == []
+    negated = search(client, q="phlebotomist -remote")
+    assert negated.context["result"].understood == []
+    assert titles(negated) == [
+        "Student Phlebotomist, Beacon Hill", "Student Phlebotomist, Loop clinic"
+    ]  # fmt: skip
+
+
+def test_a_chip_taken_from_the_words_removes_them(client, two_cities):
+    """The city chip of "phlebotomist boston" linked to the same search: the word was
+    understood again and the filter never went away."""
+    response = search(client, q="remote phlebotomist in boston")
+    chips = {chip.label: chip.remove_query for chip in response.context["chips"]}
+
+    assert chips == {"City: Boston": "q=remote+phlebotomist", "Remote": "q=phlebotomist+in+boston"}
+    assert response.context["clear_all_query"] == "q=phlebotomist"
+    without_city = search(client, q="remote phlebotomist")
+    assert [u.name for u in without_city.context["result"].understood] == ["mode"]
+    assert 'href="?q=phlebotomist" data-chip>Clear all filters' in response.content.decode()
+
+
+def test_job_board_filler_words_are_left_out(client, two_cities):
+    assert titles(search(client, q="phlebotomist positions")) == titles(
+        search(client, q="phlebotomist")
+    )
+    # Alone, they browse every listing; quoted or negated, they are words.
+    assert len(search(client, q="jobs").context["result"].listings) == 4
+    assert search(client, q='"jobs" phlebotomist').context["result"].listings == []
+
+
+def test_mice_finds_mouse(client):
+    PublishedListingFactory(title="Mouse colony technician", description="Husbandry.")
+
+    assert titles(search(client, q="mice")) == ["Mouse colony technician"]
+
+
+def test_the_api_says_what_it_understood(client, two_cities):
+    body = client.get(reverse("listings:api_listings"), {"q": "remote phlebotomy jobs in boston"})
+
+    assert body.json()["understood"] == {"city": "Boston", "mode": "remote"}
+    assert body.json()["searched_for"] == "phlebotomy"
