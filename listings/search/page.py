@@ -61,12 +61,15 @@ class SearchPage:
     def understood_phrases(self) -> dict[str, list[tuple[str, str]]]:
         """The understood filters as the page says them, "Showing <before> listings
         <after>": {"before": [("", "remote")], "after": [("in", "Boston"), ("at",
-        "Lakeshore Medical Center"), ("open to", "MS1")]}."""
-        prepositions = {"institution": "at", "level": "open to", "mode": ""}
+        "Lakeshore Medical Center"), ("on", "weekends"), ("open to", "MS1")]}."""
+        prepositions = {"institution": "at", "level": "open to", "mode": "", "schedule": "on"}
         phrases = {"before": [], "after": []}
         for each in self.understood:
             side = "before" if each.name == "mode" else "after"
-            phrases[side].append((prepositions.get(each.name, "in"), each.label))
+            preposition = (
+                "in the" if each.value == "evenings" else prepositions.get(each.name, "in")
+            )
+            phrases[side].append((preposition, each.label))
         return phrases
 
     @property

@@ -53,7 +53,7 @@ def refresh_search_words() -> None:
             cursor.execute("REFRESH MATERIALIZED VIEW CONCURRENTLY listings_search_word")
 
 
-_PLAIN_WORD = re.compile(r'(?<![\w"-])[^\W\d_][\w-]*')
+_PLAIN_WORD = re.compile(r'(?<![\w"-])\w[\w-]*')  # numbers too: "summer 2027"
 MAX_WORDS_CHECKED = 6
 
 

@@ -1,8 +1,8 @@
 """What a search's words mean besides their text, as students type them: a place
-("phlebotomist in boston"), the way of working ("remote") and the student's level
-("MS1", "pre-med") become filters, said to the student, who can take each back out
-or search the words as typed (`anywhere`); words every job board's visitors add
-("jobs", "positions") are left out when other words remain."""
+("phlebotomist in boston"), the way of working ("remote"), the schedule ("weekends")
+and the student's level ("MS1", "pre-med") become filters, said to the student, who
+can take each back out or search the words as typed (`anywhere`); words every job
+board's visitors add ("jobs", "positions") are left out."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from .query import _fold_with_positions, _negated, _quoted_mask, fold
 class Understood:
     """One filter taken from the words: `words` is what the student typed for it."""
 
-    name: str  # the filter: city, state, institution, mode, level
+    name: str  # the filter: city, state, institution, mode, schedule, level
     value: str
     label: str  # "Boston", "remote", "MS1"
     words: str  # "in Boston"
@@ -38,6 +38,11 @@ MODE_WORDS = [
     ("in-person", "on_site", "on-site"),
     ("in person", "on_site", "on-site"),
 ]
+SCHEDULE_WORDS = [
+    (spelling, value, value)
+    for value in ("weekends", "evenings", "weekdays")
+    for spelling in (value, value[:-1])
+]
 LEVEL_WORDS = [
     *((f"ms{year}", f"ms{year}", f"MS{year}") for year in range(1, 5)),
     *((spelling, "pre_med", "pre-med") for spelling in ("pre-med", "premed", "pre med")),
@@ -54,7 +59,7 @@ _WORD = re.compile(r"(?<![\w-])[^\W\d_]+(?![\w-])")
 
 
 def understand(cleaned: dict) -> list[Understood]:
-    """Move a city, state, institution, work mode and student level named in
+    """Move a city, state, institution, work mode, schedule and student level named in
     `cleaned["q"]` to their filters, unless that filter is chosen already or the
     student asked for the words as typed (`anywhere`), and leave out filler words.
     Only whole words count, never negated or quoted ones. Returns what became a
@@ -64,6 +69,7 @@ def understand(cleaned: dict) -> list[Understood]:
     kinds = [
         *((name, names, name == "state") for name, names in place_names(get_catalogue())),
         ("mode", MODE_WORDS, False),
+        ("schedule", SCHEDULE_WORDS, False),
         ("level", LEVEL_WORDS, False),
     ]
     understood = []
@@ -76,6 +82,8 @@ def understand(cleaned: dict) -> list[Understood]:
             cleaned[name] = value if name in ("city", "state") else [value]
             understood.append(Understood(name, value, label, words))
     cleaned["q"] = without_filler(cleaned["q"])
+    if understood and not re.search(r"\w", cleaned["q"]):
+        cleaned["q"] = ""  # "Boston, MA": nothing left to search but the comma
     return understood
 
 

@@ -144,3 +144,35 @@ def test_the_api_says_what_it_understood(client, two_cities):
 
     assert body.json()["understood"] == {"city": "Boston", "mode": "remote"}
     assert body.json()["searched_for"] == "phlebotomy"
+
+
+def test_a_city_and_its_state_with_a_comma_search_that_city(client, two_cities):
+    """ "Boston, MA" left a comma to search, which matched nothing."""
+    response = search(client, q="Boston, MA")
+
+    assert titles(response) == ["Histology aide", "Student Phlebotomist, Beacon Hill"]
+    assert [u.name for u in response.context["result"].understood] == ["city", "state"]
+
+
+def test_weekends_and_evenings_in_the_words_are_the_schedule(client):
+    """Few listings say "weekend" or "evening" in their text; their schedule says it."""
+    PublishedListingFactory(title="Phlebotomist, draw station", schedules=["weekends"])
+    PublishedListingFactory(title="Phlebotomist, night clinic", schedules=["evenings"])
+    PublishedListingFactory(title="Phlebotomist, weekday mornings", schedules=["weekdays"])
+
+    weekend = search(client, q="weekend phlebotomist")
+    assert titles(weekend) == ["Phlebotomist, draw station"]
+    assert "listings on <strong>weekends</strong> for “phlebotomist”" in weekend.content.decode()
+    evening = search(client, q="phlebotomist evenings")
+    assert titles(evening) == ["Phlebotomist, night clinic"]
+    assert "listings in the <strong>evenings</strong>" in evening.content.decode()
+    assert len(search(client, q="phlebotomist -weekends").context["result"].listings) == 3
+
+
+def test_a_number_no_listing_has_leaves_the_others_best_matches(client):
+    PublishedListingFactory(title="Summer research assistant", description="Wet lab.")
+
+    result = search(client, q="summer research 2031").context["result"]
+
+    assert result.unknown_words == ["2031"]
+    assert [listing.title for listing in result.listings] == ["Summer research assistant"]
