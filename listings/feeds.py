@@ -31,8 +31,10 @@ class ListingSearchFeed(Feed):
         query = request.GET.copy()
         query.pop("page", None)
         # Links carry the query percent-encoded, so control characters are safe there.
-        return {"result": result, "q": listing_filter.form.cleaned_data.get("q") or "",
-                "query": query.urlencode()}  # fmt: skip
+        # The title has the words as typed: "phlebotomy jobs in boston", not the
+        # "phlebotomy" left once Boston became the city filter (search.understand).
+        words = " ".join(str(request.GET.get("q", "")).split())
+        return {"result": result, "q": words, "query": query.urlencode()}
 
     def title(self, search):
         if search["q"]:

@@ -45,6 +45,14 @@ def test_feed_is_atom_of_the_same_search(client, listings):
     assert "“phlebotomy”" in feed.find(f"{ATOM}title").text
 
 
+def test_feed_title_has_the_words_as_typed(client, listings):
+    """A place or "remote" among the words becomes a filter: the feed still says what
+    the student subscribed to."""
+    response = client.get(reverse("listings:listing_feed"), {"q": "remote phlebotomy  jobs"})
+    title = ET.fromstring(response.content).find(f"{ATOM}title").text
+    assert title == "LabJobs: “remote phlebotomy jobs”"
+
+
 def test_feed_is_newest_first_and_links_back(client, listings):
     feed = ET.fromstring(client.get(reverse("listings:listing_feed")).content)
     entries = feed.findall(f"{ATOM}entry")
