@@ -7,6 +7,7 @@ from datetime import timedelta
 
 import django_filters
 from django import forms
+from django.db.models import Q
 from django.forms.utils import flatatt
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
@@ -182,7 +183,10 @@ class ListingFilter(django_filters.FilterSet):
         million-listing board exactly (0.5 s for "research chicago")."""
         found = self.__dict__.setdefault("_labs_by_place", {})  # one query a page
         if (name, value) not in found:
-            labs = Lab.objects.filter(**{name: value}).values_list("id", flat=True)
+            place = Q(**{name: value})
+            if name == "region__iexact":  # labs write their state as "TX" or "Texas"
+                place |= Q(region__unaccent__iexact=US_STATES[value])
+            labs = Lab.objects.filter(place).values_list("id", flat=True)
             found[(name, value)] = list(labs) or [NO_LAB]
         return queryset.filter(lab_id__in=found[(name, value)])
 

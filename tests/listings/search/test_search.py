@@ -270,6 +270,10 @@ def test_a_state_or_an_institution_in_the_words_filters_by_it(client):
                        institution__slug="pacific-state")  # fmt: skip
     PublishedListingFactory(lab=texas, title="Phlebotomy aide")
     PublishedListingFactory(lab=LabFactory(city="Chicago", region="IL"), title="Phlebotomy tech")
+    # A lab may write its state out: the filter finds it by its code too.
+    spelled_out = LabFactory(city="Houston", region="texas", institution__slug="bayou")
+    PublishedListingFactory(lab=spelled_out, title="Specimen courier")
+    assert sorted(found(client, state="TX")) == ["Phlebotomy aide", "Specimen courier"]
 
     for words in ("phlebotomy texas", "phlebotomy TX", "phlebotomy pacific state",
                   "Pacific State University phlebotomy"):  # fmt: skip
