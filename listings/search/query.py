@@ -60,7 +60,14 @@ def query_variants(text: str, pairs: list[tuple[str, str]] | None = None) -> lis
     -> '-RA -"research assistant"'); a multi-word replacement outside quotes becomes a
     quoted phrase."""
     pairs = synonym_pairs() if pairs is None else pairs
-    alternatives = _equivalence_classes(tuple(pairs))
+    return list(_variants(text, tuple(pairs)))
+
+
+@functools.lru_cache(maxsize=1024)
+def _variants(text: str, pairs: tuple[tuple[str, str], ...]) -> tuple[str, ...]:
+    """query_variants, kept for the synonyms they were found with: a search asks for
+    its variants about ten times (its query, ranking, headlines, phrases), 0.15 ms each."""
+    alternatives = _equivalence_classes(pairs)
     text = _expand_negations(text, alternatives)
     spots = []  # (start, end, [replacements])
     in_quotes = _quoted_mask(text)
@@ -73,7 +80,7 @@ def query_variants(text: str, pairs: list[tuple[str, str]] | None = None) -> lis
             alt if quoted or " " not in alt else f'"{alt}"' for alt in sorted(alternatives[phrase])
         ]
         spots.append((start, end, options))
-    return [text, *_rewrites(text, spots)]
+    return (text, *_rewrites(text, spots))
 
 
 def _rewrites(text: str, spots: list[tuple[int, int, list[str]]]) -> list[str]:
