@@ -5,9 +5,11 @@ not query them every time. The admin forgets the cache when one of them changes.
 from __future__ import annotations
 
 import itertools
+import threading
 from dataclasses import dataclass
 
 from django.core.cache import caches
+from django.core.signals import request_finished, request_started
 from django.db import connection
 
 CACHE_KEY = "listings:catalogue:v4"
@@ -43,7 +45,33 @@ def sample_buckets_most(listing_rows: int) -> int:
     return min(SAMPLE_BUCKETS, max(1, SAMPLE_BUCKETS * MAX_SAMPLE_ROWS // max(listing_rows, 1)))
 
 
+class _ThisRequest(threading.local):
+    """The catalogue as a request first read it: a search page asks for it about
+    fifteen times, each a read of the search cache (a round trip to Redis in
+    production, and unpickling). Kept only while a request runs, never across."""
+
+    running = False
+    catalogue: Catalogue | None = None
+
+
+_this_request = _ThisRequest()
+
+
+def _request_started(**kwargs) -> None:
+    _this_request.running, _this_request.catalogue = True, None
+
+
+def _request_finished(**kwargs) -> None:
+    _this_request.running, _this_request.catalogue = False, None
+
+
+request_started.connect(_request_started, dispatch_uid="listings-catalogue-started")
+request_finished.connect(_request_finished, dispatch_uid="listings-catalogue-finished")
+
+
 def get_catalogue() -> Catalogue:
+    if _this_request.catalogue is not None:
+        return _this_request.catalogue
     catalogue = caches["search"].get(CACHE_KEY)
     if catalogue is None:
         lists: dict[str, list[tuple[str, str]]] = {
@@ -97,9 +125,12 @@ def get_catalogue() -> Catalogue:
             bucket_rows=tuple(itertools.accumulate(per_bucket.get(b, 0) for b in range(most))),
         )
         caches["search"].set(CACHE_KEY, catalogue, CACHE_SECONDS)
+    if _this_request.running:
+        _this_request.catalogue = catalogue
     return catalogue
 
 
 def forget_catalogue() -> None:
     """Call after changing role types, institutions, certifications or synonyms."""
     caches["search"].delete(CACHE_KEY)
+    _this_request.catalogue = None

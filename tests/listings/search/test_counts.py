@@ -290,3 +290,27 @@ def test_a_small_board_needs_no_summary():
     forget_catalogue()
     assert refresh_search_summary() is False
     assert refresh_option_summaries() == 0
+
+
+def test_a_request_reads_the_catalogue_from_the_cache_once(client, monkeypatch):
+    """A search page asked the search cache for the catalogue about fifteen times (in
+    production each a round trip to Redis); the request keeps the first, and only
+    while it runs: the next request, or a change in the admin, reads it again."""
+    search_cache = caches["search"]
+    reads = []
+    real_get = search_cache.get
+
+    def counted_get(key, *args, **kwargs):
+        if key == listings.search.catalogue.CACHE_KEY:
+            reads.append(key)
+        return real_get(key, *args, **kwargs)
+
+    monkeypatch.setattr(search_cache, "get", counted_get)
+    response = client.get(reverse("listings:listing_list"), {"q": "phlebotomist boston"})
+    assert response.status_code == 200
+    assert len(reads) == 1
+    client.get(reverse("listings:listing_list"), {"q": "phlebotomist"})
+    assert len(reads) == 2
+    get_catalogue()  # outside a request, the cache as before
+    get_catalogue()
+    assert len(reads) == 4
