@@ -189,6 +189,11 @@ def run_search(
                                  _found_before=headlines, _understood=understood)  # fmt: skip
             partial.unknown_words = unknown
             return partial
+    suggestion = (
+        useful_suggestion(listing_filter, base, cleaned["q"]) if has_text and not total else ""
+    )
+    if suggestion:  # with the words filters came from: "phlebotomy in Boston", not everywhere
+        suggestion = " ".join([suggestion, *(each.words for each in understood)])
     result = SearchPage(
         listings=listings,
         total=min(total, COUNT_CAP),
@@ -200,9 +205,7 @@ def run_search(
         num_pages=num_pages,
         sort=sort,
         notice=notice,
-        suggestion=useful_suggestion(listing_filter, base, cleaned["q"])
-        if has_text and not total
-        else "",
+        suggestion=suggestion,
         understood=understood,
     )
     if with_facets:

@@ -176,3 +176,17 @@ def test_a_number_no_listing_has_leaves_the_others_best_matches(client):
 
     assert result.unknown_words == ["2031"]
     assert [listing.title for listing in result.listings] == ["Summer research assistant"]
+
+
+def test_did_you_mean_keeps_the_place_it_searched(client, two_cities):
+    """ "flebotomist jobs in boston" offered "phlebotomist", a link that searched
+    everywhere."""
+    from listings.search.suggest import refresh_search_words
+
+    refresh_search_words()
+    response = search(client, q="flebotomist jobs in boston")
+
+    assert response.context["result"].suggestion == "phlebotomist in boston"
+    assert 'href="?q=phlebotomist+in+boston&amp;page=1"' in response.content.decode()
+    followed = search(client, q="phlebotomist in boston")
+    assert titles(followed) == ["Student Phlebotomist, Beacon Hill"]
