@@ -72,6 +72,9 @@ class Later:
 
     def __init__(self, function: Callable, *args, alias: str = "default", start=True):
         self._function, self._args = function, args
+        # One thread runs it, the other waits (a job not started in the pool may be
+        # run by a background job and by the request at once)
+        self._lock = threading.Lock()
         self._done = False
         self._value: Any = None
         self._future: Future | None = None
@@ -81,12 +84,13 @@ class Later:
             self._future = pool.submit(_in_background, function, args, alias)
 
     def result(self) -> Any:
-        if not self._done:
-            self._value = self._wait() if self._future is not None else None
-            if self._future is None or self._value is _FAILED:
-                self._value = self._function(*self._args)
-            self._done = True
-        return self._value
+        with self._lock:
+            if not self._done:
+                self._value = self._wait() if self._future is not None else None
+                if self._future is None or self._value is _FAILED:
+                    self._value = self._function(*self._args)
+                self._done = True
+            return self._value
 
     def _wait(self) -> Any:
         try:

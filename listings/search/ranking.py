@@ -47,8 +47,16 @@ class Headlines:
     ):  # fmt: skip
         manager = matching.model._default_manager.db_manager(matching.db)
 
+        # The likely order only in the background (in the request, it would rank
+        # before page_ids decides). It looks the headlines up itself when its order
+        # needs them: a search of up to EXACT_RANK_MAX planned matches ranks every
+        # match, and its headline lookup, started beside it, only took a processor
+        # from the counts ("phlebotomist boston": 35-55 ms of six synonyms' headlines).
+        self.bound = bound if rank_by is not None and start and can_start(matching.db) else 0
+        eager = start and not self.bound
+
         def later(function, *args) -> Later:
-            return Later(function, *args, alias=matching.db, start=start)
+            return Later(function, *args, alias=matching.db, start=eager)
 
         self._best = self._every = self._likely = None
         self.any_word = any_word
@@ -61,11 +69,10 @@ class Headlines:
             self._best = reused or later(manager.best_headlines, any_word, HEADLINE_CANDIDATES)
             if every_word is not None:
                 self._every = later(manager.headlines_with, every_word, HEADLINE_FEW)
-        # Only in the background (in the request, it would rank before page_ids
-        # decides), and after the jobs it waits for: the pool runs them in order.
-        self.bound = bound if rank_by is not None and start and can_start(matching.db) else 0
         if self.bound:
-            self._likely = later(_likely_order, self, matching, rank_by, self.bound)
+            self._likely = Later(
+                _likely_order, self, matching, rank_by, self.bound, alias=matching.db
+            )
 
     @property
     def searched(self) -> bool:
