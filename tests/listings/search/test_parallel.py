@@ -97,6 +97,21 @@ def test_the_background_ranking_gives_the_results_of_the_request_thread(started,
 
 
 @pytest.mark.usefixtures("board")
+def test_a_search_that_ranks_every_match_looks_up_no_headlines(started, settings, monkeypatch):
+    """Its likely order ranks every match: the headline lookup it would not use is
+    not started beside it, where it took a processor from the counts."""
+    monkeypatch.setattr(ranking, "EXACT_RANK_MAX", 100)
+    settings.SEARCH_PARALLEL_WORKERS = 2
+    found = search("phlebotomy")
+    (best,) = [later for later in started if later._function.__name__ == "best_headlines"]
+    (likely,) = [later for later in started if later._function is ranking._likely_order]
+    assert likely._future is not None and "every" in likely.result()  # in the background
+    assert best._future is None and not best._done  # never started, never run
+    settings.SEARCH_PARALLEL_WORKERS = 0
+    assert search("phlebotomy") == found
+
+
+@pytest.mark.usefixtures("board")
 def test_a_page_other_than_the_one_asked_for_ranks_in_the_request(settings):
     """Page 999 of a search with fewer pages shows its last page: the candidates the
     background job ranked for page 999 are not those, so the request ranks its own."""
