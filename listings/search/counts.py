@@ -63,7 +63,7 @@ def search_counts(
     matching: QuerySet,
     *,
     exact_up_to: int,
-    ranked: QuerySet | None = None,
+    ranked=None,
     rank_up_to: int = 0,
 ) -> Counts:
     """The total and the facet counts of a search: estimated when it is large.
@@ -72,9 +72,10 @@ def search_counts(
     filters (the scope), which can be large when the results are few ("paid" and
     "remote": 1,000 results in a scope of 85,000). The scope decides whether to
     sample; the total is estimated only when the sample saw enough results, and
-    counted exactly otherwise. `ranked` (the ids of the matches, best first) lets a
-    search by relevance count and rank its few results in one pass: up to
-    `rank_up_to` of them come back as `ranked_ids`."""
+    counted exactly otherwise. `ranked` (the ids of the matches, best first, sliced
+    as a queryset is: search.ranking.RankedMatches) lets a search by relevance count
+    and rank its few results in one pass: up to `rank_up_to` of them come back as
+    `ranked_ids`."""
     scope = apply_filters(listing_filter, base, skip=FACETS)
     catalogue = get_catalogue()
     listing_rows = catalogue.listing_rows

@@ -147,7 +147,7 @@ def run_search(
         if with_facets:
             found = search_counts(
                 listing_filter, base, matching, exact_up_to=COUNT_CAP,
-                ranked=matching.ranked(rank_by).values_list("id", flat=True) if rank_by else None,
+                ranked=ranking.RankedMatches(matching, rank_by, headlines) if rank_by else None,
                 rank_up_to=ranking.EXACT_RANK_MAX,  # read where page_ids reads it
             )  # fmt: skip
             counts = _kept(found)

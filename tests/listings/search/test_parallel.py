@@ -112,6 +112,21 @@ def test_a_search_that_ranks_every_match_looks_up_no_headlines(started, settings
 
 
 @pytest.mark.usefixtures("board")
+def test_few_results_are_ranked_once_for_the_counts_and_the_page(settings, monkeypatch):
+    """The counts rank a search's few results as they count them; the background job
+    had ranked the same matches already, so the request thread ranks nothing."""
+    monkeypatch.setattr(ranking, "EXACT_RANK_MAX", 100)
+    settings.SEARCH_PARALLEL_WORKERS = 2
+    with CaptureQueriesContext(connection) as request_thread:
+        found = search("phlebotomy")
+    assert found and not any("ts_rank(" in query["sql"] for query in request_thread)
+    settings.SEARCH_PARALLEL_WORKERS = 0
+    with CaptureQueriesContext(connection) as alone:
+        assert search("phlebotomy") == found
+    assert any("ts_rank(" in query["sql"] for query in alone)
+
+
+@pytest.mark.usefixtures("board")
 def test_a_page_other_than_the_one_asked_for_ranks_in_the_request(settings):
     """Page 999 of a search with fewer pages shows its last page: the candidates the
     background job ranked for page 999 are not those, so the request ranks its own."""
