@@ -229,6 +229,11 @@ def page_ids(
     bound = bound_for(offset // size + 1, size)
     key = f"{cache_key}:{bound}" if cache_key else None
     ranked_ids = caches["search"].get(key) if key else None
+    if ranked_ids is None and headlines is not None:
+        # The background job ranked every match (the planner expected few): the
+        # exact order, whatever the estimated total says
+        ranked_ids = headlines.done("every", 0)
+        ranked_ids = ranked_ids[:COUNT_CAP] if ranked_ids is not None else None
     if ranked_ids is None:
         headlines = headlines or Headlines(matching, None, None, start=False)
 
