@@ -53,7 +53,8 @@ PREPOSITION = re.compile(r"(?:^|(?<=\s))(?:in|near|around|at)\s+$", re.IGNORECAS
 # What visitors of any job board add to their words; no listing is better for them.
 FILLER = {
     "job", "jobs", "position", "positions", "opening", "openings", "opportunity",
-    "opportunities", "vacancy", "vacancies", "posting", "postings",
+    "opportunities", "vacancy", "vacancies", "posting", "postings", "hiring",
+    "near", "nearby",  # left when no place follows: "phlebotomy near me"
 }  # fmt: skip
 _WORD = re.compile(r"(?<![\w-])[^\W\d_]+(?![\w-])")
 

@@ -190,3 +190,17 @@ def test_did_you_mean_keeps_the_place_it_searched(client, two_cities):
     assert 'href="?q=phlebotomist+in+boston&amp;page=1"' in response.content.decode()
     followed = search(client, q="phlebotomist in boston")
     assert titles(followed) == ["Student Phlebotomist, Beacon Hill"]
+
+
+def test_near_me_is_not_a_word_to_search(client, two_cities):
+    """ "phlebotomist near me" said that no listing mentions "near" ("me" the
+    database ignores)."""
+    result = search(client, q="phlebotomist near me").context["result"]
+
+    assert result.unknown_words == [] and len(result.listings) == 3
+
+
+def test_the_page_title_has_the_words_as_typed(client, two_cities):
+    page = search(client, q="phlebotomist in Boston").content.decode()
+    assert "<title>“phlebotomist in Boston”: Find a lab position" in page
+    assert "<title>“Boston”: Find" in search(client, q="Boston").content.decode()
