@@ -64,7 +64,10 @@ class SearchPage:
         "Lakeshore Medical Center"), ("on", "weekends"), ("open to", "MS1")]}."""
         prepositions = {"institution": "at", "level": "open to", "mode": "", "schedule": "on"}
         phrases = {"before": [], "after": []}
-        for each in self.understood:
+        said_after = ("city", "state", "institution", "schedule", "level")  # in this order
+        for each in sorted(
+            self.understood, key=lambda u: said_after.index(u.name) if u.name in said_after else -1
+        ):
             side = "before" if each.name == "mode" else "after"
             preposition = (
                 "in the" if each.value == "evenings" else prepositions.get(each.name, "in")

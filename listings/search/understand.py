@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 
 from .catalogue import get_catalogue
-from .places import PLACE_FILTERS, place_names
+from .places import PLACE_FILTERS, US_STATES, place_names
 from .query import _fold_with_positions, _negated, _quoted_mask, fold
 
 
@@ -57,35 +57,63 @@ FILLER = {
     "near", "nearby",  # left when no place follows: "phlebotomy near me"
 }  # fmt: skip
 _WORD = re.compile(r"(?<![\w-])[^\W\d_]+(?![\w-])")
+_CODE_AFTER_CITY = re.compile(r"\s*,?\s*([A-Za-z]{2})(?![\w-])")
+# State codes that are also words after a city ("boston or chicago", "boston in
+# june"), or a level ("PA"): never taken in lower case.
+_WORD_CODES = {"or", "in", "me", "hi", "ok", "oh", "id", "la", "pa", "de"}
 
 
 def understand(cleaned: dict) -> list[Understood]:
-    """Move a city, state, institution, work mode, schedule and student level named in
-    `cleaned["q"]` to their filters, unless that filter is chosen already or the
-    student asked for the words as typed (`anywhere`), and leave out filler words.
-    Only whole words count, never negated or quoted ones. Returns what became a
-    filter, in that order."""
+    """Move the student levels, work modes and schedules, then a city, state and
+    institution named in `cleaned["q"]` to their filters, unless that filter is chosen
+    already or the student asked for the words as typed (`anywhere`), and leave out
+    filler words. Only whole words count, never negated or quoted ones. Returns what
+    became a filter, in that order."""
     if not (cleaned.get("q") or "").strip() or cleaned.get("anywhere"):
         return []
-    kinds = [
-        *((name, names, name == "state") for name, names in place_names(get_catalogue())),
+    kinds = [  # the levels first: "MD/PhD" is not Maryland
+        ("level", LEVEL_WORDS, False),
         ("mode", MODE_WORDS, False),
         ("schedule", SCHEDULE_WORDS, False),
-        ("level", LEVEL_WORDS, False),
+        *((name, names, name == "state") for name, names in place_names(get_catalogue())),
     ]
     understood = []
     for name, names, exact_case in kinds:
         if cleaned.get(name):
             continue
-        found = _take(cleaned, names, exact_case=exact_case, place=name in PLACE_FILTERS)
-        if found:
-            value, label, words = found
-            cleaned[name] = value if name in ("city", "state") else [value]
-            understood.append(Understood(name, value, label, words))
-    cleaned["q"] = without_filler(cleaned["q"])
-    if understood and not re.search(r"\w", cleaned["q"]):
-        cleaned["q"] = ""  # "Boston, MA": nothing left to search but the comma
+        single = name in ("city", "state", "institution")
+        values = []
+        while found := _take(cleaned, names, exact_case=exact_case, place=name in PLACE_FILTERS):
+            value, label, words, at = found
+            if value not in values:  # "weekend evening": both; "remote remote": once
+                values.append(value)
+                understood.append(Understood(name, value, label, words))
+            if name == "city" and not cleaned.get("state"):
+                understood += _state_after_city(cleaned, at)  # "Boston, ma"
+            if single:
+                break
+        if values:
+            cleaned[name] = values[0] if name in ("city", "state") else values
+    # "Boston, MA, remote": no commas left alone to search
+    kept = [token for token in without_filler(cleaned["q"]).split() if re.search(r'[\w"]', token)]
+    cleaned["q"] = " ".join(kept)
     return understood
+
+
+def _state_after_city(cleaned: dict, at: int) -> list[Understood]:
+    """A state's code right after a city, in any case ("boston ma", "Boston, ma"):
+    alone, a code counts only in capitals ("in", "or", "me" are words)."""
+    text = cleaned["q"]
+    match = _CODE_AFTER_CITY.match(text, at)
+    typed = match.group(1) if match else ""
+    if typed.upper() not in US_STATES or typed.lower() in _WORD_CODES:
+        return []
+    if _quoted_mask(text)[match.start(1)] or _negated(text, match.start(1)):
+        return []
+    code = typed.upper()
+    cleaned["q"] = " ".join((text[:at] + " " + text[match.end() :]).split())
+    cleaned["state"] = code
+    return [Understood("state", code, US_STATES[code], typed)]
 
 
 def without_filler(text: str) -> str:
@@ -107,16 +135,17 @@ def without_filler(text: str) -> str:
 
 def words_without(text: str, understood: list[Understood]) -> str:
     """The words a student typed, without those that became the `understood`
-    filters: the search without them."""
+    filters (whole words: "ma" of "Boston ma" is not in "mammal"): the search
+    without them."""
     for each in understood:
-        text = text.replace(each.words, " ", 1)
+        text = re.sub(rf"(?<![\w-]){re.escape(each.words)}(?!\w)", " ", text, count=1)
     return " ".join(text.split())
 
 
-def _take(cleaned: dict, names, *, exact_case: bool, place: bool) -> tuple[str, str, str] | None:
+def _take(cleaned: dict, names, *, exact_case: bool, place: bool) -> tuple | None:
     """The first of `names` (spelling, value, label) found in `cleaned["q"]`, longest
-    first, as (value, label, the words typed); those words are taken out, with the
-    preposition before a place."""
+    first, as (value, label, the words typed, where they were); those words are taken
+    out, with the preposition before a place."""
     text = cleaned["q"]
     folded, origin = _fold_with_positions(text)
     in_quotes = _quoted_mask(text)
@@ -134,6 +163,8 @@ def _take(cleaned: dict, names, *, exact_case: bool, place: bool) -> tuple[str, 
             before = PREPOSITION.search(text[:start]) if place else None
             if before:
                 start = before.start()
-            cleaned["q"] = " ".join((text[:start] + " " + text[end:]).split())
-            return value, label, text[start:end].strip()
+            kept = text[:start].rstrip()
+            cleaned["q"] = kept + (" " if kept else "") + " ".join(text[end:].split())
+            cleaned["q"] = cleaned["q"].strip()
+            return value, label, text[start:end].strip(), len(kept)
     return None

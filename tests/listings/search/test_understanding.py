@@ -204,3 +204,43 @@ def test_the_page_title_has_the_words_as_typed(client, two_cities):
     page = search(client, q="phlebotomist in Boston").content.decode()
     assert "<title>“phlebotomist in Boston”: Find a lab position" in page
     assert "<title>“Boston”: Find" in search(client, q="Boston").content.decode()
+
+
+def test_a_state_code_in_lower_case_right_after_a_city(client, two_cities):
+    """ "Boston, ma" left "ma" to search (a code alone counts only in capitals: "in",
+    "or" are words); after a city it is its state. "boston or chicago" stays two
+    cities' words."""
+    result = search(client, q="phlebotomist boston, ma").context["result"]
+    assert [(u.name, u.value) for u in result.understood] == [("city", "Boston"), ("state", "MA")]
+    assert [listing.title for listing in result.listings] == ["Student Phlebotomist, Beacon Hill"]
+    either = search(client, q="phlebotomist boston or chicago").context["result"]
+    assert [u.name for u in either.understood] == ["city"]
+
+
+def test_several_levels_or_schedules_are_all_taken(client):
+    PublishedListingFactory(title="Aide for first-years", levels=[Program.MS1])
+    PublishedListingFactory(title="Aide for second-years", levels=[Program.MS2])
+    PublishedListingFactory(title="Aide for fourth-years", levels=[Program.MS4])
+
+    response = search(client, q="aide ms1 ms2")
+
+    assert titles(response) == ["Aide for first-years", "Aide for second-years"]
+    chips = {chip.label: chip.remove_query for chip in response.context["chips"]}
+    assert chips["Medical student, year 1 (MS1)"] == "q=aide+ms2"
+
+
+def test_md_phd_is_a_level_not_maryland(client):
+    PublishedListingFactory(title="Physician-scientist aide", levels=["md_phd"])
+
+    result = search(client, q="MD/PhD aide").context["result"]
+
+    assert [(u.name, u.value) for u in result.understood] == [("level", "md_phd")]
+    assert [listing.title for listing in result.listings] == ["Physician-scientist aide"]
+
+
+def test_removing_a_short_filter_word_keeps_longer_words_that_contain_it(client, two_cities):
+    """The chip of "remote" in "remotely remote" removes the word, not the start of
+    "remotely"."""
+    response = search(client, q="remotely remote")
+    chips = {chip.label: chip.remove_query for chip in response.context["chips"]}
+    assert chips == {"Remote": "q=remotely"}
