@@ -194,14 +194,19 @@ def rounded(n: int) -> int:
     return round(n / magnitude) * magnitude
 
 
-def facet_options(listing_filter, counts: dict[str, dict[str, int]], *, approximate=False):
+def facet_options(
+    listing_filter, counts: dict[str, dict[str, int]], *, approximate=False, from_words=()
+):
     """The options of each facet with their counts. Estimated counts leave out the
-    options their sample did not see: those show no count rather than a false 0."""
+    options their sample did not see: those show no count rather than a false 0. The
+    values taken from the words (`from_words`, search.understand) are not ticked:
+    their chips and the words hold them, and unticking one could not take it out."""
     cleaned = listing_filter.form.cleaned_data
+    taken = {(each.name, each.value) for each in from_words}
     facets = {}
     missing = None if approximate else 0
     for facet in FACETS:
-        chosen = {str(v) for v in cleaned.get(facet) or []}
+        chosen = {str(v) for v in cleaned.get(facet) or [] if (facet, str(v)) not in taken}
         facets[facet] = [
             FacetOption(value=value, label=label, count=counts[facet].get(value, missing),
                         selected=value in chosen, approximate=approximate)

@@ -60,19 +60,24 @@ class SearchPage:
     @property
     def understood_phrases(self) -> dict[str, list[tuple[str, str]]]:
         """The understood filters as the page says them, "Showing <before> listings
-        <after>": {"before": [("", "remote")], "after": [("in", "Boston"), ("at",
-        "Lakeshore Medical Center"), ("on", "weekends"), ("open to", "MS1")]}."""
+        <after>": {"before": [("", "remote")], "after": [("in", "Boston,
+        Massachusetts"), ("on", "weekends"), ("open to", "MS1 or MS2")]}: values of
+        one filter joined by "or", a city and its state by a comma."""
         prepositions = {"institution": "at", "level": "open to", "mode": "", "schedule": "on"}
+        order = ("mode", "city", "state", "institution", "schedule", "level")
         phrases = {"before": [], "after": []}
-        said_after = ("city", "state", "institution", "schedule", "level")  # in this order
-        for each in sorted(
-            self.understood, key=lambda u: said_after.index(u.name) if u.name in said_after else -1
-        ):
-            side = "before" if each.name == "mode" else "after"
+        last = None
+        for each in sorted(self.understood, key=lambda u: order.index(u.name)):
+            side = phrases["before" if each.name == "mode" else "after"]
             preposition = (
                 "in the" if each.value == "evenings" else prepositions.get(each.name, "in")
             )
-            phrases[side].append((preposition, each.label))
+            if last is not None and side and side[-1][0] == preposition:
+                joined = ", " if (last.name, each.name) == ("city", "state") else " or "
+                side[-1] = (preposition, side[-1][1] + joined + each.label)
+            else:
+                side.append((preposition, each.label))
+            last = each
         return phrases
 
     @property
@@ -213,8 +218,9 @@ def run_search(
     )
     if with_facets:
         result.facets = facet_options(
-            listing_filter, counts["facets"], approximate=counts["facets_approximate"]
-        )
+            listing_filter, counts["facets"], approximate=counts["facets_approximate"],
+            from_words=understood,
+        )  # fmt: skip
     return result
 
 

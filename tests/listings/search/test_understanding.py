@@ -162,6 +162,11 @@ def test_weekends_and_evenings_in_the_words_are_the_schedule(client):
 
     weekend = search(client, q="weekend phlebotomist")
     assert titles(weekend) == ["Phlebotomist, draw station"]
+    # Its checkbox is not ticked: unticking it could not take the word out
+    (weekends,) = [o for o in weekend.context["result"].facets["schedule"] if o.value == "weekends"]
+    assert not weekends.selected
+    ticked = search(client, q="phlebotomist", schedule="weekends").context["result"]
+    assert [o.value for o in ticked.facets["schedule"] if o.selected] == ["weekends"]
     assert "listings on <strong>weekends</strong> for “phlebotomist”" in weekend.content.decode()
     evening = search(client, q="phlebotomist evenings")
     assert titles(evening) == ["Phlebotomist, night clinic"]
@@ -210,7 +215,9 @@ def test_a_state_code_in_lower_case_right_after_a_city(client, two_cities):
     """ "Boston, ma" left "ma" to search (a code alone counts only in capitals: "in",
     "or" are words); after a city it is its state. "boston or chicago" stays two
     cities' words."""
-    result = search(client, q="phlebotomist boston, ma").context["result"]
+    response = search(client, q="phlebotomist boston, ma")
+    result = response.context["result"]
+    assert "in <strong>Boston, Massachusetts</strong> for" in response.content.decode()
     assert [(u.name, u.value) for u in result.understood] == [("city", "Boston"), ("state", "MA")]
     assert [listing.title for listing in result.listings] == ["Student Phlebotomist, Beacon Hill"]
     either = search(client, q="phlebotomist boston or chicago").context["result"]
@@ -225,6 +232,7 @@ def test_several_levels_or_schedules_are_all_taken(client):
     response = search(client, q="aide ms1 ms2")
 
     assert titles(response) == ["Aide for first-years", "Aide for second-years"]
+    assert "listings open to <strong>MS1 or MS2</strong> for “aide”" in response.content.decode()
     chips = {chip.label: chip.remove_query for chip in response.context["chips"]}
     assert chips["Medical student, year 1 (MS1)"] == "q=aide+ms2"
 
