@@ -150,6 +150,8 @@ def run_search(
             start=counts is None and not small_board(),
             rank_by=rank_by, bound=bound_for(_page_number(page, COUNT_CAP)[0], page_size),
             best_of=_found_before,
+            filtered=any(value not in (None, "", [], (), False) for name, value in cleaned.items()
+                         if name not in ("q", "sort", "anywhere")),
         )  # fmt: skip
     if counts is None:
         if with_facets:

@@ -43,9 +43,11 @@ class Headlines:
 
     def __init__(
         self, matching: QuerySet, any_word, every_word, *, start: bool, rank_by=None,
-        bound: int = 0, best_of: Headlines | None = None,
+        bound: int = 0, best_of: Headlines | None = None, filtered: bool = False,
     ):  # fmt: skip
         manager = matching.model._default_manager.db_manager(matching.db)
+        self._matching = matching
+        self.filtered = filtered  # filters besides the words: they may leave few
 
         # The likely order only in the background (in the request, it would rank
         # before page_ids decides). It looks the headlines up itself when its order
@@ -84,6 +86,11 @@ class Headlines:
 
     def best(self) -> list[int]:
         return self._best.result() if self._best is not None else []
+
+    def kept(self, best: list[int]) -> int:
+        """How many of the best headlines the search's filters keep (one count of
+        up to HEADLINE_CANDIDATES ids)."""
+        return self._matching.filter(id__in=best).order_by().count()
 
     def with_every_word(self) -> int:
         """How many (up to HEADLINE_FEW) have every word in their headline."""
@@ -172,8 +179,14 @@ def _broad_order(headlines: Headlines, matches: int | None, bound: int, rank) ->
         best = headlines.best()
         titled = len(best)
     if titled >= HEADLINE_FEW or not every_match:
-        ranked_ids = rank("candidates", bound)
-        kept = len(set(best).intersection(ranked_ids))  # the filters' (a role, a city)
+        # What the filters (a role, a city) keep of the best headlines: counted first
+        # when there are filters, so that a search they leave few does not rank the
+        # candidates only to drop them ("python" remote at a million: 70-100 ms of
+        # newest matches read before ranking every match)
+        kept = headlines.kept(best) if headlines.filtered and best else None
+        if kept is None or kept >= HEADLINE_FEW or (not every_match and len(best) < HEADLINE_FEW):
+            ranked_ids = rank("candidates", bound)
+            kept = len(set(best).intersection(ranked_ids))  # as counted, when it was
         if kept >= HEADLINE_FEW or (not every_match and len(best) < HEADLINE_FEW):
             return ranked_ids
         if not every_match:

@@ -236,7 +236,14 @@ def test_when_the_filters_leave_few_headline_matches_every_match_is_ranked(clien
         remote={"title": "Aquatics aide", "description": "Zebrafish zebrafish zebrafish."},
     )  # fmt: skip
 
+    ranked = []  # what page_ids ranks: the filter keeps few of the best headlines,
+    real_ranked = listings.search.ranking._ranked  # counted first, so the candidates are
+    monkeypatch.setattr(  # never ranked only to be dropped
+        listings.search.ranking, "_ranked", lambda kind, *args: ranked.append(kind)
+        or real_ranked(kind, *args),
+    )  # fmt: skip
     assert found(client, q="zebrafish", mode="remote")[0] == "Aquatics aide"
+    assert ranked == ["every"]
     monkeypatch.setattr(listings.search.ranking, "BODY_RANK_MAX", 0)
     assert "Aquatics aide" not in found(client, q="zebrafish", mode="remote")
 
