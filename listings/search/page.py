@@ -191,6 +191,8 @@ def run_search(
             for listing in listings:
                 listing.snippet = snippet_of(listing)
     if has_text and not total and not _partial:
+        if headlines is not None:  # while the words are checked one by one
+            headlines.look_up_now()
         kept, unknown = words_found(base, cleaned["q"])
         if kept and unknown:  # some words find nothing: the others' best matches
             cleaned["q"] = kept

@@ -71,7 +71,7 @@ class Later:
     order they came, so a job never waits for one that cannot start."""
 
     def __init__(self, function: Callable, *args, alias: str = "default", start=True):
-        self._function, self._args = function, args
+        self._function, self._args, self._alias = function, args, alias
         # One thread runs it, the other waits (a job not started in the pool may be
         # run by a background job and by the request at once)
         self._lock = threading.Lock()
@@ -82,6 +82,15 @@ class Later:
         pool = _executor() if start and can_start(alias) else None
         if pool is not None:
             self._future = pool.submit(_in_background, function, args, alias)
+
+    def start(self) -> None:
+        """Start it in a pool thread now, if it has neither started nor run and the
+        request's connection is outside a transaction."""
+        with self._lock:
+            if self._future is None and not self._done and can_start(self._alias):
+                self._future = _executor().submit(
+                    _in_background, self._function, self._args, self._alias
+                )
 
     def result(self) -> Any:
         with self._lock:

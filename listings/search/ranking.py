@@ -87,6 +87,12 @@ class Headlines:
     def best(self) -> list[int]:
         return self._best.result() if self._best is not None else []
 
+    def look_up_now(self) -> None:
+        """Start looking the best headlines up in the background, if nothing has: the
+        search found nothing, and its partial matches will want them (best_of)."""
+        if self._best is not None:
+            self._best.start()
+
     def kept(self, best: list[int]) -> int:
         """How many of the best headlines the search's filters keep (one count of
         up to HEADLINE_CANDIDATES ids)."""

@@ -172,6 +172,20 @@ def test_inside_a_transaction_the_query_waits_for_the_request_thread(settings):
 
 
 @pytest.mark.django_db(transaction=True)
+def test_a_job_made_to_wait_can_be_started_later(settings):
+    """The best headlines of a search that found nothing start while its words are
+    checked (its partial matches will want them): a job made without starting, then
+    started, runs in the pool, once."""
+    settings.SEARCH_PARALLEL_WORKERS = 2
+    later = Later(backend_pid, start=False)
+    later.start()
+    pid = later.result()
+    assert later.ran_in_background and pid != backend_pid()
+    later.start()  # done: nothing runs again
+    assert later.result() == pid
+
+
+@pytest.mark.django_db(transaction=True)
 def test_a_broken_background_connection_is_replaced(settings, monkeypatch):
     """With persistent connections (CONN_MAX_AGE), PostgreSQL ends the pool thread's
     session (a restart, an idle timeout): its next query connects again instead of
