@@ -46,7 +46,7 @@ class Headlines:
         bound: int = 0, best_of: Headlines | None = None, filtered: bool = False,
     ):  # fmt: skip
         manager = matching.model._default_manager.db_manager(matching.db)
-        self._matching = matching
+        self._matching, self._cold = matching, start
         self.filtered = filtered  # filters besides the words: they may leave few
 
         # The likely order only in the background (in the request, it would rank
@@ -89,8 +89,9 @@ class Headlines:
 
     def look_up_now(self) -> None:
         """Start looking the best headlines up in the background, if nothing has: the
-        search found nothing, and its partial matches will want them (best_of)."""
-        if self._best is not None:
+        search found nothing, and its partial matches will want them (best_of),
+        unless it is warm (their order is kept with their counts)."""
+        if self._best is not None and self._cold:
             self._best.start()
 
     def kept(self, best: list[int]) -> int:
@@ -248,21 +249,21 @@ def page_ids(
     bound = bound_for(offset // size + 1, size)
     key = f"{cache_key}:{bound}" if cache_key else None
     ranked_ids = caches["search"].get(key) if key else None
-    if ranked_ids is None and headlines is not None:
+    if ranked_ids is None:
         # The background job ranked every match (the planner expected few): the
         # exact order, whatever the estimated total says
-        ranked_ids = headlines.done("every", 0)
-        ranked_ids = ranked_ids[:COUNT_CAP] if ranked_ids is not None else None
-    if ranked_ids is None:
-        headlines = headlines or Headlines(matching, None, None, start=False)
+        ranked_ids = headlines.done("every", 0) if headlines is not None else None
+        if ranked_ids is None:
+            headlines = headlines or Headlines(matching, None, None, start=False)
 
-        def rank(kind: str, bound: int) -> list[int]:
-            done = headlines.done(kind, bound)
-            if done is None:
-                done = _ranked(kind, matching, rank_by, headlines, bound)
-            return done[:COUNT_CAP]
+            def rank(kind: str, bound: int) -> list[int]:
+                done = headlines.done(kind, bound)
+                if done is None:
+                    done = _ranked(kind, matching, rank_by, headlines, bound)
+                return done
 
-        ranked_ids = _broad_order(headlines, matches, bound, rank)
+            ranked_ids = _broad_order(headlines, matches, bound, rank)
+        ranked_ids = ranked_ids[:COUNT_CAP]
         if key:
             caches["search"].set(key, ranked_ids, settings.SEARCH_CACHE_SECONDS)
     return ranked_ids[offset : offset + size]
