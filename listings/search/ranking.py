@@ -55,7 +55,9 @@ class Headlines:
         # match, and its headline lookup, started beside it, only took a processor
         # from the counts ("phlebotomist boston": 35-55 ms of six synonyms' headlines).
         self.bound = bound if rank_by is not None and start and can_start(matching.db) else 0
-        eager = start and not self.bound
+        # Several words: looked up at once still, as a search that finds nothing
+        # wants them at once for its partial matches ("phlebotomy zxqv")
+        eager = start and (not self.bound or every_word is not None)
 
         def later(function, *args) -> Later:
             return Later(function, *args, alias=matching.db, start=eager)
