@@ -26,6 +26,16 @@ class Chip:
     remove_query: str  # the query string without this value
 
 
+def applied_filters(cleaned: dict) -> dict:
+    """The filters a search applies, with their valid values: not its words, sort or
+    page, nor the filters left empty."""
+    return {
+        name: value
+        for name, value in cleaned.items()
+        if name not in NOT_FILTERS and value not in (None, "", [], (), False)
+    }
+
+
 def _without(params: QueryDict, name: str, value: str | None = None) -> str:
     params = params.copy()
     params.pop("page", None)
@@ -63,11 +73,12 @@ def applied_filter_chips(
         taken = from_words.get((name, value if value is not None else form.cleaned_data[name]))
         return _without_words(params, taken) if taken else _without(params, name, value)
 
+    applied = applied_filters(form.cleaned_data)
     chips = []
     for name, field in form.fields.items():
-        value = form.cleaned_data.get(name)
-        if name in NOT_FILTERS or value in (None, "", [], (), False):
+        if name not in applied:
             continue
+        value = applied[name]
         if isinstance(value, list | tuple):
             labels = dict(field.choices)
             words = CHOICE_WORDS.get(name, "{}")

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core.cache import caches
 
 from . import ranking
+from .chips import applied_filters
 from .counts import Counts, search_counts, small_board, total_of
 from .facets import FacetOption, apply_filters, facet_counts, facet_options, rounded
 from .query import build_query, headline_query, rank_query, several_words
@@ -150,8 +151,7 @@ def run_search(
             start=counts is None and not small_board(),
             rank_by=rank_by, bound=bound_for(_page_number(page, COUNT_CAP)[0], page_size),
             best_of=_found_before,
-            filtered=any(value not in (None, "", [], (), False) for name, value in cleaned.items()
-                         if name not in ("q", "sort", "anywhere")),
+            filtered=bool(applied_filters(cleaned)),
         )  # fmt: skip
     if counts is None:
         if with_facets:

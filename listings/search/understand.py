@@ -81,9 +81,9 @@ def understand(cleaned: dict) -> list[Understood]:
     for name, names, exact_case in kinds:
         if cleaned.get(name):
             continue
-        single = name in ("city", "state", "institution")
+        single = name in PLACE_FILTERS  # one city, state or institution
         values = []
-        while found := _take(cleaned, names, exact_case=exact_case, place=name in PLACE_FILTERS):
+        while found := _take(cleaned, names, exact_case=exact_case, place=single):
             value, label, words, at = found
             if value not in values:  # "weekend evening": both; "remote remote": once
                 values.append(value)

@@ -8,7 +8,7 @@ from listings.filters import ListingFilter
 from listings.forms import InquiryForm, SavedSearchForm
 from listings.models import Lab, LabFollow, Listing, RoleType
 from listings.recommendations import recommended_for, similar_to
-from listings.search.chips import applied_filter_chips, clear_all_query
+from listings.search.chips import applied_filter_chips, applied_filters, clear_all_query
 from listings.search.page import run_search
 from listings.selectors import (
     is_staff_of,
@@ -63,12 +63,9 @@ def listing_list(request):
 
 def active_filter_count(listing_filter) -> int:
     """How many filters are set (each ticked option counts), for "Filters (3)"."""
-    cleaned = listing_filter.form.cleaned_data
-    words_and_order = {"q", "sort", "anywhere"}
     return sum(
         len(value) if isinstance(value, list | tuple) else 1
-        for name, value in cleaned.items()
-        if name not in words_and_order and value not in (None, "", [], (), False)
+        for value in applied_filters(listing_filter.form.cleaned_data).values()
     )
 
 
