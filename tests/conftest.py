@@ -81,14 +81,24 @@ def migration_data(transactional_db):
 
     from django.apps import apps
     from django.core.management.sql import emit_post_migrate_signal
+    from django.db.models.signals import post_save
+
+    from listings.models import SearchSynonym
+    from listings.models.headline import refresh_headline_groups, synonyms_changed
 
     emit_post_migrate_signal(verbosity=0, interactive=False, db="default")  # types, perms
-    for module, function in [
-        ("listings.migrations.0002_seed_role_types_and_certifications", "seed"),
-        ("listings.migrations.0003_moderators_group", "create_group"),
-        ("listings.migrations.0007_search_triggers_and_synonyms", "seed_synonyms"),
-    ]:
-        getattr(importlib.import_module(module), function)(apps, None)
+    # The synonyms' headline groups once, not after each synonym saved
+    post_save.disconnect(synonyms_changed, sender=SearchSynonym)
+    try:
+        for module, function in [
+            ("listings.migrations.0002_seed_role_types_and_certifications", "seed"),
+            ("listings.migrations.0003_moderators_group", "create_group"),
+            ("listings.migrations.0007_search_triggers_and_synonyms", "seed_synonyms"),
+        ]:
+            getattr(importlib.import_module(module), function)(apps, None)
+    finally:
+        post_save.connect(synonyms_changed, sender=SearchSynonym)
+    refresh_headline_groups()
 
 
 @pytest.fixture

@@ -31,7 +31,7 @@ from .choices import (
 )
 from .conversation import CalendarFeed, Interview
 from .follow import LabFollow
-from .headline import HeadlineTerm, ListingHeadline
+from .headline import HeadlineGroup, HeadlineTerm, ListingHeadline
 from .inquiry import LabInquiry
 from .labs import Certification, Institution, Lab, RoleType, SearchSynonym
 from .listing import Listing, ListingEvent, ListingQuerySet, PendingListing
@@ -44,7 +44,7 @@ __all__ = [
     "CloseReason", "Compensation", "EDITABLE", "INQUIRY_MAX", "IN_PROCESS", "Institution",
     "Interview",
     "Lab", "LabFollow", "LabInquiry", "Listing", "ListingDayViews", "ListingEvent",
-    "HeadlineTerm", "ListingHeadline",
+    "HeadlineGroup", "HeadlineTerm", "ListingHeadline",
     "ListingQuerySet",
     "ListingStatus",
     "MESSAGE_MAX", "PendingListing", "RoleType", "SavedSearch", "Schedule", "SearchSynonym",

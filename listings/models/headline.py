@@ -14,10 +14,14 @@ import re
 
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchRank, SearchVectorField
-from django.db import connections, models
+from django.db import connections, models, transaction
 from django.db.models import F
 from django.db.models.functions import Ln
 from django.utils import timezone
+
+from listings.search.query import synonym_group_queries
+
+from .labs import SearchSynonym
 
 
 class ListingHeadline(models.Model):
@@ -68,6 +72,23 @@ class HeadlineTerm(models.Model):
         return f"{self.lexeme} in listing {self.listing_id}"
 
 
+class HeadlineGroup(models.Model):
+    """A word's synonym group as a search for the word ranks headlines on ("phlebotomy"
+    or "blood draw" or "phlebotomist" or ...): `key` is that query's text, its or-ed
+    parts in order (`group_key`). Each headline matching it has a row in the terms'
+    index under the key with its score for the whole group, so the group's best
+    headlines are one index range, as a word's are: the words of a group are in the
+    same titles ("phlebotomy" and "phlebotomist" in 7,000 of 100,000), so each word's
+    first entries say little, and ranking every headline with any of them took 21-28 ms
+    at 100,000 listings. Kept from the synonyms (`refresh_headline_groups`) and, for
+    each headline, by the terms' trigger (migration 0029)."""
+
+    key = models.TextField(primary_key=True)
+
+    def __str__(self) -> str:
+        return self.key
+
+
 # Every headline's words, written at once (seed_bench loads without the trigger).
 FILL_HEADLINE_TERMS = """
 INSERT INTO listings_headlineterm (listing_id, lexeme, impact, published_at, expires_at)
@@ -75,6 +96,24 @@ SELECT h.listing_id, u.lexeme,
        ts_rank(h.headline_vector, listings_lexeme_query(u.lexeme)) / LN((h.length + 2)),
        h.published_at, h.expires_at
   FROM listings_listingheadline h, unnest(h.headline_vector) AS u
+"""
+# Every headline's synonym groups (HeadlineGroup), for the groups in %s (NULL: all).
+FILL_GROUP_TERMS = """
+INSERT INTO listings_headlineterm (listing_id, lexeme, impact, published_at, expires_at)
+SELECT h.listing_id, g.key,
+       ts_rank(h.headline_vector, g.key::tsquery) / LN((h.length + 2)),
+       h.published_at, h.expires_at
+  FROM listings_headlinegroup g
+  JOIN listings_listingheadline h ON h.headline_vector @@ g.key::tsquery
+ WHERE %s::text[] IS NULL OR g.key = ANY(%s::text[])
+"""
+# A synonym group's first entries; no row when the group is not kept.
+_GROUP_ENTRIES = """
+SELECT t.listing_id FROM listings_headlinegroup g LEFT JOIN LATERAL (
+       SELECT h.listing_id FROM listings_headlineterm h
+        WHERE h.lexeme = g.key AND h.expires_at > %s
+        ORDER BY h.impact DESC, h.published_at DESC LIMIT %s) AS t ON TRUE
+ WHERE g.key = %s
 """
 # An operand in a tsquery's text ('blood' <-> 'draw'), quotes doubled inside.
 _OPERAND = r"'((?:[^'\\]|''|\\.)+)'"
@@ -159,6 +198,12 @@ def best_headlines(query, limit: int, *, using: str = "default") -> list[int]:
         text = rows[0][0]
         if re.fullmatch(_OPERAND, text):  # one word: its first entries are the answer
             return [listing_id for _text, listing_id in rows if listing_id is not None]
+        key = group_key(text)
+        if key is not None:  # a word's synonym group, if kept: its first entries
+            cursor.execute(_GROUP_ENTRIES, [now, limit, key])
+            rows = cursor.fetchall()
+            if rows:
+                return [listing_id for (listing_id,) in rows if listing_id is not None]
         if _words_or_ed(text):
             words = sorted({_unquoted(word) for word in re.findall(_OPERAND, text)})
             several = " | ".join(
@@ -183,6 +228,57 @@ def best_headlines_among(query, listing_ids, limit: int, *, using: str = "defaul
     its own best, ranked on the headlines of its matches only."""
     ranking = _headline_ranking(query, using).filter(listing_id__in=listing_ids)
     return list(ranking.values_list("listing_id", flat=True)[:limit])
+
+
+def group_key(text: str) -> str | None:
+    """A tsquery's text as a HeadlineGroup's key: its parts or-ed at the top, each once,
+    in order ("'phleb' | 'phlebotomi' | ..."). ts_rank scores each distinct word once,
+    whatever the order, and a headline matches either query alike. None with fewer
+    than two parts, or a negation, weight or prefix anywhere."""
+    parts, depth, quoted, start = [], 0, False, 0
+    for at, char in enumerate(text):
+        if char == "'":
+            quoted = not quoted  # a doubled quote inside flips twice
+        elif not quoted:
+            if char in "!:":
+                return None
+            depth += (char == "(") - (char == ")")
+            if char == "|" and depth == 0:
+                parts.append(text[start:at].strip())
+                start = at + 1
+    unique = sorted({*parts, text[start:].strip()})
+    return " | ".join(unique) if len(unique) > 1 else None
+
+
+def refresh_headline_groups(using: str = "default") -> None:
+    """Keep a HeadlineGroup, with its rows in the terms' index, for each word and
+    phrase of the synonyms (as a search for it alone ranks headlines), and none for a
+    synonym removed. Run when the synonyms change (listings.signals) and after
+    migrating. Headlines are not written meanwhile (a share lock), so none is missed."""
+    pairs = list(SearchSynonym.objects.using(using).values_list("term", "equivalent"))
+    queries = synonym_group_queries(pairs)
+    compiler = ListingHeadline.objects.using(using).query.get_compiler(using=using)
+    keys = set()
+    with transaction.atomic(using=using), connections[using].cursor() as cursor:
+        if queries:
+            compiled = [compiler.compile(q.resolve_expression(compiler.query)) for q in queries]
+            cursor.execute(
+                "SELECT " + ", ".join(f"({sql})::text" for sql, _ in compiled),
+                [param for _, params in compiled for param in params],
+            )
+            keys = {key for key in map(group_key, cursor.fetchone()) if key is not None}
+        cursor.execute("LOCK TABLE listings_listingheadline IN SHARE MODE")
+        cursor.execute("SELECT key FROM listings_headlinegroup")
+        kept = {key for (key,) in cursor.fetchall()}
+        gone, new = sorted(kept - keys), sorted(keys - kept)
+        if gone:
+            cursor.execute("DELETE FROM listings_headlineterm WHERE lexeme = ANY(%s)", [gone])
+            cursor.execute("DELETE FROM listings_headlinegroup WHERE key = ANY(%s)", [gone])
+        if new:
+            cursor.execute(
+                "INSERT INTO listings_headlinegroup (key) SELECT unnest(%s::text[])", [new]
+            )
+            cursor.execute(FILL_GROUP_TERMS, [new, new])
 
 
 def _planned(cursor, query_sql: str, params) -> int:
@@ -222,3 +318,14 @@ def _words_or_ed(text: str) -> bool:
             depth += (char == "(") - (char == ")")
             or_at_top = or_at_top or (char == "|" and depth == 0)
     return or_at_top
+
+
+def synonyms_changed(sender, instance, using: str, **kwargs) -> None:
+    """A synonym was saved or deleted: its groups are kept anew once that commits."""
+    transaction.on_commit(lambda: refresh_headline_groups(using), using=using)
+
+
+def groups_after_migrate(sender, using: str, **kwargs) -> None:
+    """After migrating (a data migration may add synonyms), when the table exists."""
+    if HeadlineGroup._meta.db_table in connections[using].introspection.table_names():
+        refresh_headline_groups(using)

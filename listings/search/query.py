@@ -197,16 +197,27 @@ def _quoted_mask(text: str) -> list[bool]:
     return mask
 
 
-def build_query(text: str) -> SearchQuery | None:
-    """One tsquery for `text` in websearch syntax, OR'ed with its synonym rewrites."""
+def build_query(text: str, pairs: list[tuple[str, str]] | None = None) -> SearchQuery | None:
+    """One tsquery for `text` in websearch syntax, OR'ed with its synonym rewrites
+    (by the admins' synonyms, or `pairs`)."""
     text = (text or "").strip()
     if not text:
         return None
     query = None
-    for variant in query_variants(text):
+    for variant in query_variants(text, pairs):
         part = SearchQuery(variant, search_type="websearch", config=SEARCH_CONFIG)
         query = part if query is None else query | part
     return query
+
+
+def synonym_group_queries(pairs: list[tuple[str, str]]) -> list[SearchQuery]:
+    """For each word of the synonyms `pairs` and each phrase, quoted, the query a
+    search for it alone ranks headlines on (headline_query: it or any synonym), for
+    models/headline.py to keep each group's best headlines. (Unquoted words are
+    or-ed in headline_query: "lab tech" ranks headlines on "lab or tech".)"""
+    members = {fold(word) for pair in pairs for word in pair}
+    texts = sorted(f'"{member}"' if " " in member else member for member in members)
+    return [build_query(text, pairs) for text in texts]
 
 
 _TOKEN = re.compile(r'-?"[^"]*"?|\S+')

@@ -32,7 +32,7 @@ from listings.models import (
     Schedule,
     WorkMode,
 )
-from listings.models.headline import FILL_HEADLINE_TERMS
+from listings.models.headline import FILL_GROUP_TERMS, FILL_HEADLINE_TERMS
 from listings.services.scheduled import refresh_search_words
 
 L = ListingStatus
@@ -186,6 +186,7 @@ class Command(BaseCommand):
                 )
         with connection.cursor() as cursor:
             cursor.execute(FILL_HEADLINE_TERMS)
+            cursor.execute(FILL_GROUP_TERMS, [None, None])  # and each synonym group's
             t = time.monotonic()
             out.write("Building the GIN indexes…")
             out.flush()

@@ -8,7 +8,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 
 from listings.management.commands.bench_search import SEARCHES
-from listings.models import HeadlineTerm, Listing
+from listings.models import HeadlineGroup, HeadlineTerm, Listing
 from listings.search import page
 from listings.search.suggest import MAX_WORDS_CHECKED
 
@@ -41,8 +41,16 @@ def test_seed_bench_then_bench_search(monkeypatch, settings):
             [listing.pk],
         )
         words = set(cursor.fetchone()[0])
-    terms = HeadlineTerm.objects.filter(listing_id=listing.pk)
-    assert words and set(terms.values_list("lexeme", flat=True)) == words
+    terms = set(HeadlineTerm.objects.filter(listing_id=listing.pk).values_list("lexeme", flat=True))
+    groups = set(HeadlineGroup.objects.values_list("key", flat=True))
+    assert words and terms - groups == words
+    # and a row for each synonym group each headline matches
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM listings_listingheadline h, listings_headlinegroup g "
+            "WHERE h.headline_vector @@ g.key::tsquery"
+        )
+        assert HeadlineTerm.objects.filter(lexeme__in=groups).count() == cursor.fetchone()[0] > 0
 
     # Each search's first run counts its matches, even after another search kept the
     # same counts ("q=lab&sort=deadline" after "q=lab"): it is timed cold. (The

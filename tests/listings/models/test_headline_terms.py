@@ -1,7 +1,8 @@
 """Each word of a published listing's headline is kept with its part of the headline's
-score (a trigger on the headline table), and a search's best headlines are found from
-each word's first entries and the headlines with several of the words: the same list
-as ranking every matching headline."""
+score (a trigger on the headline table), and so is its score for each synonym group it
+matches; a search's best headlines are found from a word's or group's first entries,
+or each word's and the headlines with several of the words: the same list as ranking
+every matching headline."""
 
 import random
 import re
@@ -9,11 +10,19 @@ from datetime import timedelta
 
 import pytest
 from django.db import connection
+from django.db.models import Q
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from listings.models import HeadlineTerm, Listing
+from listings.models import (
+    HeadlineGroup,
+    HeadlineTerm,
+    Listing,
+    ListingHeadline,
+    SearchSynonym,
+)  # fmt: skip
 from listings.models.headline import (
     _OPERAND,
     _headline_ranking,
@@ -21,7 +30,9 @@ from listings.models.headline import (
     _unquoted,
     _words_or_ed,
     best_headlines,
+    group_key,
 )  # fmt: skip
+from listings.search.catalogue import forget_catalogue
 from listings.search.query import headline_query
 from tests.support.db import kept_for_module
 from tests.support.factories import LabFactory, PublishedListingFactory
@@ -145,8 +156,91 @@ def test_for_several_words_the_best_headlines_are_the_full_ranking(headlines, wo
 
 
 @pytest.mark.django_db
-def test_a_phrase_or_a_word_with_synonyms_is_ranked_in_full(headlines):
+def test_a_phrase_is_ranked_in_full(headlines):
     query = headline_query('"tissue biopsy"')
     assert best_headlines(query, 20) == ranked_in_full('"tissue biopsy"', 20)
-    assert best_headlines(headline_query("phlebotomy"), 20) == ranked_in_full("phlebotomy", 20)
     assert best_headlines(headline_query("qqqzzz"), 20) == []
+
+
+GROUPED = ["phlebotomy", "Phlébotomist", "venipuncture", "phleb", '"blood draw"', "sample",
+           "specimen", '"lab tech"']  # fmt: skip
+
+
+@pytest.mark.django_db
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(word=st.sampled_from(GROUPED), limit=st.sampled_from([1, 5, 20, 500]))
+def test_a_word_with_synonyms_takes_its_groups_first_entries(headlines, word, limit):
+    """A word with synonyms is or-ed with them: its group's rows in the terms' index
+    give the full ranking's list from one index range, ranking no headline."""
+    with CaptureQueriesContext(connection) as queries:
+        best = best_headlines(headline_query(word), limit)
+    assert best == ranked_in_full(word, limit)
+    assert not any("ts_rank" in query["sql"] for query in queries)
+
+
+@pytest.mark.django_db
+def test_the_groups_are_the_synonyms_as_searched():
+    keys = set(HeadlineGroup.objects.values_list("key", flat=True))
+    phlebotomy = "'blood' <-> 'draw' | 'phleb' | 'phlebotomi' | 'phlebotomist' | 'venipunctur'"
+    assert {phlebotomy, "'sampl' | 'specimen'", "'mice' | 'mous'"} <= keys
+    with connection.cursor() as cursor:  # a key is its query's text, parts in order
+        for key in keys:
+            cursor.execute("SELECT %s::tsquery::text", [key])
+            assert group_key(cursor.fetchone()[0]) == key
+
+
+def test_a_group_key_is_the_or_ed_parts_once_in_order():
+    assert group_key("'b' | 'a' <-> 'c' | 'b'") == "'a' <-> 'c' | 'b'"
+    assert group_key("'a' & 'b' | 'c'") == "'a' & 'b' | 'c'"
+    assert group_key("'x|y' | 'a'") == "'a' | 'x|y'"  # a quoted bar is no part's end
+    assert group_key("'research'") is None  # one part: the word's own entries
+    assert group_key("'a' | 'a'") is None
+    assert group_key("( 'a' | 'b' ) & 'c'") is None  # and-ed at the top: one part
+    assert group_key("'a' | !'b'") is None
+    assert group_key("'a':* | 'b'") is None
+
+
+@pytest.mark.django_db
+def test_the_trigger_keeps_each_headline_in_its_groups():
+    key = "'sampl' | 'specimen'"
+    listing = PublishedListingFactory(title="Specimen and sample courier")
+    impact = HeadlineTerm.objects.get(listing_id=listing.pk, lexeme=key).impact
+    with connection.cursor() as cursor:  # its score for the whole group
+        cursor.execute(
+            "SELECT ts_rank(headline_vector, %s::tsquery) / ln(length + 2) "
+            "FROM listings_listingheadline WHERE listing_id = %s",
+            [key, listing.pk],
+        )
+        assert impact == pytest.approx(cursor.fetchone()[0], rel=1e-12)
+    listing.title = "Courier"
+    listing.save()
+    assert not HeadlineTerm.objects.filter(listing_id=listing.pk, lexeme=key).exists()
+
+
+@pytest.mark.django_db
+def test_a_new_synonym_makes_a_group_and_a_removed_one_drops_it(
+    django_capture_on_commit_callbacks,
+):
+    titled = PublishedListingFactory(title="Zebrafish husbandry aide")
+    danio = PublishedListingFactory(title="Danio rerio imaging assistant")
+    key = "'danio' | 'zebrafish'"
+    with django_capture_on_commit_callbacks(execute=True):
+        synonym = SearchSynonym.objects.create(term="danio", equivalent="zebrafish")
+    assert HeadlineGroup.objects.filter(key=key).exists()
+    grouped = set(HeadlineTerm.objects.filter(lexeme=key).values_list("listing_id", flat=True))
+    assert {titled.pk, danio.pk} <= grouped
+    assert grouped == set(
+        ListingHeadline.objects.filter(
+            Q(headline_vector="zebrafish") | Q(headline_vector="danio")
+        ).values_list("listing_id", flat=True)
+    )
+    forget_catalogue()  # as the admin does
+    query = headline_query("zebrafish")
+    with CaptureQueriesContext(connection) as queries:
+        assert best_headlines(query, 500) == ranked_in_full("zebrafish", 500)
+    assert not any("ts_rank" in query["sql"] for query in queries[:-1])  # [-1]: in full
+    with django_capture_on_commit_callbacks(execute=True):
+        synonym.delete()
+    assert not HeadlineGroup.objects.filter(key=key).exists()
+    assert not HeadlineTerm.objects.filter(lexeme=key).exists()
+    forget_catalogue()
