@@ -184,8 +184,11 @@ def best_headlines(query, limit: int, *, using: str = "default") -> list[int]:
     and only those are ranked. A word alone: its first entries are the answer (one
     index range; "research": 13 ms instead of 110 at a million listings). Several:
     those ranked (for "data analysis", 1,000 first entries and 214 headlines with
-    both instead of 96,000 with either: 30 ms instead of 103). A query with a phrase
-    (often from synonyms: "phlebotomy" or "blood draw") is ranked in full."""
+    both instead of 96,000 with either: 30 ms instead of 103). A word's synonym
+    group (HeadlineGroup) counts as one word: alone, its first entries are the
+    answer; with other words, its first entries and the headlines with any of its
+    words and another word are ranked (`_units`). Other queries (a phrase alone, a
+    negation) are ranked in full."""
     compiler = ListingHeadline.objects.using(using).query.get_compiler(using=using)
     query_sql, query_params = compiler.compile(query.resolve_expression(compiler.query))
     now = timezone.now()
@@ -204,18 +207,21 @@ def best_headlines(query, limit: int, *, using: str = "default") -> list[int]:
             rows = cursor.fetchall()
             if rows:
                 return [listing_id for (listing_id,) in rows if listing_id is not None]
-        if _words_or_ed(text):
-            words = sorted({_unquoted(word) for word in re.findall(_OPERAND, text)})
+        units = _units(text, cursor) if key is not None else None
+        if units is not None:
+            # Each unit (a word, or a synonym group) and what it finds in a headline:
+            # any of its words (a group's "blood" scores even without "draw").
             several = " | ".join(
-                f"{_quoted(a)} & {_quoted(b)}" for a, b in itertools.combinations(words, 2)
+                f"({' | '.join(map(_quoted, a))}) & ({' | '.join(map(_quoted, b))})"
+                for a, b in itertools.combinations(units.values(), 2)
             )
-            # Worth it when few headlines have two of the words, and many have one.
+            # Worth it when few headlines have two of the units, and many have one.
             with_several = _planned(cursor, "%s::tsquery", [several])
             with_any = _planned(cursor, query_sql, query_params)
-            if with_several <= SEVERAL_MAX and with_any > 4 * len(words) * limit:
+            if with_several <= SEVERAL_MAX and with_any > 4 * len(units) * limit:
                 cursor.execute(
                     _BEST_HEADLINES.format(query=query_sql),
-                    [*query_params, words, now, limit, several, now, limit],
+                    [*query_params, sorted(units), now, limit, several, now, limit],
                 )
                 return [listing_id for (listing_id,) in cursor.fetchall()]
     return list(_headline_ranking(query, using).values_list("listing_id", flat=True)[:limit])
@@ -302,22 +308,29 @@ def _quoted(lexeme: str) -> str:
     return "'" + lexeme.replace("\\", "\\\\").replace("'", "''") + "'"
 
 
-def _words_or_ed(text: str) -> bool:
-    """Whether a tsquery's text is words or-ed together at its top ("'a' | 'b'": a
-    "|" outside quotes and parentheses; "|" binds loosest, so PostgreSQL writes no
-    parentheses around it there), with no negation, weight or prefix, which the
-    terms' index does not know, and no phrase: a phrase's headlines are few, and
-    ranking them all costs less than looking up each word's first entries."""
-    depth, quoted, or_at_top = 0, False, False
-    for char in text:
-        if char == "'":
-            quoted = not quoted  # a doubled quote inside flips twice
-        elif not quoted:
-            if char in "!:<":
-                return False
-            depth += (char == "(") - (char == ")")
-            or_at_top = or_at_top or (char == "|" and depth == 0)
-    return or_at_top
+def _units(text: str, cursor) -> dict[str, list[str]] | None:
+    """The units of a query or-ed at the top (group_key's parts), each with the words
+    it finds in a headline: each kept synonym group whose parts are all there (under
+    its key: every word of its parts, as a group's "blood" scores even without
+    "draw"), and each word of the other parts (words, or words and-ed or in a
+    phrase: a headline that matches such a part has two of its words). None when a
+    part is something else, or two units share a word (each unit's first entries
+    would then not bound the others' scores)."""
+    parts = set(group_key(text).split(" | "))
+    cursor.execute("SELECT key FROM listings_headlinegroup")
+    units: dict[str, list[str]] = {}
+    for (key,) in sorted(cursor.fetchall(), key=lambda row: (-len(row[0]), row[0])):
+        group = set(key.split(" | "))
+        if group <= parts:
+            parts -= group
+            units[key] = sorted({_unquoted(word) for word in re.findall(_OPERAND, key)})
+    for part in parts:
+        if re.sub(_OPERAND, "", part).strip(" &<->0123456789"):
+            return None  # parentheses or an operator the terms' index does not know
+        for word in re.findall(_OPERAND, part):
+            units.setdefault(_unquoted(word), [_unquoted(word)])
+    words = [word for found in units.values() for word in found]
+    return units if len(units) > 1 and len(words) == len(set(words)) else None
 
 
 def synonyms_changed(sender, instance, using: str, **kwargs) -> None:

@@ -27,8 +27,8 @@ from listings.models.headline import (
     _OPERAND,
     _headline_ranking,
     _quoted,
+    _units,
     _unquoted,
-    _words_or_ed,
     best_headlines,
     group_key,
 )  # fmt: skip
@@ -106,17 +106,21 @@ def test_a_lexeme_with_quotes_or_backslashes_is_its_own_query():
             assert _unquoted(operand) == lexeme
 
 
-def test_which_queries_are_words_or_ed_together():
-    assert _words_or_ed("'a' | 'b'")
-    assert _words_or_ed("'a' & 'b' | 'c'")
-    assert _words_or_ed("'it''s' | 'b'")
-    assert _words_or_ed("'a<b' | 'c'")
-    assert not _words_or_ed("'research'")  # one word: its first entries, no ranking
-    assert not _words_or_ed("'a' | 'b' <-> 'c'")  # a phrase: ranked in full
-    assert not _words_or_ed("( 'a' | 'b' ) & 'c'")
-    assert not _words_or_ed("'a|b' & 'c'")
-    assert not _words_or_ed("'a' | !'b'")
-    assert not _words_or_ed("'a':* | 'b'")
+@pytest.mark.django_db
+def test_the_units_of_a_query_are_its_words_and_synonym_groups():
+    phlebotomy = "'blood' <-> 'draw' | 'phleb' | 'phlebotomi' | 'phlebotomist' | 'venipunctur'"
+    group = ["blood", "draw", "phleb", "phlebotomi", "phlebotomist", "venipunctur"]
+    with connection.cursor() as cursor:
+        assert _units("'a' | 'b'", cursor) == {"a": ["a"], "b": ["b"]}
+        assert _units("'a' & 'b' | 'c'", cursor) == {"a": ["a"], "b": ["b"], "c": ["c"]}
+        assert _units("'it''s' | 'b'", cursor) == {"it's": ["it's"], "b": ["b"]}
+        assert _units("'a<b' | 'c' <-> 'd'", cursor) == {"a<b": ["a<b"], "c": ["c"], "d": ["d"]}
+        assert _units(f"{phlebotomy} | 'train'", cursor) == {phlebotomy: group, "train": ["train"]}
+        # a word of the group outside it: the group's entries do not bound its score
+        assert _units(f"{phlebotomy} | 'blood'", cursor) is None
+        assert _units("'phlebotomi' | 'train'", cursor) == {"phlebotomi": ["phlebotomi"],
+                                                           "train": ["train"]}  # fmt: skip
+        assert _units("( 'a' | 'b' ) <-> 'c' | 'd'", cursor) is None
 
 
 @pytest.fixture(scope="module")
@@ -176,6 +180,25 @@ def test_a_word_with_synonyms_takes_its_groups_first_entries(headlines, word, li
         best = best_headlines(headline_query(word), limit)
     assert best == ranked_in_full(word, limit)
     assert not any("ts_rank" in query["sql"] for query in queries)
+
+
+@pytest.mark.django_db
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(words=st.lists(st.sampled_from(GROUPED + WORDS), min_size=2, max_size=3, unique=True),
+       limit=st.sampled_from([1, 5, 20]))  # fmt: skip
+def test_words_with_synonyms_among_others_rank_as_in_full(headlines, words, limit):
+    text = " ".join(words)
+    assert best_headlines(headline_query(text), limit) == ranked_in_full(text, limit)
+
+
+@pytest.mark.django_db
+def test_a_synonym_group_among_other_words_is_one_unit(headlines):
+    """'phlebotomy sample' ranks the first entries of two groups and the headlines
+    with a word of each, not every headline with any of their words."""
+    with CaptureQueriesContext(connection) as queries:
+        best = best_headlines(headline_query("phlebotomy sample"), 5)
+    assert best == ranked_in_full("phlebotomy sample", 5)
+    assert any("unnest(" in query["sql"] for query in queries)
 
 
 @pytest.mark.django_db
