@@ -89,3 +89,21 @@ def test_settings_read_the_environment():
     assert "America/Chicago smtp.example.edu 587 True ['a.example.edu', 'b.example.edu']" in (
         result.stdout
     )
+
+
+def test_each_connection_gets_the_work_mem_searches_need():
+    """16 MB by default (a broad word's bitmap at a million listings stays exact),
+    DATABASE_WORK_MEM to change it, empty for the server's own setting."""
+    show = (
+        "from django.db import connection; c = connection.cursor(); c.execute("
+        "\"SELECT setting, unit, source FROM pg_settings WHERE name = 'work_mem'\"); "
+        "print(*c.fetchone())"
+    )
+
+    def work_mem(**env) -> str:
+        result = manage("shell", "-c", show, DATABASE_NAME="postgres", **env)
+        return result.stdout.strip().splitlines()[-1]
+
+    assert work_mem() == "16384 kB client"
+    assert work_mem(DATABASE_WORK_MEM="8MB") == "8192 kB client"
+    assert not work_mem(DATABASE_WORK_MEM="").endswith("client")
