@@ -20,7 +20,11 @@ from listings.filters import ListingFilter
 from listings.models import Compensation, Listing, WorkMode
 from listings.search.catalogue import SAMPLE_BUCKETS, forget_catalogue, get_catalogue
 from listings.search.counts import (
-    error_bound, planned_rows, reads_buckets_first, sample_factor, search_counts,
+    error_bound,
+    planned_rows,
+    reads_buckets_first,
+    sample_factor,
+    search_counts,
 )  # fmt: skip
 from listings.search.facets import apply_filters, facet_counts, rounded
 from tests.support.factories import LabFactory
