@@ -1,10 +1,11 @@
 """Template filters for listing pages."""
 
+import html
+
 from django import template
 from django.http import QueryDict
 from django.utils import timezone
 from django.utils.dates import MONTHS_3
-from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 
 from listings.rendering import render_markdown
@@ -49,19 +50,28 @@ def query_without(context, *names) -> str:
 @register.simple_tag
 def facet_checkboxes(name: str, options) -> str:
     """The checkboxes of one facet with their counts (search.facets.FacetOption): the
-    search page shows about 70 of them, and building them here costs a tenth of a
-    template loop."""
-    return format_html_join(
-        "",
-        '<div class="check"><input type="checkbox" name="{0}" value="{1}" id="f-{0}-{2}"{3}>'
-        ' <label for="f-{0}-{2}">{4} <span class="count" data-count-for="{0}:{1}">{5}</span>'
-        "</label></div>",
-        (
-            (name, option.value, number, mark_safe(" checked") if option.selected else "",
-             option.label, f"({option.count_label})" if option.count_label else "")
+    search page shows about 70 of them (500 with the institutions of a national
+    board), so they are written with the standard library's escape, which Django's
+    escape calls: format_html's lazy-text checks took 20 ms a page for 416
+    institutions."""
+    name = escape(name)
+    return mark_safe(  # noqa: S308 - every value below is escaped
+        "".join(
+            f'<div class="check"><input type="checkbox" name="{name}" value="{escape(value)}"'
+            f' id="f-{name}-{number}"{" checked" if option.selected else ""}>'
+            f' <label for="f-{name}-{number}">{escape(option.label)}'
+            f' <span class="count" data-count-for="{name}:{escape(value)}">'
+            f"{f'({escape(option.count_label)})' if option.count_label else ''}</span>"
+            "</label></div>"
             for number, option in enumerate(options, start=1)
-        ),
-    )  # fmt: skip
+            for value in [str(option.value)]
+        )
+    )
+
+
+def escape(text) -> str:
+    """`text` for HTML, as django.utils.html.escape writes it (for plain strings)."""
+    return html.escape(str(text), quote=True)
 
 
 @register.filter
