@@ -127,6 +127,31 @@ def test_few_results_are_ranked_once_for_the_counts_and_the_page(settings, monke
     assert any("ts_rank(" in query["sql"] for query in alone)
 
 
+@pytest.mark.usefixtures("board")
+def test_what_the_filters_keep_of_the_best_headlines_is_counted_once(settings, monkeypatch):
+    """A filtered broad search counts how many of the board's best headlines its
+    filters keep: the background job counts it, and the page reads that count."""
+    monkeypatch.setattr(ranking, "BODY_RANK_MAX", 0)
+    settings.SEARCH_PARALLEL_WORKERS = 2
+    counted = []
+    kept = ranking.Headlines.kept
+
+    def counting(self, best):
+        before = self._kept
+        found = kept(self, best)
+        counted.append(self._kept is not before)
+        return found
+
+    monkeypatch.setattr(ranking.Headlines, "kept", counting)
+    params = {"q": "phlebotomy", "comp": ["paid"]}
+    listing_filter = ListingFilter(params, queryset=Listing.objects.public())
+    found = [row.pk for row in run_search(listing_filter, page="1").listings]
+    assert counted == [True, False]  # the job's count, then the page's read
+    settings.SEARCH_PARALLEL_WORKERS = 0
+    listing_filter = ListingFilter(params, queryset=Listing.objects.public())
+    assert [row.pk for row in run_search(listing_filter, page="1").listings] == found
+
+
 @pytest.mark.django_db
 def test_an_estimated_total_takes_the_every_match_ranking_the_job_made(
     django_assert_num_queries, settings
