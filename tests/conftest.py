@@ -94,6 +94,8 @@ def migration_data(transactional_db):
             ("listings.migrations.0002_seed_role_types_and_certifications", "seed"),
             ("listings.migrations.0003_moderators_group", "create_group"),
             ("listings.migrations.0007_search_triggers_and_synonyms", "seed_synonyms"),
+            ("listings.migrations.0028_more_student_synonyms", "add_synonyms"),
+            ("listings.migrations.0030_students_shorthand_synonyms", "add_synonyms"),
         ]:
             getattr(importlib.import_module(module), function)(apps, None)
     finally:

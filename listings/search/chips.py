@@ -70,7 +70,8 @@ def applied_filter_chips(
     from_words = {(each.name, each.value): each for each in understood}
 
     def without(name: str, value: str | None = None) -> str:
-        taken = from_words.get((name, value if value is not None else form.cleaned_data[name]))
+        value = str(value if value is not None else form.cleaned_data[name])
+        taken = from_words.get((name, value))
         return _without_words(params, taken) if taken else _without(params, name, value)
 
     applied = applied_filters(form.cleaned_data)

@@ -64,8 +64,11 @@ class SearchPage:
         <after>": {"before": [("", "remote")], "after": [("in", "Boston,
         Massachusetts"), ("on", "weekends"), ("open to", "MS1 or MS2")]}: values of
         one filter joined by "or", a city and its state by a comma."""
-        prepositions = {"institution": "at", "level": "open to", "mode": "", "schedule": "on"}
-        order = ("mode", "city", "state", "institution", "schedule", "level")
+        prepositions = {
+            "institution": "at", "level": "open to", "mode": "", "schedule": "on",
+            "hours_max": "of",
+        }  # fmt: skip
+        order = ("mode", "hours_max", "city", "state", "institution", "schedule", "level")
         phrases = {"before": [], "after": []}
         last = None
         for each in sorted(self.understood, key=lambda u: order.index(u.name)):

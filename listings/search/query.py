@@ -210,6 +210,18 @@ def build_query(text: str, pairs: list[tuple[str, str]] | None = None) -> Search
     return query
 
 
+def synonym_phrases(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each synonym of several words in `text` ("lab tech"), whole
+    words, neither quoted nor negated: search.suggest checks it as one word."""
+    alternatives = _equivalence_classes(tuple(synonym_pairs()))
+    in_quotes = _quoted_mask(text)
+    return [
+        (start, end)
+        for start, end, phrase in _matches(text, alternatives)
+        if " " in phrase and not in_quotes[start] and not _negated(text, start)
+    ]
+
+
 def synonym_group_queries(pairs: list[tuple[str, str]]) -> list[SearchQuery]:
     """For each word of the synonyms `pairs` and each phrase, quoted, the query a
     search for it alone ranks headlines on (headline_query: it or any synonym), for

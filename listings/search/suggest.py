@@ -5,12 +5,13 @@ if it finds something; and, when no listing has every word, the words that some 
 from __future__ import annotations
 
 import re
+from typing import NamedTuple
 
 from django.db import connection
 from django.db.models import QuerySet
 
 from .facets import apply_filters
-from .query import SEARCH_CONFIG
+from .query import SEARCH_CONFIG, synonym_phrases
 
 _WORD = re.compile(r"(?<![\w-])[^\W\d_]{3,40}(?!\w)")
 
@@ -65,20 +66,33 @@ def words_found(base: QuerySet, text: str) -> tuple[str, list[str]]:
     for char in text:
         inside = not inside if char == '"' else inside
         in_quotes.append(inside)
-    words = [m for m in _PLAIN_WORD.finditer(text) if not in_quotes[m.start()]]
-    words = [m for m in words if m.group().lower() != "or"][:MAX_WORDS_CHECKED]
+    # A synonym of several words ("lab tech" = "lab technician") is one word here:
+    # its own words may find nothing alone ("tech").
+    phrases = [_Word(start, end, text[start:end]) for start, end in synonym_phrases(text)]
+    words = [
+        _Word(m.start(), m.end(), m.group())
+        for m in _PLAIN_WORD.finditer(text)
+        if not in_quotes[m.start()] and not any(p.start <= m.start() < p.end for p in phrases)
+    ]
+    words = sorted([w for w in words if w.text.lower() != "or"] + phrases)[:MAX_WORDS_CHECKED]
     if len(words) < 2:
         return "", []
     # Words the database leaves out ("in", "the") are never unknown: they find nothing
     # on their own, but no search needs them.
-    ignored = _stopwords([m.group() for m in words])
-    unknown = [m for m in words if m.group() not in ignored and not base.search(m.group()).exists()]
+    ignored = _stopwords([w.text for w in words])
+    unknown = [w for w in words if w.text not in ignored and not base.search(w.text).exists()]
     if not unknown or len(unknown) == len(words):
         return "", []
     kept = text
-    for match in reversed(unknown):
-        kept = kept[: match.start()] + kept[match.end() :]
-    return " ".join(kept.split()), [m.group() for m in unknown]
+    for word in reversed(unknown):
+        kept = kept[: word.start] + kept[word.end :]
+    return " ".join(kept.split()), [w.text for w in unknown]
+
+
+class _Word(NamedTuple):
+    start: int
+    end: int
+    text: str
 
 
 def _stopwords(words: list[str]) -> set[str]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from decimal import Decimal
 
 from .catalogue import get_catalogue
 from .places import PLACE_FILTERS, US_STATES, place_names
@@ -18,7 +19,7 @@ from .query import _fold_with_positions, _negated, _quoted_mask, fold
 class Understood:
     """One filter taken from the words: `words` is what the student typed for it."""
 
-    name: str  # the filter: city, state, institution, mode, schedule, level
+    name: str  # the filter: city, state, institution, mode, schedule, level, hours_max
     value: str
     label: str  # "Boston", "remote", "MS1"
     words: str  # "in Boston"
@@ -56,6 +57,19 @@ FILLER = {
     "opportunities", "vacancy", "vacancies", "posting", "postings", "hiring",
     "near", "nearby",  # left when no place follows: "phlebotomy near me"
 }  # fmt: skip
+# "10 hours a week", "under 15 hrs", "10-12 hours/week": the hours filter (at most the
+# larger number). A singular "hour" counts only with a limit or "a week": "24 hour
+# urine collection" is a lab's words.
+_HOURS = re.compile(
+    r"(?<![\w-])(?P<limit>(?:under|up to|at most|max(?:imum)?|less than|no more than|"
+    r"fewer than|<=?)\s*)?(?:\d{1,2}\s*(?:-|to)\s*)?(?P<hours>\d{1,2})\s*"
+    r"(?P<unit>hours|hour|hrs|hr|h)(?P<week>\s*(?:a|per|/|each|every)\s*(?:week|wk)|"
+    r"\s+weekly)?(?![\w-])",
+    re.IGNORECASE,
+)
+HOURS_MOST = 80  # the hours filter's largest value
+# Phrases of any job board's visitors, left out as FILLER is
+FILLER_PHRASES = ("entry level", "entry-level")
 _WORD = re.compile(r"(?<![\w-])[^\W\d_]+(?![\w-])")
 _CODE_AFTER_CITY = re.compile(r"\s*,?\s*([A-Za-z]{2})(?![\w-])")
 # State codes that are also words after a city ("boston or chicago", "boston in
@@ -78,6 +92,8 @@ def understand(cleaned: dict) -> list[Understood]:
         *((name, names, name == "state") for name, names in place_names(get_catalogue())),
     ]
     understood = []
+    if not cleaned.get("hours_max") and (hours := _take_hours(cleaned)):
+        understood.append(hours)
     for name, names, exact_case in kinds:
         if cleaned.get(name):
             continue
@@ -100,6 +116,26 @@ def understand(cleaned: dict) -> list[Understood]:
     return understood
 
 
+def _take_hours(cleaned: dict) -> Understood | None:
+    """Hours a week in the words, as the hours filter ("10 hours a week": at most 10),
+    taken out of them."""
+    text = cleaned["q"]
+    in_quotes = _quoted_mask(text)
+    for match in _HOURS.finditer(text):
+        plural = match.group("unit").lower() in ("hours", "hrs")
+        hours = int(match.group("hours"))
+        if not (plural or match.group("limit") or match.group("week")):
+            continue
+        if not 1 <= hours <= HOURS_MOST or in_quotes[match.start()]:
+            continue
+        if _negated(text, match.start()):
+            continue
+        cleaned["q"] = " ".join((text[: match.start()] + " " + text[match.end() :]).split())
+        cleaned["hours_max"] = Decimal(hours)
+        return Understood("hours_max", str(hours), f"up to {hours} hours a week", match.group())
+    return None
+
+
 def _state_after_city(cleaned: dict, at: int) -> list[Understood]:
     """A state's code right after a city, in any case ("boston ma", "Boston, ma"):
     alone, a code counts only in capitals ("in", "or", "me" are words)."""
@@ -120,10 +156,11 @@ def without_filler(text: str) -> str:
     """`text` without its plain filler words: "phlebotomy jobs" searches "phlebotomy",
     and "jobs" alone every listing."""
     in_quotes = _quoted_mask(text)
+    phrases = "|".join(re.escape(phrase) for phrase in FILLER_PHRASES)
     filler = [
         match.span()
-        for match in _WORD.finditer(text)
-        if fold(match.group()) in FILLER
+        for match in re.finditer(rf"(?<![\w-])(?:{phrases})(?![\w-])|{_WORD.pattern}", text, re.I)
+        if (fold(match.group()) in FILLER or fold(match.group()) in FILLER_PHRASES)
         and not in_quotes[match.start()]
         and not _negated(text, match.start())
     ]

@@ -6,7 +6,8 @@ import pytest
 from django.urls import reverse
 
 from accounts.models import Program
-from listings.models import WorkMode
+from listings.models import SearchSynonym, WorkMode
+from listings.search.catalogue import forget_catalogue
 from tests.support.factories import LabFactory, PublishedListingFactory
 
 pytestmark = pytest.mark.django_db
@@ -252,3 +253,94 @@ def test_removing_a_short_filter_word_keeps_longer_words_that_contain_it(client,
     response = search(client, q="remotely remote")
     chips = {chip.label: chip.remove_query for chip in response.context["chips"]}
     assert chips == {"Remote": "q=remotely"}
+
+
+@pytest.fixture
+def hours():
+    lab = LabFactory(city="Boston")
+    PublishedListingFactory(lab=lab, title="Lab Technician, weekday mornings",
+                            hours_min=6, hours_max=10)  # fmt: skip
+    PublishedListingFactory(lab=lab, title="Lab Technician, long shifts",
+                            hours_min=16, hours_max=20)  # fmt: skip
+    PublishedListingFactory(lab=lab, title="24 hour urine collection aide",
+                            hours_min=4, hours_max=8)  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("words", "most", "left"),
+    [
+        ("10 hours a week", 10, ""),
+        ("lab technician 10 hours per week", 10, "lab technician"),
+        ("technician under 12 hrs", 12, "technician"),
+        ("technician 8-12 hours/week", 12, "technician"),
+        ("technician up to 10 h a week", 10, "technician"),
+        ("Technician 10 HOURS", 10, "Technician"),
+    ],
+)
+def test_hours_in_the_words_are_the_hours_filter(client, hours, words, most, left):
+    """ "10 hours a week" found listings that say "week" (the numbers and "hours" are
+    in no listing's words): it is the most hours a week the student can give."""
+    response = search(client, q=words)
+
+    result = response.context["result"]
+    assert [(u.name, u.value) for u in result.understood] == [("hours_max", str(most))]
+    assert response.context["filter"].form.cleaned_data["q"] == left
+    within = ["Lab Technician, weekday mornings"]  # 6 hours at least; not 16
+    assert titles(response) == (within if left else ["24 hour urine collection aide", *within])
+    assert f"Showing listings of <strong>up to {most} hours a week</strong>" in (
+        response.content.decode()
+    )
+    chips = {chip.label: chip.remove_query for chip in response.context["chips"]}
+    assert chips == {f"At most {most} h a week": f"q={left.replace(' ', '+')}"}
+
+
+@pytest.mark.parametrize(
+    "words",
+    ["24 hour urine collection", '"10 hours" technician', "technician -10 hours",
+     "technician 0 hours", "technician 99 hours"],
+)  # fmt: skip
+def test_hours_that_are_not_a_week_stay_words(client, hours, words):
+    """A singular "hour" without "a week" or a limit is a lab's words ("24 hour
+    urine"); quoted, negated or impossible hours stay words too."""
+    result = search(client, q=words).context["result"]
+    assert result.understood == []
+
+
+def test_hours_chosen_in_the_filters_leave_the_words_alone(client, hours):
+    response = search(client, q="technician 10 hours a week", hours_max="20")
+    assert response.context["result"].understood == []
+    assert response.context["filter"].form.cleaned_data["hours_max"] == 20
+
+
+def test_entry_level_is_filler(client, hours):
+    """On a board of student positions every listing is entry level; "entry level lab
+    technician" found nothing, as no listing says "level"."""
+    for words in ["entry level lab technician", "Entry-level lab technician jobs"]:
+        response = search(client, q=words)
+        assert response.context["filter"].form.cleaned_data["q"] == "lab technician"
+        assert titles(response) == [
+            "Lab Technician, long shifts",
+            "Lab Technician, weekday mornings",
+        ]
+
+
+def test_shorthand_finds_the_words_listings_use(client, hours):
+    """ "tech" (migration 0030) is a technician, alone and in "lab tech"."""
+    assert titles(search(client, q="tech")) == [
+        "Lab Technician, long shifts", "Lab Technician, weekday mornings"
+    ]  # fmt: skip
+    assert len(search(client, q="lab tech 10 hours").context["result"].listings) == 1
+
+
+def test_a_synonym_of_several_words_is_one_word_for_the_partial_matches(client):
+    """ "lab tech zxqv": "tech" alone finds nothing on this board, "lab tech" (=
+    "lab technician") does: the partial matches keep it whole, not just "lab"."""
+    SearchSynonym.objects.filter(term="tech").delete()  # "tech" alone finds nothing
+    forget_catalogue()
+    PublishedListingFactory(title="Lab Technician, histology")
+    PublishedListingFactory(title="Lab coordinator")
+    result = search(client, q="lab tech zxqv").context["result"]
+    forget_catalogue()
+
+    assert result.unknown_words == ["zxqv"]
+    assert [listing.title for listing in result.listings] == ["Lab Technician, histology"]

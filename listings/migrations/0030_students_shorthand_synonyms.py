@@ -1,0 +1,38 @@
+"""Shorthand students type for the words listings use: "tech" for technician ("lab
+tech", "histology tech", "phlebotomy tech" found nothing for "tech"), "path
+assistant", "med tech", and the short names of specialties ("onc", "peds", "heme").
+Only shorthand that is not also an everyday word: "path" (a career path) and "cards"
+(cardiology) would bring listings that use them otherwise. Admins edit these in the
+admin."""
+
+from django.db import migrations
+
+SYNONYMS = [
+    ("tech", "technician"),
+    ("path assistant", "pathology assistant"),
+    ("med tech", "medical technologist"),
+    ("immuno", "immunology"),
+    ("biochem", "biochemistry"),
+    ("onc", "oncology"),
+    ("peds", "pediatrics"),
+    ("derm", "dermatology"),
+    ("heme", "hematology"),
+]
+
+
+def add_synonyms(apps, schema_editor):
+    SearchSynonym = apps.get_model("listings", "SearchSynonym")
+    for term, equivalent in SYNONYMS:
+        SearchSynonym.objects.get_or_create(term=term, equivalent=equivalent)
+
+
+def remove_synonyms(apps, schema_editor):
+    SearchSynonym = apps.get_model("listings", "SearchSynonym")
+    for term, equivalent in SYNONYMS:
+        SearchSynonym.objects.filter(term=term, equivalent=equivalent).delete()
+
+
+class Migration(migrations.Migration):
+    dependencies = [("listings", "0029_headline_groups")]
+
+    operations = [migrations.RunPython(add_synonyms, remove_synonyms)]
