@@ -1,9 +1,9 @@
 """Shorthand students type for the words listings use: "tech" for technician ("lab
 tech", "histology tech", "phlebotomy tech" found nothing for "tech"), "path
-assistant", "med tech", and the short names of specialties ("onc", "peds", "heme").
-Only shorthand that is not also an everyday word: "path" (a career path) and "cards"
-(cardiology) would bring listings that use them otherwise. Admins edit these in the
-admin."""
+assistant", "med tech", and the short names of specialties ("onc", "peds", "heme",
+"histo"). Only shorthand that is not also an everyday word: "path" (a career
+path) and "cards" (cardiology) would bring listings that use them otherwise. Admins
+edit these in the admin."""
 
 from django.db import migrations
 
@@ -17,6 +17,7 @@ SYNONYMS = [
     ("peds", "pediatrics"),
     ("derm", "dermatology"),
     ("heme", "hematology"),
+    ("histo", "histology"),
 ]
 
 

@@ -38,14 +38,27 @@ MODE_WORDS = [
     ("on site", "on_site", "on-site"),
     ("in-person", "on_site", "on-site"),
     ("in person", "on_site", "on-site"),
-]
+    *((spelling, "remote", "remote")
+      for spelling in ("work from home", "from home", "wfh", "online", "virtual")),
+]  # fmt: skip
 SCHEDULE_WORDS = [
     (spelling, value, value)
     for value in ("weekends", "evenings", "weekdays")
     for spelling in (value, value[:-1])
 ]
+_YEARS = {1: ("first", "1st"), 2: ("second", "2nd"), 3: ("third", "3rd"), 4: ("fourth", "4th")}
 LEVEL_WORDS = [
     *((f"ms{year}", f"ms{year}", f"MS{year}") for year in range(1, 5)),
+    # "first year med student", "2nd-year medical students" (not "first year" alone:
+    # an undergraduate's first year is no medical school year)
+    *(
+        (f"{ordinal}{dash}year {school}{who}", f"ms{year}", f"MS{year}")
+        for year, ordinals in _YEARS.items()
+        for ordinal in ordinals
+        for dash in (" ", "-")
+        for school in ("med", "medical")
+        for who in ("", " student", " students")
+    ),
     *((spelling, "pre_med", "pre-med") for spelling in ("pre-med", "premed", "pre med")),
     *((spelling, "md_phd", "MD/PhD") for spelling in ("md/phd", "md-phd", "mdphd", "md phd")),
 ]
@@ -70,6 +83,9 @@ _HOURS = re.compile(
 HOURS_MOST = 80  # the hours filter's largest value
 # Phrases of any job board's visitors, left out as FILLER is
 FILLER_PHRASES = ("entry level", "entry-level")
+# Words that join others: left alone once the others became filters ("evenings and
+# weekends" searched "and", which the database ignores, and found nothing)
+JOINING = {"and", "or", "&", "+", "/", ",", "with", "for", "of", "the", "a", "an"}
 _WORD = re.compile(r"(?<![\w-])[^\W\d_]+(?![\w-])")
 _CODE_AFTER_CITY = re.compile(r"\s*,?\s*([A-Za-z]{2})(?![\w-])")
 # State codes that are also words after a city ("boston or chicago", "boston in
@@ -112,6 +128,8 @@ def understand(cleaned: dict) -> list[Understood]:
             cleaned[name] = values[0] if name in ("city", "state") else values
     # "Boston, MA, remote": no commas left alone to search
     kept = [token for token in without_filler(cleaned["q"]).split() if re.search(r'[\w"]', token)]
+    if understood and all(token.lower() in JOINING for token in kept):
+        kept = []  # "evenings and weekends": both schedules, any listing
     cleaned["q"] = " ".join(kept)
     return understood
 

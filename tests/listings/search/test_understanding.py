@@ -344,3 +344,28 @@ def test_a_synonym_of_several_words_is_one_word_for_the_partial_matches(client):
 
     assert result.unknown_words == ["zxqv"]
     assert [listing.title for listing in result.listings] == ["Lab Technician, histology"]
+
+
+def test_the_ways_students_say_a_year_of_medical_school_are_the_level(client):
+    """ "first year medical student" found nothing: no listing says "first"."""
+    PublishedListingFactory(title="Phlebotomist for first-years", levels=[Program.MS1])
+    PublishedListingFactory(title="Phlebotomist for third-years", levels=[Program.MS3])
+    for words in ["first year medical students", "phlebotomist 1st-year med student"]:
+        result = search(client, q=words).context["result"]
+        assert [(u.name, u.value) for u in result.understood] == [("level", "ms1")]
+        assert [listing.title for listing in result.listings] == ["Phlebotomist for first-years"]
+    # an undergraduate's first year is no medical school year: words
+    assert search(client, q="first year phlebotomist").context["result"].understood == []
+
+
+def test_words_left_joining_filters_search_nothing_more(client, two_cities):
+    """ "evenings and weekends" searched "and", which the database ignores: nothing
+    was found. With the filters taken, a joining word alone searches every listing."""
+    PublishedListingFactory(title="Weekend aide", schedules=["weekends"])
+    PublishedListingFactory(title="Evening aide", schedules=["evenings"])
+    response = search(client, q="evenings and weekends")
+    assert response.context["filter"].form.cleaned_data["q"] == ""
+    assert titles(response) == ["Evening aide", "Weekend aide"]
+    remote = search(client, q="work from home or hybrid")
+    assert [u.value for u in remote.context["result"].understood] == ["remote", "hybrid"]
+    assert titles(remote) == ["Histology aide", "Phlebotomist, remote scheduling"]
