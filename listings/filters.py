@@ -18,6 +18,7 @@ from .models import Compensation, Lab, Schedule, WorkMode
 from .search.catalogue import get_catalogue
 from .search.page import SORTS
 from .search.places import US_STATES
+from .search.understand import HOURS_MOST
 
 STATES = sorted(US_STATES.items(), key=lambda state: state[1])
 
@@ -111,7 +112,7 @@ class ListingFilter(django_filters.FilterSet):
     )
     hours_max = django_filters.NumberFilter(
         label="At most hours a week", field_name="hours_min", lookup_expr="lte",
-        min_value=1, max_value=80,
+        min_value=1, max_value=HOURS_MOST,
     )  # fmt: skip
     certs = django_filters.MultipleChoiceFilter(
         label="Certifications I hold", choices=_certification_choices, method="filter_certs",

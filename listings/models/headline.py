@@ -107,13 +107,11 @@ SELECT h.listing_id, g.key,
   JOIN listings_listingheadline h ON h.headline_vector @@ g.key::tsquery
  WHERE %s::text[] IS NULL OR g.key = ANY(%s::text[])
 """
-# A synonym group's first entries; no row when the group is not kept.
+# A synonym group's first entries, as a word's.
 _GROUP_ENTRIES = """
-SELECT t.listing_id FROM listings_headlinegroup g LEFT JOIN LATERAL (
-       SELECT h.listing_id FROM listings_headlineterm h
-        WHERE h.lexeme = g.key AND h.expires_at > %s
-        ORDER BY h.impact DESC, h.published_at DESC LIMIT %s) AS t ON TRUE
- WHERE g.key = %s
+SELECT listing_id FROM listings_headlineterm
+ WHERE lexeme = %s AND expires_at > %s
+ ORDER BY impact DESC, published_at DESC LIMIT %s
 """
 # An operand in a tsquery's text ('blood' <-> 'draw'), quotes doubled inside.
 _OPERAND = r"'((?:[^'\\]|''|\\.)+)'"
@@ -202,12 +200,13 @@ def best_headlines(query, limit: int, *, using: str = "default") -> list[int]:
         if re.fullmatch(_OPERAND, text):  # one word: its first entries are the answer
             return [listing_id for _text, listing_id in rows if listing_id is not None]
         key = group_key(text)
-        if key is not None:  # a word's synonym group, if kept: its first entries
-            cursor.execute(_GROUP_ENTRIES, [now, limit, key])
-            rows = cursor.fetchall()
-            if rows:
-                return [listing_id for (listing_id,) in rows if listing_id is not None]
-        units = _units(text, cursor) if key is not None else None
+        if key is not None:
+            cursor.execute("SELECT key FROM listings_headlinegroup")
+            groups = [group for (group,) in cursor.fetchall()]
+            if key in groups:  # a word's synonym group: its first entries
+                cursor.execute(_GROUP_ENTRIES, [key, now, limit])
+                return [listing_id for (listing_id,) in cursor.fetchall()]
+        units = _units(key, groups) if key is not None else None
         if units is not None:
             # Each unit (a word, or a synonym group) and what it finds in a headline:
             # any of its words (a group's "blood" scores even without "draw").
@@ -259,8 +258,9 @@ def group_key(text: str) -> str | None:
 def refresh_headline_groups(using: str = "default") -> None:
     """Keep a HeadlineGroup, with its rows in the terms' index, for each word and
     phrase of the synonyms (as a search for it alone ranks headlines), and none for a
-    synonym removed. Run when the synonyms change (listings.signals) and after
-    migrating. Headlines are not written meanwhile (a share lock), so none is missed."""
+    synonym removed. Run when the synonyms change and after migrating
+    (`synonyms_changed`, `groups_after_migrate`: listings/apps.py connects them).
+    Headlines are not written meanwhile (a share lock), so none is missed."""
     pairs = list(SearchSynonym.objects.using(using).values_list("term", "equivalent"))
     queries = synonym_group_queries(pairs)
     compiler = ListingHeadline.objects.using(using).query.get_compiler(using=using)
@@ -308,22 +308,22 @@ def _quoted(lexeme: str) -> str:
     return "'" + lexeme.replace("\\", "\\\\").replace("'", "''") + "'"
 
 
-def _units(text: str, cursor) -> dict[str, list[str]] | None:
-    """The units of a query or-ed at the top (group_key's parts), each with the words
+def _units(key: str, groups: list[str]) -> dict[str, list[str]] | None:
+    """The units of a query or-ed at the top (the parts of its group_key `key`, among
+    the kept synonym `groups`), each with the words
     it finds in a headline: each kept synonym group whose parts are all there (under
     its key: every word of its parts, as a group's "blood" scores even without
     "draw"), and each word of the other parts (words, or words and-ed or in a
     phrase: a headline that matches such a part has two of its words). None when a
     part is something else, or two units share a word (each unit's first entries
     would then not bound the others' scores)."""
-    parts = set(group_key(text).split(" | "))
-    cursor.execute("SELECT key FROM listings_headlinegroup")
+    parts = set(key.split(" | "))
     units: dict[str, list[str]] = {}
-    for (key,) in sorted(cursor.fetchall(), key=lambda row: (-len(row[0]), row[0])):
-        group = set(key.split(" | "))
-        if group <= parts:
-            parts -= group
-            units[key] = sorted({_unquoted(word) for word in re.findall(_OPERAND, key)})
+    for group in sorted(groups, key=lambda group: (-len(group), group)):
+        its_parts = set(group.split(" | "))
+        if its_parts <= parts:
+            parts -= its_parts
+            units[group] = sorted({_unquoted(word) for word in re.findall(_OPERAND, group)})
     for part in parts:
         if re.sub(_OPERAND, "", part).strip(" &<->0123456789"):
             return None  # parentheses or an operator the terms' index does not know

@@ -11,7 +11,7 @@ from django.db import connection
 from django.db.models import QuerySet
 
 from .facets import apply_filters
-from .query import SEARCH_CONFIG, synonym_phrases
+from .query import SEARCH_CONFIG, _quoted_mask, synonym_phrases
 
 _WORD = re.compile(r"(?<![\w-])[^\W\d_]{3,40}(?!\w)")
 
@@ -62,10 +62,7 @@ def words_found(base: QuerySet, text: str) -> tuple[str, list[str]]:
     """When no listing matches every word: `text` without the plain words that no
     open listing mentions, and those words (a query per word, at most six). Quoted
     phrases, negated words and "or" are left as they are."""
-    in_quotes, inside = [], False
-    for char in text:
-        inside = not inside if char == '"' else inside
-        in_quotes.append(inside)
+    in_quotes = _quoted_mask(text)
     # A synonym of several words ("lab tech" = "lab technician") is one word here:
     # its own words may find nothing alone ("tech").
     phrases = [_Word(start, end, text[start:end]) for start, end in synonym_phrases(text)]

@@ -80,12 +80,13 @@ _HOURS = re.compile(
     r"\s+weekly)?(?![\w-])",
     re.IGNORECASE,
 )
-HOURS_MOST = 80  # the hours filter's largest value
+HOURS_MOST = 80  # the hours filter's largest value (listings.filters)
 # Phrases of any job board's visitors, left out as FILLER is
 FILLER_PHRASES = ("entry level", "entry-level")
-# Words that join others: left alone once the others became filters ("evenings and
-# weekends" searched "and", which the database ignores, and found nothing)
-JOINING = {"and", "or", "&", "+", "/", ",", "with", "for", "of", "the", "a", "an"}
+# Words that join others, left alone once the others became filters ("evenings and
+# weekends" searched "and", which the database ignores, and found nothing); signs
+# alone ("&", "/") are dropped with commas already
+JOINING = {"and", "or", "with", "for", "of", "the", "a", "an"}
 _WORD = re.compile(r"(?<![\w-])[^\W\d_]+(?![\w-])")
 _CODE_AFTER_CITY = re.compile(r"\s*,?\s*([A-Za-z]{2})(?![\w-])")
 # State codes that are also words after a city ("boston or chicago", "boston in
@@ -94,11 +95,11 @@ _WORD_CODES = {"or", "in", "me", "hi", "ok", "oh", "id", "la", "pa", "de"}
 
 
 def understand(cleaned: dict) -> list[Understood]:
-    """Move the student levels, work modes and schedules, then a city, state and
-    institution named in `cleaned["q"]` to their filters, unless that filter is chosen
-    already or the student asked for the words as typed (`anywhere`), and leave out
-    filler words. Only whole words count, never negated or quoted ones. Returns what
-    became a filter, in that order."""
+    """Move hours a week, the student levels, work modes and schedules, then a city,
+    state and institution named in `cleaned["q"]` to their filters, unless that filter
+    is chosen already or the student asked for the words as typed (`anywhere`), and
+    leave out filler words. Only whole words count, never negated or quoted ones.
+    Returns what became a filter, in that order."""
     if not (cleaned.get("q") or "").strip() or cleaned.get("anywhere"):
         return []
     kinds = [  # the levels first: "MD/PhD" is not Maryland
