@@ -334,8 +334,11 @@ def _units(key: str, groups: list[str]) -> dict[str, list[str]] | None:
 
 
 def synonyms_changed(sender, instance, using: str, **kwargs) -> None:
-    """A synonym was saved or deleted: its groups are kept anew once that commits."""
-    transaction.on_commit(lambda: refresh_headline_groups(using), using=using)
+    """A synonym was saved or deleted: its groups are kept anew once that commits. A
+    refresh that fails then (a lock timeout, the database gone) is logged and leaves
+    the save done: the groups kept are still right for their keys, a search whose
+    group is missing ranks its headlines in full, and the next refresh catches up."""
+    transaction.on_commit(lambda: refresh_headline_groups(using), using=using, robust=True)
 
 
 def groups_after_migrate(sender, using: str, **kwargs) -> None:

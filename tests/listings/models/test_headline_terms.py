@@ -270,3 +270,26 @@ def test_a_new_synonym_makes_a_group_and_a_removed_one_drops_it(
     assert not HeadlineGroup.objects.filter(key=key).exists()
     assert not HeadlineTerm.objects.filter(lexeme=key).exists()
     forget_catalogue()
+
+
+@pytest.mark.django_db
+def test_a_refresh_that_fails_after_the_synonym_committed_loses_nothing(
+    django_capture_on_commit_callbacks, monkeypatch, caplog
+):
+    """The synonym stays saved, the save does not fail, the failure is logged, and
+    the search still finds the same best headlines, ranked in full."""
+    import listings.models.headline as headline
+
+    def broken(using):
+        raise RuntimeError("database gone")
+
+    monkeypatch.setattr(headline, "refresh_headline_groups", broken)
+    PublishedListingFactory(title="Zebrafish husbandry aide")
+    with django_capture_on_commit_callbacks(execute=True):
+        SearchSynonym.objects.create(term="danio", equivalent="zebrafish")
+    assert SearchSynonym.objects.filter(term="danio").exists()
+    assert "database gone" in caplog.text
+    assert not HeadlineGroup.objects.filter(key="'danio' | 'zebrafish'").exists()
+    forget_catalogue()
+    assert best_headlines(headline_query("zebrafish"), 5) == ranked_in_full("zebrafish", 5)
+    forget_catalogue()
