@@ -41,6 +41,25 @@ class QuickSelect(forms.Select):
         return format_html("<select{}>{}</select>", flatatt(final), options)
 
 
+class QuickCheckboxes(forms.CheckboxSelectMultiple):
+    """Checkboxes written directly, each in `<div class="check">` with its label, as
+    the search page shows them: through the template of each option they took 2 ms
+    of every search page. Same markup and attributes as Django's (id_<name>_<n>,
+    aria-invalid when the field has an error)."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        chosen = {str(v) for v in self.format_value(value)}
+        final = self.build_attrs(self.attrs, attrs)
+        base_id = final.pop("id", None) or f"id_{name}"
+        return format_html_join(
+            "", '<div class="check"><input type="checkbox" name="{}" value="{}" id="{}"{}{}>'
+            ' <label for="{}">{}</label></div>',
+            ((name, key, f"{base_id}_{number}", flatatt(final),
+              " checked" if str(key) in chosen else "", f"{base_id}_{number}", label)
+             for number, (key, label) in enumerate(self.choices)),
+        )  # fmt: skip
+
+
 # No lab has this id (ids start at 1): a place with no lab filters to nothing, and an
 # empty IN list would make the query impossible to write (Django's EmptyResultSet).
 NO_LAB = 0
@@ -116,7 +135,7 @@ class ListingFilter(django_filters.FilterSet):
     )  # fmt: skip
     certs = django_filters.MultipleChoiceFilter(
         label="Certifications I hold", choices=_certification_choices, method="filter_certs",
-        widget=CHECKBOXES,
+        widget=QuickCheckboxes,
     )  # fmt: skip
     deadline_within = django_filters.NumberFilter(
         label="Deadline within (days)", method="filter_deadline_within", min_value=0,
@@ -134,7 +153,11 @@ class ListingFilter(django_filters.FilterSet):
         label="Labs open to inquiries", method="filter_inquiries", widget=forms.CheckboxInput
     )
     sort = django_filters.ChoiceFilter(
-        label="Sort by", choices=list(SORTS.items()), method="keep", empty_label=None
+        label="Sort by",
+        choices=list(SORTS.items()),
+        method="keep",
+        empty_label=None,
+        widget=QuickSelect,
     )
 
     def __init__(self, data=None, *args, **kwargs):

@@ -57,43 +57,83 @@ def test_listing_page_renders_markdown_safely(client):
     assert "&lt;b&gt;Bold title&lt;/b&gt;" in page
 
 
-@pytest.mark.parametrize("params", [{}, {"state": "MA"}, {"state": "ZZ"}])
-def test_the_quick_state_select_writes_what_djangos_select_does(params):
-    """The same elements, attributes and selection as Django's template-rendered
-    Select, including the error attributes of an invalid value."""
-    from html.parser import HTMLParser
+class _Parsed:
+    """The start tags (with sorted attributes) and texts of some HTML, in order."""
 
-    from django import forms
+    def __init__(self, html):
+        from html.parser import HTMLParser
+
+        self.parts = []
+        parser = HTMLParser()
+        parser.handle_starttag = lambda tag, attrs: self.parts.append((tag, sorted(attrs, key=str)))
+        parser.handle_data = lambda data: data.strip() and self.parts.append(data.strip())
+        parser.feed(html)
+
+
+def _bound_search_field(name, params):
     from django.test import RequestFactory
 
-    from listings.filters import ListingFilter, QuickSelect
+    from listings.filters import ListingFilter
     from listings.models import Listing
-
-    class Parsed(HTMLParser):
-        def __init__(self, html):
-            super().__init__()
-            self.parts = []
-            self.feed(html)
-
-        def handle_starttag(self, tag, attrs):
-            self.parts.append((tag, sorted(attrs, key=str)))
-
-        def handle_data(self, data):
-            if data.strip():
-                self.parts.append(data.strip())
 
     listing_filter = ListingFilter(
         RequestFactory().get("/listings/", params).GET, queryset=Listing.objects.none()
     )
     listing_filter.is_valid()
-    field = listing_filter.form["state"]
+    return listing_filter.form[name]
+
+
+@pytest.mark.parametrize(
+    "name, params, selected",
+    [("state", {}, [""]), ("state", {"state": "MA"}, ["MA"]), ("state", {"state": "ZZ"}, []),
+     ("sort", {"q": "pcr"}, []), ("sort", {"q": "pcr", "sort": "pay"}, ["pay"]),
+     ("sort", {"sort": "zz"}, [])],
+)  # fmt: skip
+def test_the_quick_selects_write_what_djangos_select_does(name, params, selected, db):
+    """The same elements, attributes and selection as Django's template-rendered
+    Select, including the error attributes of an invalid value."""
+    from django import forms
+
+    from listings.filters import QuickSelect
+
+    field = _bound_search_field(name, params)
     assert isinstance(field.field.widget, QuickSelect)
     quick = str(field)
     field.field.widget = forms.Select(choices=field.field.choices)
-    assert Parsed(quick).parts == Parsed(str(field)).parts
-    chosen = [dict(attrs)["value"] for tag, attrs in Parsed(quick).parts[1::2]
+    assert _Parsed(quick).parts == _Parsed(str(field)).parts
+    chosen = [dict(attrs)["value"] for tag, attrs in _Parsed(quick).parts[1::2]
               if tag == "option" and "selected" in dict(attrs)]  # fmt: skip
-    assert chosen == {"": [""], "MA": ["MA"], "ZZ": []}[params.get("state", "")]
+    assert chosen == selected
+
+
+@pytest.mark.parametrize(
+    "params, ticked, invalid",
+    [({}, [], False), ({"certs": ["hipaa", "none"]}, ["hipaa", "none"], False),
+     ({"certs": "bogus"}, [], True)],
+)  # fmt: skip
+def test_the_quick_certification_checkboxes_write_what_the_template_did(
+    params, ticked, invalid, db
+):
+    """Each option in <div class="check"> with its label: the same elements, ids,
+    ticks and error attributes as Django's checkboxes in the template's loop."""
+    from django import forms
+    from django.template import engines
+
+    from listings.filters import QuickCheckboxes
+
+    field = _bound_search_field("certs", params)
+    assert isinstance(field.field.widget, QuickCheckboxes)
+    quick = str(field)
+    field.field.widget = forms.CheckboxSelectMultiple(choices=field.field.choices)
+    django_loop = engines["django"].from_string(
+        '{% for choice in field %}<div class="check">{{ choice.tag }} <label for="'
+        '{{ choice.id_for_label }}">{{ choice.choice_label }}</label></div>{% endfor %}'
+    )
+    assert _Parsed(quick).parts == _Parsed(django_loop.render({"field": field})).parts
+    inputs = [dict(part[1]) for part in _Parsed(quick).parts if part[0] == "input"]
+    assert [each["value"] for each in inputs if "checked" in each] == ticked
+    assert [each["id"] for each in inputs] == [f"id_certs_{n}" for n in range(len(inputs))]
+    assert len(inputs) > 1 and all(("aria-invalid" in each) == invalid for each in inputs)
 
 
 @pytest.mark.parametrize("zone", ["UTC", "America/Chicago", "Asia/Kolkata"])
