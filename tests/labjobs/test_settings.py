@@ -107,3 +107,12 @@ def test_each_connection_gets_the_work_mem_searches_need():
     assert work_mem() == "16384 kB client"
     assert work_mem(DATABASE_WORK_MEM="8MB") == "8192 kB client"
     assert not work_mem(DATABASE_WORK_MEM="").endswith("client")
+
+
+@pytest.mark.parametrize("size", ["lots", "1 GB", "0MB", "512"])
+def test_the_embedded_servers_shared_buffers_must_be_a_size(size):
+    """Said in one line before anything starts, not as PostgreSQL's error later."""
+    result = manage("check", DATABASE_URL="", EMBEDDED_DB_SHARED_BUFFERS=size)
+    assert result.returncode != 0
+    assert f"EMBEDDED_DB_SHARED_BUFFERS={size!r} is not a size" in result.stderr
+    assert "Traceback" not in result.stderr
