@@ -83,7 +83,13 @@ def words_found(base: QuerySet, text: str) -> tuple[str, list[str]]:
     kept = text
     for word in reversed(unknown):
         kept = kept[: word.start] + kept[word.end :]
-    return " ".join(kept.split()), [w.text for w in unknown]
+    kept = kept.split()
+    # "blood and urine": the results for "blood", not "blood and"
+    while kept and kept[-1] in ignored:
+        kept.pop()
+    while kept and kept[0] in ignored:
+        kept.pop(0)
+    return " ".join(kept), [w.text for w in unknown]
 
 
 class _Word(NamedTuple):

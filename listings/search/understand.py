@@ -47,8 +47,9 @@ SCHEDULE_WORDS = [
     for spelling in (value, value[:-1])
 ]
 _YEARS = {1: ("first", "1st"), 2: ("second", "2nd"), 3: ("third", "3rd"), 4: ("fourth", "4th")}
+_STUDENTS = ("", " student", " students")  # "ms1 students", "pre-med student"
 LEVEL_WORDS = [
-    *((f"ms{year}", f"ms{year}", f"MS{year}") for year in range(1, 5)),
+    *((f"ms{year}{who}", f"ms{year}", f"MS{year}") for year in range(1, 5) for who in _STUDENTS),
     # "first year med student", "2nd-year medical students" (not "first year" alone:
     # an undergraduate's first year is no medical school year)
     *(
@@ -57,13 +58,21 @@ LEVEL_WORDS = [
         for ordinal in ordinals
         for dash in (" ", "-")
         for school in ("med", "medical")
-        for who in ("", " student", " students")
+        for who in _STUDENTS
     ),
-    *((spelling, "pre_med", "pre-med") for spelling in ("pre-med", "premed", "pre med")),
-    *((spelling, "md_phd", "MD/PhD") for spelling in ("md/phd", "md-phd", "mdphd", "md phd")),
-]
-# Words before a place that go with it: "jobs in boston", "near Chicago"
-PREPOSITION = re.compile(r"(?:^|(?<=\s))(?:in|near|around|at)\s+$", re.IGNORECASE)
+    *((spelling + who, "pre_med", "pre-med")
+      for spelling in ("pre-med", "premed", "pre med") for who in _STUDENTS),
+    *((spelling + who, "md_phd", "MD/PhD")
+      for spelling in ("md/phd", "md-phd", "mdphd", "md phd") for who in _STUDENTS),
+]  # fmt: skip
+# Words before a filter's words that go with them: "jobs in boston", "near Chicago",
+# "on weekends", "in the evenings", "for pre-med students"
+_LEAD = r"(?:^|(?<=\s))(?:{})\s+$"
+PREPOSITION = re.compile(_LEAD.format("in|near|around|at"), re.IGNORECASE)
+LEADING_WORDS = {
+    "schedule": re.compile(_LEAD.format("on|in the|during|over the|over"), re.IGNORECASE),
+    "level": re.compile(_LEAD.format("for|open to"), re.IGNORECASE),
+}
 # What visitors of any job board add to their words; no listing is better for them.
 FILLER = {
     "job", "jobs", "position", "positions", "opening", "openings", "opportunity",
@@ -116,7 +125,8 @@ def understand(cleaned: dict) -> list[Understood]:
             continue
         single = name in PLACE_FILTERS  # one city, state or institution
         values = []
-        while found := _take(cleaned, names, exact_case=exact_case, place=single):
+        lead = PREPOSITION if single else LEADING_WORDS.get(name)
+        while found := _take(cleaned, names, exact_case=exact_case, lead=lead):
             value, label, words, at = found
             if value not in values:  # "weekend evening": both; "remote remote": once
                 values.append(value)
@@ -129,8 +139,11 @@ def understand(cleaned: dict) -> list[Understood]:
             cleaned[name] = values[0] if name in ("city", "state") else values
     # "Boston, MA, remote": no commas left alone to search
     kept = [token for token in without_filler(cleaned["q"]).split() if re.search(r'[\w"]', token)]
-    if understood and all(token.lower() in JOINING for token in kept):
-        kept = []  # "evenings and weekends": both schedules, any listing
+    if understood:  # "research on weekends and evenings": "research", not "research and"
+        while kept and kept[-1].lower() in JOINING:
+            kept.pop()
+        while kept and kept[0].lower() in JOINING:
+            kept.pop(0)  # "evenings and weekends": both schedules, any listing
     cleaned["q"] = " ".join(kept)
     return understood
 
@@ -198,10 +211,10 @@ def words_without(text: str, understood: list[Understood]) -> str:
     return " ".join(text.split())
 
 
-def _take(cleaned: dict, names, *, exact_case: bool, place: bool) -> tuple | None:
+def _take(cleaned: dict, names, *, exact_case: bool, lead: re.Pattern | None) -> tuple | None:
     """The first of `names` (spelling, value, label) found in `cleaned["q"]`, longest
     first, as (value, label, the words typed, where they were); those words are taken
-    out, with the preposition before a place."""
+    out, with the words before them that `lead` matches ("in" Boston, "on" weekends)."""
     text = cleaned["q"]
     folded, origin = _fold_with_positions(text)
     in_quotes = _quoted_mask(text)
@@ -216,7 +229,7 @@ def _take(cleaned: dict, names, *, exact_case: bool, place: bool) -> tuple | Non
             )  # fmt: skip
             if in_quotes[start] or _negated(text, start):
                 continue
-            before = PREPOSITION.search(text[:start]) if place else None
+            before = lead.search(text[:start]) if lead else None
             if before:
                 start = before.start()
             kept = text[:start].rstrip()

@@ -369,3 +369,41 @@ def test_words_left_joining_filters_search_nothing_more(client, two_cities):
     remote = search(client, q="work from home or hybrid")
     assert [u.value for u in remote.context["result"].understood] == ["remote", "hybrid"]
     assert titles(remote) == ["Histology aide", "Phlebotomist, remote scheduling"]
+
+
+@pytest.mark.parametrize(
+    "words, understood",
+    [
+        ("phlebotomist on weekends", [("schedule", "weekends", "on weekends")]),
+        ("phlebotomist in the evenings", [("schedule", "evenings", "in the evenings")]),
+        ("phlebotomist for pre-med students", [("level", "pre_med", "for pre-med students")]),
+        ("phlebotomist open to ms1 students", [("level", "ms1", "open to ms1 students")]),
+        ("phlebotomist on weekends and evenings",
+         [("schedule", "weekends", "on weekends"), ("schedule", "evenings", "evenings")]),
+        ("the phlebotomist on weekends", [("schedule", "weekends", "on weekends")]),
+    ],
+)  # fmt: skip
+def test_the_words_that_lead_to_a_filter_go_with_it(client, words, understood):
+    """ "on weekends", "in the evenings", "for pre-med students": the words before a
+    schedule or level, and a joining word left at either end, leave with it. The
+    page said it searched "phlebotomist on" or "phlebotomist and"."""
+    PublishedListingFactory(
+        title="Student Phlebotomist", schedules=["weekends", "evenings"],
+        levels=[Program.PRE_MED, Program.MS1],
+    )  # fmt: skip
+    response = search(client, q=words)
+    assert response.context["filter"].form.cleaned_data["q"] == "phlebotomist"
+    result = response.context["result"]
+    assert [(u.name, u.value, u.words) for u in result.understood] == understood
+    assert titles(response) == ["Student Phlebotomist"]
+    assert "for “phlebotomist”." in response.content.decode()
+
+
+def test_the_partial_matches_leave_no_joining_word_at_their_end(client):
+    """ "blood and zxqv": the results for "blood", not for "blood and"."""
+    PublishedListingFactory(title="Blood draw aide")
+    result = search(client, q="blood and zxqv").context["result"]
+    assert result.unknown_words == ["zxqv"]
+    assert [listing.title for listing in result.listings] == ["Blood draw aide"]
+    page = search(client, q="blood and zxqv").content.decode()
+    assert "showing results for “blood”." in page
