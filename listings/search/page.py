@@ -48,6 +48,9 @@ class SearchPage:
     estimated_total: int | None = None
     # The whole total when it was counted (with the facets), even above COUNT_CAP
     counted_total: int | None = None
+    # Nothing found with the filters taken from the words: how many the words find
+    # without them ("remote data entry": none remote, 3 listings on site)
+    elsewhere_total: int = 0
     page_size: int = PAGE_SIZE
 
     @property
@@ -87,6 +90,13 @@ class SearchPage:
     @property
     def understood_places_only(self) -> bool:
         return all(each.is_place for each in self.understood)
+
+    @property
+    def elsewhere_label(self) -> str:
+        """ "3 listings", "1 listing", "1,000+ listings"."""
+        count = min(self.elsewhere_total, COUNT_CAP)
+        more = "+" if self.elsewhere_total > COUNT_CAP else ""
+        return f"{count:,}{more} listing{'' if self.elsewhere_total == 1 else 's'}"
 
     @property
     def has_previous(self) -> bool:
@@ -204,8 +214,14 @@ def run_search(
                                  _found_before=headlines, _understood=understood)  # fmt: skip
             partial.unknown_words = unknown
             return partial
+    elsewhere = 0
+    if has_text and not total and understood:  # one count, of a page that found nothing
+        without = apply_filters(listing_filter, base, skip={each.name for each in understood})
+        elsewhere = without.order_by().values("id")[: COUNT_CAP + 1].count()
     suggestion = (
-        useful_suggestion(listing_filter, base, cleaned["q"]) if has_text and not total else ""
+        useful_suggestion(listing_filter, base, cleaned["q"])
+        if has_text and not total and not elsewhere
+        else ""
     )
     if suggestion:  # with the words filters came from: "phlebotomy in Boston", not everywhere
         suggestion = " ".join([suggestion, *(each.words for each in understood)])
@@ -222,6 +238,7 @@ def run_search(
         notice=notice,
         suggestion=suggestion,
         understood=understood,
+        elsewhere_total=elsewhere,
     )
     if with_facets:
         result.facets = facet_options(

@@ -407,3 +407,29 @@ def test_the_partial_matches_leave_no_joining_word_at_their_end(client):
     assert [listing.title for listing in result.listings] == ["Blood draw aide"]
     page = search(client, q="blood and zxqv").content.decode()
     assert "showing results for “blood”." in page
+
+
+def test_a_search_its_words_filtered_to_nothing_says_what_the_words_find_without(client):
+    """ "remote data entry": no remote listing, but on-site ones: the page says how many
+    and links to them (the words without the filters taken from them), instead of a
+    bare "no listings"; the filters the student chose stay."""
+    PublishedListingFactory(
+        title="Data entry aide", work_mode=WorkMode.ON_SITE, compensation="stipend"
+    )
+    PublishedListingFactory(title="Data entry clerk", work_mode=WorkMode.ON_SITE,
+                            compensation="volunteer")  # fmt: skip
+    response = search(client, q="remote data entry")
+    result = response.context["result"]
+    assert (result.total, result.elsewhere_total) == (0, 2)
+    page = response.content.decode()
+    assert "Nothing matches with the filters taken from your words, but" in page
+    assert (
+        'href="?q=data+entry&amp;anywhere=1&amp;page=1">2 listings</a> match “data entry”' in page
+    )
+    followed = search(client, q="data entry", anywhere="1")
+    assert titles(followed) == ["Data entry aide", "Data entry clerk"]
+    volunteer = search(client, q="remote data entry", comp="volunteer").context["result"]
+    assert (volunteer.elsewhere_total, volunteer.elsewhere_label) == (1, "1 listing")
+    # Nothing without them either: the usual empty page, no count
+    nothing = search(client, q="remote histology").content.decode()
+    assert "No open listings match." in nothing and "without them" not in nothing
