@@ -197,6 +197,17 @@ def _quoted_mask(text: str) -> list[bool]:
     return mask
 
 
+def without_ends(words: list[str], dropped) -> list[str]:
+    """`words` without those at either end for which `dropped(word)` is true: a joining
+    word left at an end once the words around it went ("research and" -> "research")."""
+    start, end = 0, len(words)
+    while start < end and dropped(words[start]):
+        start += 1
+    while end > start and dropped(words[end - 1]):
+        end -= 1
+    return words[start:end]
+
+
 def build_query(text: str, pairs: list[tuple[str, str]] | None = None) -> SearchQuery | None:
     """One tsquery for `text` in websearch syntax, OR'ed with its synonym rewrites
     (by the admins' synonyms, or `pairs`)."""

@@ -11,7 +11,7 @@ from django.db import connection
 from django.db.models import QuerySet
 
 from .facets import apply_filters
-from .query import SEARCH_CONFIG, _quoted_mask, synonym_phrases
+from .query import SEARCH_CONFIG, _quoted_mask, synonym_phrases, without_ends
 
 _WORD = re.compile(r"(?<![\w-])[^\W\d_]{3,40}(?!\w)")
 
@@ -83,12 +83,8 @@ def words_found(base: QuerySet, text: str) -> tuple[str, list[str]]:
     kept = text
     for word in reversed(unknown):
         kept = kept[: word.start] + kept[word.end :]
-    kept = kept.split()
     # "blood and urine": the results for "blood", not "blood and"
-    while kept and kept[-1] in ignored:
-        kept.pop()
-    while kept and kept[0] in ignored:
-        kept.pop(0)
+    kept = without_ends(kept.split(), ignored.__contains__)
     return " ".join(kept), [w.text for w in unknown]
 
 

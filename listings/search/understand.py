@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from .catalogue import get_catalogue
 from .places import PLACE_FILTERS, US_STATES, place_names
-from .query import _fold_with_positions, _negated, _quoted_mask, fold
+from .query import _fold_with_positions, _negated, _quoted_mask, fold, without_ends
 
 
 @dataclass(frozen=True)
@@ -139,11 +139,9 @@ def understand(cleaned: dict) -> list[Understood]:
             cleaned[name] = values[0] if name in ("city", "state") else values
     # "Boston, MA, remote": no commas left alone to search
     kept = [token for token in without_filler(cleaned["q"]).split() if re.search(r'[\w"]', token)]
-    if understood:  # "research on weekends and evenings": "research", not "research and"
-        while kept and kept[-1].lower() in JOINING:
-            kept.pop()
-        while kept and kept[0].lower() in JOINING:
-            kept.pop(0)  # "evenings and weekends": both schedules, any listing
+    if understood:  # "research on weekends and evenings": "research", not "research and";
+        # "evenings and weekends": both schedules, any listing
+        kept = without_ends(kept, lambda token: token.lower() in JOINING)
     cleaned["q"] = " ".join(kept)
     return understood
 
