@@ -66,6 +66,8 @@ def listing_search_json(request):
     if result.understood:  # filters named in q: {"city": "Boston", "mode": "remote"}
         body["understood"] = {each.name: each.label for each in result.understood}
         body["searched_for"] = listing_filter.form.cleaned_data["q"]
+    if result.elsewhere_total:  # found nothing with them; this many without them
+        body["found_without_understood"] = result.elsewhere_total
     response = JsonResponse(body, json_dumps_params={"ensure_ascii": False})
     response["Access-Control-Allow-Origin"] = "*"  # public data, meant to be embedded
     return response

@@ -215,7 +215,9 @@ def run_search(
             partial.unknown_words = unknown
             return partial
     elsewhere = 0
-    if has_text and not total and understood:  # one count, of a page that found nothing
+    # One count, of a page that found nothing (the page and the JSON say it; the
+    # feed, without facets, does not)
+    if with_facets and has_text and not total and understood:
         without = apply_filters(listing_filter, base, skip={each.name for each in understood})
         elsewhere = without.order_by().values("id")[: COUNT_CAP + 1].count()
     suggestion = (

@@ -433,3 +433,10 @@ def test_a_search_its_words_filtered_to_nothing_says_what_the_words_find_without
     # Nothing without them either: the usual empty page, no count
     nothing = search(client, q="remote histology").content.decode()
     assert "No open listings match." in nothing and "without them" not in nothing
+    # The JSON says it too
+    api = client.get(reverse("listings:api_listings"), {"q": "remote data entry"}).json()
+    assert (api["total"], api["searched_for"], api["found_without_understood"]) == (
+        0, "data entry", 2
+    )  # fmt: skip
+    api = client.get(reverse("listings:api_listings"), {"q": "remote histology"}).json()
+    assert "found_without_understood" not in api
