@@ -4,8 +4,10 @@ import html
 
 from django import template
 from django.http import QueryDict
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.dates import MONTHS_3
+from django.utils.formats import localize
 from django.utils.safestring import mark_safe
 
 from listings.rendering import render_markdown
@@ -121,3 +123,55 @@ def iso(moment) -> str:
 def short_date(moment) -> str:
     """`date:"M j, Y"`: "Jan 5, 2027"."""
     return f"{MONTHS_3[moment.month].title()} {moment.day}, {moment.year}" if moment else ""
+
+
+@register.simple_tag
+def listing_card(listing, show_save=False) -> str:
+    """A listing's card (title, lab, role types, facts, snippet, save button), as the
+    search page, the home page and a lab's page list them. Written here, not by a
+    template for each card: the template took 6-7 ms of every search page of 20
+    cards, a quarter of a page served from the cache. Text is escaped as the template
+    engine escapes it; the snippet (search.snippets) is HTML already."""
+    pk = listing.pk
+    lab = listing.lab
+    tags = "".join(f'<li class="tag">{escape(role.name)}</li>' for role in listing.role_types.all())
+    pay = escape(listing.get_compensation_display())
+    if listing.pay_rate:
+        pay += f" · ${escape(localize(listing.pay_rate))}/h"
+    if listing.deadline:
+        deadline = (
+            f'<time datetime="{iso(listing.deadline)}">{short_date(listing.deadline)}</time>'
+            f' <span class="hint">({closes_in(listing.deadline)})</span>'
+        )
+    else:
+        deadline = "Rolling"
+    snippet = getattr(listing, "snippet", "")  # a search's listings only
+    if snippet:
+        snippet = f'<p class="snippet">{snippet}</p>'
+    save = ""
+    if show_save:
+        button = render_to_string(
+            "listings/_save_button.html",
+            {"listing": listing, "application": getattr(listing, "student_application", None)},
+        )
+        save = f'<div class="card-actions">{button}</div>'
+    posted = ""
+    if listing.published_at:
+        published = timezone.localtime(listing.published_at)
+        posted = (
+            f'<p class="card-posted">Posted <time datetime="{iso(published)}"'
+            f' title="{short_date(published)}">{days_ago(published)}</time></p>'
+        )
+    return mark_safe(  # noqa: S308 - every text is escaped, the snippet is HTML already
+        f'<article class="card" aria-labelledby="listing-{pk}-title">'
+        f'<h3 class="card-title" id="listing-{pk}-title">'
+        f'<a href="{escape(listing.get_absolute_url())}">{escape(listing.title)}</a></h3>'
+        f'<p class="card-lab">{escape(lab.name)} · {escape(lab.institution.name)} · '
+        f"{escape(lab.location)}</p>"
+        f'<ul class="tags" aria-label="Role types">{tags}</ul>'
+        f'<dl class="facts"><div><dt>Pay</dt><dd>{pay}</dd></div>'
+        f"<div><dt>Hours</dt><dd>{escape(listing.hours_label)}</dd></div>"
+        f"<div><dt>Where</dt><dd>{escape(listing.get_work_mode_display())}</dd></div>"
+        f"<div><dt>Deadline</dt><dd>{deadline}</dd></div></dl>"
+        f"{snippet}{save}{posted}</article>"
+    )

@@ -194,3 +194,79 @@ def test_the_facet_checkboxes_write_what_format_html_did():
     )  # fmt: skip
     assert facet_checkboxes("inst<", options) == before
     assert "<script>" not in facet_checkboxes("inst<", options)
+
+
+# The listing card as its template wrote it, before the card was written directly
+# (listing_tags.listing_card): the reference the tag must match.
+_CARD_TEMPLATE = """{% load listing_tags %}
+<article class="card" aria-labelledby="listing-{{ listing.pk }}-title">
+  <h3 class="card-title" id="listing-{{ listing.pk }}-title"><a href="{{ listing.get_absolute_url }}">{{ listing.title }}</a></h3>
+  <p class="card-lab">{{ listing.lab.name }} · {{ listing.lab.institution.name }} · {{ listing.lab.location }}</p>
+  <ul class="tags" aria-label="Role types">
+    {% for role_type in listing.role_types.all %}<li class="tag">{{ role_type.name }}</li>{% endfor %}
+  </ul>
+  <dl class="facts">
+    <div><dt>Pay</dt><dd>{{ listing.get_compensation_display }}{% if listing.pay_rate %} · ${{ listing.pay_rate }}/h{% endif %}</dd></div>
+    <div><dt>Hours</dt><dd>{{ listing.hours_label }}</dd></div>
+    <div><dt>Where</dt><dd>{{ listing.get_work_mode_display }}</dd></div>
+    <div><dt>Deadline</dt><dd>{% if listing.deadline %}<time datetime="{{ listing.deadline|iso }}">{{ listing.deadline|short_date }}</time> <span class="hint">({{ listing.deadline|closes_in }})</span>{% else %}Rolling{% endif %}</dd></div>
+  </dl>
+  {% if listing.snippet %}<p class="snippet">{{ listing.snippet }}</p>{% endif %}
+  {% if show_save %}<div class="card-actions">{% include "listings/_save_button.html" with application=listing.student_application %}</div>{% endif %}
+  {% if listing.published_at %}<p class="card-posted">Posted <time datetime="{{ listing.published_at|iso }}" title="{{ listing.published_at|short_date }}">{{ listing.published_at|days_ago }}</time></p>{% endif %}
+</article>"""  # noqa: E501
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("zone", ["UTC", "Pacific/Kiritimati"])
+def test_the_listing_card_writes_what_its_template_did(zone):
+    """Text with markup, quotes and ampersands escaped; pay with and without a rate;
+    a deadline or none; a search's snippet (HTML) or none; a draft never published;
+    the save button of a student with nothing, a saved and an applied listing; the
+    posting time in the current time zone."""
+    import datetime
+    import zoneinfo
+
+    from django.template import engines
+    from django.utils import timezone
+
+    from listings.models import Compensation, Listing
+    from listings.templatetags.listing_tags import listing_card
+    from tests.support.factories import (
+        ApplicationFactory,
+        LabFactory,
+        ListingFactory,
+        SubmittedApplicationFactory,
+        role_type,
+    )
+
+    lab = LabFactory(name='Smith & Jones "<Lab>"', institution__name="O'Brien <U>", region="")
+    listings = [
+        PublishedListingFactory(
+            lab=lab, title="<b>Blood</b> & 'draws'", compensation=Compensation.PAID,
+            pay_rate="18.50", deadline=timezone.localdate() + datetime.timedelta(days=3),
+            published_at=timezone.now().replace(hour=23, minute=50),
+            role_types=[role_type(), role_type("phlebotomist")],
+        ),
+        PublishedListingFactory(deadline=None, role_types=[], hours_min=8, hours_max=8),
+        ListingFactory(hours_min=None, hours_max=None),  # a draft: not published, no hours
+    ]  # fmt: skip
+    saved = ApplicationFactory(listing=listings[0])
+    applied = SubmittedApplicationFactory(listing=listings[1])
+    reference = engines["django"].from_string(_CARD_TEMPLATE)
+    cases = [
+        (listings[0], {"snippet": mark_safe("… the <mark>blood</mark> &amp; more …")}, False),
+        (listings[0], {"student_application": saved}, True),
+        (listings[1], {"student_application": applied}, True),
+        (listings[2], {"student_application": None}, True),
+        (listings[2], {}, False),
+    ]
+    with timezone.override(zoneinfo.ZoneInfo(zone)):
+        for listing, extra, show_save in cases:
+            card = Listing.objects.with_card_data().get(pk=listing.pk)
+            for name, value in extra.items():
+                setattr(card, name, value)
+            written = listing_card(card, show_save=show_save)
+            expected = reference.render({"listing": card, "show_save": show_save})
+            assert _Parsed(written).parts == _Parsed(expected).parts
+            assert "<b>" not in written and "<Lab>" not in written
