@@ -4,6 +4,7 @@ choices (enums, limits; a leaf) · states (the state machines) · labs (labs and
 catalogue) · listing · headline (what broad searches rank on) · application ·
 conversation (interviews, calendar feeds) · follow · inquiry · saved_search · stats (page views)."""
 
+from . import lookups  # noqa: F401 - registers the `any` lookup (id__any=ids)
 from .application import (
     ApplicantReview,
     Application,

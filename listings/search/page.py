@@ -195,7 +195,7 @@ def run_search(
             ranked_ids=counts.get("ranked"),
             rank_by=rank_by, headlines=headlines, matches=total,
         )  # fmt: skip
-        rows = base.model._default_manager.filter(id__in=ids).with_card_data()
+        rows = base.model._default_manager.filter(id__any=ids).with_card_data()
         if query is not None:  # snippets for the rows on the page only
             rows = rows.annotate(snippet_text=headline(query))
         by_id = {listing.id: listing for listing in rows}

@@ -104,7 +104,7 @@ class Headlines:
         ids = tuple(best)
         known = self._kept  # (ids, count): one assignment, safe to read across threads
         if known is None or known[0] != ids:
-            known = self._kept = (ids, self._matching.filter(id__in=ids).order_by().count())
+            known = self._kept = (ids, self._matching.filter(id__any=ids).order_by().count())
         return known[1]
 
     def with_every_word(self) -> int:
@@ -170,7 +170,7 @@ def _ranked(kind: str, matching: QuerySet, rank_by, headlines: Headlines, bound:
     else:
         best = headlines.best()
     newest = matching.order_by("-published_at", "-id").values_list("id", flat=True)
-    ranked = matching.filter(id__in={*newest[:bound], *best}).ranked(rank_by)
+    ranked = matching.filter(id__any={*newest[:bound], *best}).ranked(rank_by)
     return list(ranked.values_list("id", flat=True))
 
 
