@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.cache import caches
 from django.db.models import F, QuerySet
+from django.db.models.expressions import RawSQL
 
 from .counts import planned_rows
 from .parallel import Later, can_start
@@ -169,9 +170,17 @@ def _ranked(kind: str, matching: QuerySet, rank_by, headlines: Headlines, bound:
         best = matching.best_headlines_here(headlines.any_word, HEADLINE_CANDIDATES)
     else:
         best = headlines.best()
-    newest = matching.order_by("-published_at", "-id").values_list("id", flat=True)
-    ranked = matching.filter(id__any={*newest[:bound], *best}).ranked(rank_by)
+    ranked = matching.filter(id__in=_with_newest(matching, bound, best)).ranked(rank_by)
     return list(ranked.values_list("id", flat=True))
+
+
+def _with_newest(matching: QuerySet, bound: int, ids: list[int]) -> RawSQL:
+    """The newest `bound` matches and `ids`, as a subquery: the ranking reads the newest
+    itself, in the same statement, not in a query of their own before it."""
+    newest = matching.order_by("-published_at", "-id").values("id")[:bound]
+    sql, params = newest.query.get_compiler(using=matching.db).as_sql()
+    # `sql` is the ORM's own statement; the ids and its values are bound parameters
+    return RawSQL(f"({sql}) UNION SELECT unnest(%s::bigint[])", (*params, list(ids)))  # noqa: S611
 
 
 def _every_ranked(matching: QuerySet, rank_by, up_to: int = COUNT_CAP) -> list[int]:
