@@ -33,22 +33,31 @@ class ListingQuerySet(models.QuerySet):
         """Published and not past expiry: the only listings anonymous users may search."""
         return self.published().unexpired()
 
-    def search(self, text: str):
+    def search(self, text: str, *, indexed: bool = True):
         """Listings matching `text` (websearch syntax: quotes, -word, or; synonyms
-        included), by the stored, weighted search vector."""
+        included), by the stored, weighted search vector. Not `indexed`: the words
+        are checked on the listings the other filters find, never looked up in the
+        word index (for a place with far fewer listings than the words match:
+        ListingFilter.filter_text)."""
         query = build_query(text)
         if query is None:
             return self
+        # Written so that the planner neither looks it up in the word index nor
+        # multiplies its guess by another condition's
+        exact = ExpressionWrapper(
+            Case(When(search_vector=query, then=Value(True)), default=Value(False)),
+            BooleanField(),
+        )
+        if not indexed:
+            return self.filter(exact)
         phrases = phrase_filter(text)  # phrases found by their word pairs first
         if phrases is None:
             return self.filter(search_vector=query)
-        # The pairs find the candidates; the exact check runs on them. Written so
-        # that the planner neither looks it up in the word index nor multiplies its
-        # guess by the pairs' (the two are nearly the same listings): 8% of pairs
-        # times a guessed 4% of phrase matches made a common phrase look rare, and
-        # the plans chosen for rare sets read 70,000 rows at a million.
-        exact = Case(When(search_vector=query, then=Value(True)), default=Value(False))
-        return self.filter(phrases).filter(ExpressionWrapper(exact, BooleanField()))
+        # The pairs find the candidates; the exact check runs on them. The pairs and
+        # the phrase are nearly the same listings: 8% of pairs times a guessed 4% of
+        # phrase matches made a common phrase look rare, and the plans chosen for
+        # rare sets read 70,000 rows at a million.
+        return self.filter(phrases).filter(exact)
 
     def ranked(self, query):
         """Best match first for a SearchQuery (`search.query.build_query`), newest on ties."""

@@ -1,0 +1,63 @@
+"""A search's words and its place: words in most listings are checked on the place's
+few listings rather than also looked up in the word index (ListingFilter.
+filter_text); rare words keep the index. Both find the same listings."""
+
+import pytest
+from django.db import connection
+from django.http import QueryDict
+
+from listings.filters import ListingFilter
+from listings.models import Listing
+from listings.search.facets import apply_filters
+from listings.search.understand import understand
+from tests.support.factories import LabFactory, PublishedListingFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def board():
+    """60 research listings in Chicago, 3 in Boston, one of them about zebrafish;
+    analyzed, so that the planner knows how many each city and word has."""
+    chicago, boston = LabFactory(city="Chicago"), LabFactory(city="Boston")
+    PublishedListingFactory.create_batch(60, lab=chicago, title="Research aide")
+    PublishedListingFactory.create_batch(2, lab=boston, title="Research aide")
+    PublishedListingFactory(lab=boston, title="Research aide, zebrafish facility")
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE listings_listing")
+
+
+def matching(query: str):
+    listing_filter = ListingFilter(QueryDict(query), queryset=Listing.objects.public())
+    listing_filter.is_valid()
+    understand(listing_filter.form.cleaned_data)  # "research boston": Boston is the city
+    return apply_filters(listing_filter, listing_filter.queryset)
+
+
+def looks_up_the_word_index(queryset) -> bool:
+    """A condition on the vector outside the exact check (CASE WHEN ...), which the
+    planner may answer from the word index."""
+    sql = str(queryset.query)
+    checked = sql.count('CASE WHEN ("listings_listing"."search_vector" @@')
+    return sql.count('"search_vector" @@') > checked
+
+
+def test_words_in_most_listings_are_checked_on_a_small_citys_listings(board):
+    found = matching("q=research+boston")
+    assert not looks_up_the_word_index(found)
+    assert found.count() == 3
+    assert set(found) == set(Listing.objects.public().search("research").filter(lab__city="Boston"))
+
+
+def test_rare_words_and_searches_without_a_place_keep_the_word_index(board):
+    rare = matching("q=zebrafish+boston")
+    assert looks_up_the_word_index(rare)
+    assert [listing.title for listing in rare] == ["Research aide, zebrafish facility"]
+    everywhere = matching("q=research")
+    assert looks_up_the_word_index(everywhere) and everywhere.count() == 63
+
+
+def test_the_page_finds_the_same_either_way(client, board):
+    response = client.get("/listings/", {"q": "research boston"})
+    assert response.status_code == 200
+    assert response.context["result"].total == 3
