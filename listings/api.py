@@ -15,7 +15,7 @@ def _listing_json(request, listing) -> dict:
         "title": listing.title,
         "lab": listing.lab.name,
         "institution": listing.lab.institution.name,
-        "role_types": [role_type.name for role_type in listing.role_types.all()],
+        "role_types": listing.role_names,
         "compensation": listing.compensation,
         "pay_rate": str(listing.pay_rate) if listing.pay_rate is not None else None,
         "hours_per_week": {"min": listing.hours_min, "max": listing.hours_max},

@@ -77,4 +77,4 @@ class ListingSearchFeed(Feed):
         return xml_safe(listing.lab.name)
 
     def item_categories(self, listing):
-        return [xml_safe(role_type.name) for role_type in listing.role_types.all()]
+        return [xml_safe(name) for name in listing.role_names]

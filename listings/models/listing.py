@@ -284,6 +284,18 @@ class Listing(StatefulModel):
         return [label for value, label in Program.choices if value in self.levels]
 
     @property
+    def role_names(self) -> list[str]:
+        """Its role types' names, in admin order: as a search page named them from
+        its ids (the catalogue's names: no query for a page's role types), else its
+        role types (prefetched by with_card_data)."""
+        named = self.__dict__.get("_role_names")
+        return named if named is not None else [role.name for role in self.role_types.all()]
+
+    @role_names.setter
+    def role_names(self, names: list[str]) -> None:
+        self.__dict__["_role_names"] = names
+
+    @property
     def hours_label(self) -> str:
         if self.hours_min is None or self.hours_max is None:
             return "Hours not set yet"

@@ -35,6 +35,17 @@ class Catalogue:
     # sample scales by the table over its buckets without counting them each time.
     bucket_rows: tuple[int, ...] = ()
 
+    def role_names(self, role_type_ids) -> list[str]:
+        """The names of these role types in admin order (the order of role_types); an
+        id the catalogue does not know (a role type added since) is left out."""
+        order = {
+            self.ids[("role", slug)]: (place, name)
+            for place, (slug, name) in enumerate(self.role_types)
+        }
+        return [order[pk][1] for pk in sorted(
+            (pk for pk in role_type_ids if pk in order), key=lambda pk: order[pk][0]
+        )]  # fmt: skip
+
     def rows_in_buckets(self, buckets: int) -> int | None:
         """How many listings the first `buckets` sample buckets held (None: unknown)."""
         return self.bucket_rows[buckets - 1] if 0 < buckets <= len(self.bucket_rows) else None

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core.cache import caches
 
 from . import ranking
+from .catalogue import get_catalogue
 from .chips import applied_filters
 from .counts import Counts, search_counts, small_board, total_of
 from .facets import FacetOption, apply_filters, facet_counts, facet_options, rounded
@@ -195,11 +196,14 @@ def run_search(
             ranked_ids=counts.get("ranked"),
             rank_by=rank_by, headlines=headlines, matches=total,
         )  # fmt: skip
-        rows = base.model._default_manager.filter(id__any=ids).with_card_data()
+        rows = base.model._default_manager.filter(id__any=ids).with_card_data(role_types=False)
         if query is not None:  # snippets for the rows on the page only
             rows = rows.annotate(snippet_text=headline(query))
         by_id = {listing.id: listing for listing in rows}
         listings = [by_id[i] for i in ids if i in by_id]
+        catalogue = get_catalogue()
+        for listing in listings:
+            listing.role_names = catalogue.role_names(listing.facet_role_type_ids)
         if query is not None:
             for listing in listings:
                 listing.snippet = snippet_of(listing)

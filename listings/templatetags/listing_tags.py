@@ -134,7 +134,7 @@ def listing_card(listing, show_save=False) -> str:
     engine escapes it; the snippet (search.snippets) is HTML already."""
     pk = listing.pk
     lab = listing.lab
-    tags = "".join(f'<li class="tag">{escape(role.name)}</li>' for role in listing.role_types.all())
+    tags = "".join(f'<li class="tag">{escape(name)}</li>' for name in listing.role_names)
     pay = escape(listing.get_compensation_display())
     if listing.pay_rate:
         pay += f" · ${escape(localize(listing.pay_rate))}/h"
