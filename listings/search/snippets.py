@@ -18,6 +18,7 @@ from .query import SEARCH_CONFIG
 # (strip_marks on save), and highlight() pairs them so that the HTML stays whole.
 _MARK_START, _MARK_STOP = "\ue000", "\ue001"
 _NO_MARKS = str.maketrans("", "", _MARK_START + _MARK_STOP)
+_MARKERS = re.compile(f"([{_MARK_START}{_MARK_STOP}])")
 
 
 def strip_marks(text: str) -> str:
@@ -108,17 +109,17 @@ def highlight(snippet: str) -> SafeString:
     """Escape the listing's own text, then turn the match markers into <mark>, only
     ever in pairs: a stray marker is dropped, an open one closed at the end."""
     pieces, inside = [], False
-    for char in escape(snippet):
-        if char == _MARK_START:
+    for piece in _MARKERS.split(escape(snippet)):  # text, and each marker on its own
+        if piece == _MARK_START:
             if not inside:
                 pieces.append("<mark>")
                 inside = True
-        elif char == _MARK_STOP:
+        elif piece == _MARK_STOP:
             if inside:
                 pieces.append("</mark>")
                 inside = False
         else:
-            pieces.append(char)
+            pieces.append(piece)
     if inside:
         pieces.append("</mark>")
     return mark_safe("".join(pieces))  # noqa: S308 - escaped just above; only our own tags
