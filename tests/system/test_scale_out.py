@@ -90,7 +90,9 @@ def wait_until_serving(port, server, timeout=30):
         try:
             with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2):  # noqa: S310
                 return
-        except (urllib.error.URLError, ConnectionError):
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            # Not listening yet, or listening but still starting (a busy machine: its
+            # first answer took more than 2 s while a million listings were seeded)
             time.sleep(0.2)
     pytest.fail(f"gunicorn on port {port} did not answer /healthz in {timeout} s")
 
