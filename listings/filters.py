@@ -3,10 +3,13 @@
 Every value is validated by the filter's form field; an invalid one is reported
 beside its control and ignored, while the other filters still apply."""
 
+import hashlib
 from datetime import timedelta
 
 import django_filters
 from django import forms
+from django.conf import settings
+from django.core.cache import caches
 from django.db.models import Q
 from django.forms.utils import flatatt
 from django.utils import timezone
@@ -188,7 +191,9 @@ class ListingFilter(django_filters.FilterSet):
         the 56,000 with the word or a synonym (six words, a phrase among them), to be
         combined with Boston's 4,300 (counts 29 ms, ranking 35 ms); checked on
         Boston's listings, 16 and 14 ms. Rare words keep the index ("apheresis
-        houston": 4 and 2 ms, against 21 and 21 ms checked on Houston's 6,400)."""
+        houston": 4 and 2 ms, against 21 and 21 ms checked on Houston's 6,400).
+        The answer is kept with the search's counts (the search cache), so a page
+        served from there asks no plan."""
         known = self.__dict__.setdefault("_narrower_place", {})
         if words not in known:
             cleaned = self.form.cleaned_data
@@ -197,10 +202,19 @@ class ListingFilter(django_filters.FilterSet):
                 if cleaned.get(name):
                     found = set(self._labs_at(self.filters[name].field_name, cleaned[name]))
                     labs = found if labs is None else labs & found
-            known[words] = bool(labs) and planned_rows(
-                queryset.search(words)
-            ) > WORDS_PER_PLACE_LISTING * planned_rows(queryset.filter(lab_id__in=sorted(labs)))
+            known[words] = bool(labs) and self._words_outnumber(queryset, words, sorted(labs))
         return known[words]
+
+    @staticmethod
+    def _words_outnumber(queryset, words: str, labs: list[int]) -> bool:
+        key = "narrower:" + hashlib.sha256(f"{words}|{labs}".encode()).hexdigest()
+        cache = caches["search"]
+        answer = cache.get(key)
+        if answer is None:
+            at_place = planned_rows(queryset.filter(lab_id__in=labs))
+            answer = planned_rows(queryset.search(words)) > WORDS_PER_PLACE_LISTING * at_place
+            cache.set(key, answer, settings.SEARCH_CACHE_SECONDS)
+        return answer
 
     def filter_role(self, queryset, name, value):
         # The trigger-kept copy of the listing's role type ids: no join, no duplicates.

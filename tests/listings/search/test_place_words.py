@@ -61,3 +61,22 @@ def test_the_page_finds_the_same_either_way(client, board):
     response = client.get("/listings/", {"q": "research boston"})
     assert response.status_code == 200
     assert response.context["result"].total == 3
+
+
+def test_a_page_served_from_the_search_cache_asks_no_plan(client, board, settings):
+    """The choice is kept with the search's counts: the second visit of the same
+    words and place reads it from the search cache instead of asking the planner."""
+    from django.core.cache import caches
+    from django.test.utils import CaptureQueriesContext
+
+    settings.SEARCH_CACHE_SECONDS = 60
+    caches["search"].clear()
+    params = {"q": "research boston"}
+    with CaptureQueriesContext(connection) as first:
+        assert client.get("/listings/", params).status_code == 200
+    with CaptureQueriesContext(connection) as again:
+        assert client.get("/listings/", params).status_code == 200
+    plans = [q["sql"] for q in first.captured_queries if q["sql"].startswith("EXPLAIN")]
+    assert len(plans) >= 2  # the words' and the place's
+    assert not [q for q in again.captured_queries if q["sql"].startswith("EXPLAIN")]
+    assert again.captured_queries and not looks_up_the_word_index(matching("q=research+boston"))
