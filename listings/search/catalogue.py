@@ -7,6 +7,7 @@ from __future__ import annotations
 import itertools
 import threading
 from dataclasses import dataclass
+from functools import cached_property
 
 from django.core.cache import caches
 from django.core.signals import request_finished, request_started
@@ -35,13 +36,18 @@ class Catalogue:
     # sample scales by the table over its buckets without counting them each time.
     bucket_rows: tuple[int, ...] = ()
 
-    def role_names(self, role_type_ids) -> list[str]:
-        """The names of these role types in admin order (the order of role_types); an
-        id the catalogue does not know (a role type added since) is left out."""
-        order = {
+    @cached_property
+    def _role_order(self) -> dict[int, tuple[int, str]]:
+        """Role type id -> (place in admin order, name), made once per catalogue."""
+        return {
             self.ids[("role", slug)]: (place, name)
             for place, (slug, name) in enumerate(self.role_types)
         }
+
+    def role_names(self, role_type_ids) -> list[str]:
+        """The names of these role types in admin order (the order of role_types); an
+        id the catalogue does not know (a role type added since) is left out."""
+        order = self._role_order
         return [order[pk][1] for pk in sorted(
             (pk for pk in role_type_ids if pk in order), key=lambda pk: order[pk][0]
         )]  # fmt: skip
