@@ -85,6 +85,13 @@ def headline(query: SearchQuery) -> SearchHeadline:
     )  # fmt: skip
 
 
+def snippet_texts(manager, ids: list[int], query: SearchQuery) -> dict[int, str]:
+    """The snippet text (`headline`) of each listing of `ids`, by id, in a query of its
+    own: the search page runs it in a search thread while it loads the rows."""
+    rows = manager.filter(id__any=ids).order_by().annotate(snippet_text=headline(query))
+    return dict(rows.values_list("id", "snippet_text"))
+
+
 def snippet_of(listing) -> SafeString:
     """The listing's snippet (annotated as `snippet_text`), with ellipses, as HTML."""
     return highlight(with_ellipses(listing.snippet_text or "", plain(listing.description)))

@@ -74,6 +74,34 @@ SEARCHES = [
 BASELINE_KINDS = {"broad word", "rare word", "two words"}
 
 
+def machine_speed() -> dict[str, float]:
+    """How fast this machine is at the moment, to compare runs across machines and
+    hours: the best of five runs of a fixed piece of Python (10 million additions)
+    and of a fixed SQL statement (summing 2 million generated numbers). The same
+    machine has measured pages twice as slow on another day; a run's figures are
+    comparable with another run's in proportion to these."""
+
+    def best_of_five(work) -> float:
+        times = []
+        for _ in range(5):
+            start = time.perf_counter()
+            work()
+            times.append((time.perf_counter() - start) * 1000)
+        return round(min(times), 1)
+
+    def python_work():
+        total = 0
+        for number in range(10_000_000):
+            total += number
+
+    def sql_work():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT sum(i) FROM generate_series(1, 2000000) AS i")
+            cursor.fetchone()
+
+    return {"python_ms": best_of_five(python_work), "sql_ms": best_of_five(sql_work)}
+
+
 def percentile(values, fraction):
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
@@ -127,6 +155,7 @@ class Command(BaseCommand):
         baseline = {} if no_baseline else self._baseline(baseline_repeat)
         report = {
             "listings": listings,
+            "machine_speed": machine_speed(),
             "runs_per_search": repeat + 1,
             "kinds": {
                 kind: {
@@ -248,6 +277,11 @@ class Command(BaseCommand):
     def _print_table(self, report):
         write = self.stdout.write
         write(f"{report['listings']:,} listings, {report['runs_per_search']} runs of each search")
+        speed = report["machine_speed"]
+        write(
+            f"machine speed (lower is faster): Python {speed['python_ms']} ms, "
+            f"SQL {speed['sql_ms']} ms"
+        )
         write(
             f"{'kind':<16}{'n':>3} {'page p50':>9} {'p95':>7} {'max':>7}  "
             f"{'SQL p50':>8} {'p95':>7}  {'cold max':>8} {'warm p95':>8}  queries"

@@ -68,6 +68,7 @@ def test_seed_bench_then_bench_search(monkeypatch, settings):
     assert {query for _kind, query in SEARCHES if "q=" in query} <= set(counted)
     report = json.loads(out.getvalue())
     assert report["listings"] == 300
+    assert report["machine_speed"]["python_ms"] > 0 and report["machine_speed"]["sql_ms"] > 0
     assert sum(kind["searches"] for kind in report["kinds"].values()) >= 30
     assert len(report["kinds"]) >= 10
     # A fixed number of queries per page, never one per row; a search whose words find

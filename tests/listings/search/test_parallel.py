@@ -340,3 +340,34 @@ def test_the_filtered_headlines_rank_in_the_background_as_in_the_request(
     assert search_at(slug) == alone and alone
     (job,) = [later for later in started if later._function is ranking._likely_order]
     assert job.ran_in_background and job.result()["filtered"][: len(alone)] == alone
+
+
+@pytest.mark.usefixtures("board")
+def test_snippets_are_made_in_a_search_thread_as_in_the_request(settings, monkeypatch):
+    """The page's snippets (ts_headline over each description) are made in a search
+    thread while the request loads the rows: the same snippets as made in the rows'
+    own query, and that query then has no ts_headline."""
+    made = []
+
+    class Recorded(Later):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            made.append(self)
+
+    monkeypatch.setattr(listings.search.page, "Later", Recorded)
+
+    def snippets(words):
+        listing_filter = ListingFilter({"q": words}, queryset=Listing.objects.public())
+        return {row.pk: str(row.snippet) for row in run_search(listing_filter, page="1").listings}
+
+    settings.SEARCH_PARALLEL_WORKERS = 0
+    with CaptureQueriesContext(connection) as alone:
+        inline = snippets("phlebotomy")
+    assert not made and any("ts_headline(" in query["sql"] for query in alone)
+    settings.SEARCH_PARALLEL_WORKERS = 2
+    with CaptureQueriesContext(connection) as request_thread:
+        assert snippets("phlebotomy") == inline
+    (job,) = made
+    assert job.ran_in_background
+    assert not any("ts_headline(" in query["sql"] for query in request_thread)
+    assert len(inline) == 20 and all("<mark>Phlebotomy</mark>" in s for s in inline.values())
