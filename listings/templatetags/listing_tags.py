@@ -1,10 +1,12 @@
 """Template filters for listing pages."""
 
+import functools
 import html
 
 from django import template
 from django.http import QueryDict
 from django.template.loader import render_to_string
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
 from django.utils.dates import MONTHS_3
 from django.utils.formats import localize
@@ -125,6 +127,26 @@ def short_date(moment) -> str:
     return f"{MONTHS_3[moment.month].title()} {moment.day}, {moment.year}" if moment else ""
 
 
+# A pk no listing has, to find where the pk goes in a listing's address
+_PK_SENTINEL = 2_147_483_647
+
+
+@functools.cache
+def _listing_url_around(script_prefix: str, urlconf) -> tuple[str, str]:
+    """What comes before and after the pk in a listing's address, for the site's
+    script prefix and URLconf of the moment."""
+    url = reverse("listings:listing_detail", kwargs={"pk": _PK_SENTINEL}, urlconf=urlconf)
+    before, _, after = url.partition(str(_PK_SENTINEL))
+    return before, after
+
+
+def listing_url(pk: int) -> str:
+    """`Listing.get_absolute_url()`, without resolving the URL pattern for each card
+    (20 reverse() calls took 1-1.5 ms of every search page)."""
+    before, after = _listing_url_around(get_script_prefix(), get_urlconf())
+    return f"{before}{int(pk)}{after}"
+
+
 @register.simple_tag
 def listing_card(listing, show_save=False) -> str:
     """A listing's card (title, lab, role types, facts, snippet, save button), as the
@@ -165,7 +187,7 @@ def listing_card(listing, show_save=False) -> str:
     return mark_safe(  # noqa: S308 - every text is escaped, the snippet is HTML already
         f'<article class="card" aria-labelledby="listing-{pk}-title">'
         f'<h3 class="card-title" id="listing-{pk}-title">'
-        f'<a href="{escape(listing.get_absolute_url())}">{escape(listing.title)}</a></h3>'
+        f'<a href="{escape(listing_url(pk))}">{escape(listing.title)}</a></h3>'
         f'<p class="card-lab">{escape(lab.name)} · {escape(lab.institution.name)} · '
         f"{escape(lab.location)}</p>"
         f'<ul class="tags" aria-label="Role types">{tags}</ul>'

@@ -270,3 +270,23 @@ def test_the_listing_card_writes_what_its_template_did(zone):
             expected = reference.render({"listing": card, "show_save": show_save})
             assert _Parsed(written).parts == _Parsed(expected).parts
             assert "<b>" not in written and "<Lab>" not in written
+
+
+@pytest.mark.django_db
+def test_a_cards_listing_address_is_the_listings_own_under_any_script_prefix():
+    """The card writes a listing's address without resolving the URL pattern each time:
+    the same address as get_absolute_url(), also for a site served under a prefix."""
+    from django.urls import get_script_prefix, set_script_prefix
+
+    from listings.templatetags.listing_tags import listing_url
+
+    listing = PublishedListingFactory()
+    assert listing_url(listing.pk) == listing.get_absolute_url() == f"/listings/{listing.pk}/"
+    before = get_script_prefix()
+    set_script_prefix("/board/")
+    try:
+        assert listing_url(listing.pk) == listing.get_absolute_url()
+        assert listing_url(7) == "/board/listings/7/"
+    finally:
+        set_script_prefix(before)
+    assert listing_url(7) == "/listings/7/"
