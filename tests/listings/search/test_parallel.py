@@ -371,3 +371,50 @@ def test_snippets_are_made_in_a_search_thread_as_in_the_request(settings, monkey
     assert job.ran_in_background
     assert not any("ts_headline(" in query["sql"] for query in request_thread)
     assert len(inline) == 20 and all("<mark>Phlebotomy</mark>" in s for s in inline.values())
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_statement_asked_at_once_in_two_threads_is_explained_once():
+    """The counts and the background ranking of a search without facet filters ask the
+    planner about the same statement at once: the second thread waits for the first's
+    answer instead of explaining it again. Another statement is explained anew."""
+    import threading
+
+    from django.db import connections
+
+    from listings.search.counts import planned_rows
+
+    matching = Listing.objects.public().filter(title__icontains="phlebotomy")
+    explained = {}  # thread name -> EXPLAINs it ran
+    first_started, release = threading.Event(), threading.Event()
+
+    def ask(name: str, hold: bool):
+        def wrapper(execute, sql, params, many, context):
+            if sql.startswith("EXPLAIN"):
+                explained[name] = explained.get(name, 0) + 1
+                if hold:
+                    first_started.set()
+                    release.wait(5)
+            return execute(sql, params, many, context)
+
+        try:
+            with connections["default"].execute_wrapper(wrapper):
+                answers[name] = planned_rows(matching)
+        finally:
+            connections["default"].close()
+
+    answers = {}
+    first = threading.Thread(target=ask, args=("first", True))
+    first.start()
+    assert first_started.wait(5)
+    second = threading.Thread(target=ask, args=("second", False))
+    second.start()
+    second.join(0.3)
+    assert second.is_alive()  # waiting for the first thread's answer
+    release.set()
+    first.join(5)
+    second.join(5)
+    assert explained == {"first": 1} and answers["first"] == answers["second"] >= 0
+    with CaptureQueriesContext(connection) as again:
+        planned_rows(Listing.objects.public().filter(title__icontains="blood"))
+    assert [q["sql"][:7] for q in again] == ["EXPLAIN"]
