@@ -20,6 +20,7 @@ from __future__ import annotations
 import json
 import math
 import threading
+import time
 from collections import OrderedDict
 from concurrent.futures import Future
 from dataclasses import dataclass
@@ -66,9 +67,12 @@ def small_board() -> bool:
 # filters asks for the same one twice at once, its counts for their scope and its
 # background ranking for its matches (search.ranking), and the second waits for the
 # first's answer instead of explaining it again beside it (3-7 ms on two processors).
-_planned: OrderedDict[tuple, Future] = OrderedDict()
+# An answer is kept a tenth of a second only: the request's other thread asks within
+# milliseconds, and a clock frozen in tests must not make another test's answer stale.
+_planned: OrderedDict[tuple, list] = OrderedDict()  # key -> [Future, answered at]
 _planned_lock = threading.Lock()
 PLANNED_KEPT = 32
+PLANNED_SECONDS = 0.1
 
 
 def planned_rows(queryset: QuerySet) -> int:
@@ -80,12 +84,16 @@ def planned_rows(queryset: QuerySet) -> int:
         return 0
     key = (ids.db, sql, repr(params))
     with _planned_lock:
-        answer = _planned.get(key)
-        asked = answer is not None
+        entry = _planned.get(key)
+        asked = entry is not None and (
+            entry[1] is None or time.monotonic() - entry[1] < PLANNED_SECONDS
+        )
         if not asked:
-            answer = _planned[key] = Future()
+            entry = _planned[key] = [Future(), None]
+            _planned.move_to_end(key)
             while len(_planned) > PLANNED_KEPT:
                 _planned.popitem(last=False)
+    answer = entry[0]
     if asked:
         return answer.result()
     try:
@@ -95,9 +103,11 @@ def planned_rows(queryset: QuerySet) -> int:
         rows = int((json.loads(plan) if isinstance(plan, str) else plan)[0]["Plan"]["Plan Rows"])
     except BaseException as error:
         with _planned_lock:
-            _planned.pop(key, None)  # asked again later, explained again
+            if _planned.get(key) is entry:
+                del _planned[key]  # asked again later, explained again
         answer.set_exception(error)
         raise
+    entry[1] = time.monotonic()
     answer.set_result(rows)
     return rows
 

@@ -418,3 +418,20 @@ def test_a_statement_asked_at_once_in_two_threads_is_explained_once():
     with CaptureQueriesContext(connection) as again:
         planned_rows(Listing.objects.public().filter(title__icontains="blood"))
     assert [q["sql"][:7] for q in again] == ["EXPLAIN"]
+
+
+@pytest.mark.django_db
+def test_the_planners_answer_is_kept_only_while_the_request_runs(monkeypatch):
+    """The same statement (a frozen clock in tests makes it so) asked again after the
+    answer's short keep is explained anew: the data may have changed since."""
+    from listings.search import counts
+
+    matching = Listing.objects.public().filter(title__icontains="phlebotomy")
+    with CaptureQueriesContext(connection) as first:
+        counts.planned_rows(matching)
+        counts.planned_rows(matching)  # at once: the answer kept
+    assert [q["sql"][:7] for q in first] == ["EXPLAIN"]
+    monkeypatch.setattr(counts, "PLANNED_SECONDS", 0)
+    with CaptureQueriesContext(connection) as later:
+        counts.planned_rows(matching)
+    assert [q["sql"][:7] for q in later] == ["EXPLAIN"]
