@@ -9,7 +9,7 @@ from datetime import timedelta
 
 import pytest
 from django.core.cache import caches
-from django.db import connection, connections, transaction
+from django.db import OperationalError, connection, connections, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -435,3 +435,31 @@ def test_the_planners_answer_is_kept_only_while_the_request_runs(monkeypatch):
     with CaptureQueriesContext(connection) as later:
         counts.planned_rows(matching)
     assert [q["sql"][:7] for q in later] == ["EXPLAIN"]
+
+
+@pytest.mark.usefixtures("board")
+def test_snippets_whose_thread_fails_are_made_by_the_request(settings, monkeypatch, caplog):
+    """The snippets' query fails in the search thread (its connection broke): the page
+    makes them itself, the same snippets, and says so in the log."""
+    import threading
+
+    from listings.search import snippets as snippet_module
+
+    settings.SEARCH_PARALLEL_WORKERS = 0
+    listing_filter = ListingFilter({"q": "phlebotomy"}, queryset=Listing.objects.public())
+    expected = {row.pk: str(row.snippet) for row in run_search(listing_filter, page="1").listings}
+    made = snippet_module.snippet_texts
+
+    def breaks_in_a_thread(*args):
+        if threading.current_thread() is not threading.main_thread():
+            raise OperationalError("server closed the connection unexpectedly")
+        return made(*args)
+
+    monkeypatch.setattr(listings.search.page, "snippet_texts", breaks_in_a_thread)
+    settings.SEARCH_PARALLEL_WORKERS = 2
+    listing_filter = ListingFilter({"q": "phlebotomy"}, queryset=Listing.objects.public())
+    with caplog.at_level(logging.WARNING, logger="listings.search.parallel"):
+        page = run_search(listing_filter, page="1")
+    assert {row.pk: str(row.snippet) for row in page.listings} == expected
+    assert "running it again" in caplog.text
+    assert len(expected) == 20 and all("<mark>" in s for s in expected.values())
