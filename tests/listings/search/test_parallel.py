@@ -68,9 +68,14 @@ def search(words: str):
     return [listing.pk for listing in run_search(listing_filter, page="1").listings]
 
 
-@pytest.fixture
-def started(monkeypatch):
-    """Every Later the search's ranking makes, in order."""
+def snippets(words: str) -> dict[int, str]:
+    """The first page's snippets, by listing."""
+    listing_filter = ListingFilter({"q": words}, queryset=Listing.objects.public())
+    return {row.pk: str(row.snippet) for row in run_search(listing_filter, page="1").listings}
+
+
+def recorded_laters(monkeypatch, module) -> list[Later]:
+    """Every Later that `module` makes from now on, in order."""
     made = []
 
     class Recorded(Later):
@@ -78,8 +83,14 @@ def started(monkeypatch):
             super().__init__(*args, **kwargs)
             made.append(self)
 
-    monkeypatch.setattr(listings.search.ranking, "Later", Recorded)
+    monkeypatch.setattr(module, "Later", Recorded)
     return made
+
+
+@pytest.fixture
+def started(monkeypatch):
+    """Every Later the search's ranking makes, in order."""
+    return recorded_laters(monkeypatch, listings.search.ranking)
 
 
 @pytest.mark.usefixtures("board")
@@ -347,19 +358,7 @@ def test_snippets_are_made_in_a_search_thread_as_in_the_request(settings, monkey
     """The page's snippets (ts_headline over each description) are made in a search
     thread while the request loads the rows: the same snippets as made in the rows'
     own query, and that query then has no ts_headline."""
-    made = []
-
-    class Recorded(Later):
-        def __init__(self, *args, **kwargs):
-            super().__init__(*args, **kwargs)
-            made.append(self)
-
-    monkeypatch.setattr(listings.search.page, "Later", Recorded)
-
-    def snippets(words):
-        listing_filter = ListingFilter({"q": words}, queryset=Listing.objects.public())
-        return {row.pk: str(row.snippet) for row in run_search(listing_filter, page="1").listings}
-
+    made = recorded_laters(monkeypatch, listings.search.page)
     settings.SEARCH_PARALLEL_WORKERS = 0
     with CaptureQueriesContext(connection) as alone:
         inline = snippets("phlebotomy")
@@ -446,8 +445,7 @@ def test_snippets_whose_thread_fails_are_made_by_the_request(settings, monkeypat
     from listings.search import snippets as snippet_module
 
     settings.SEARCH_PARALLEL_WORKERS = 0
-    listing_filter = ListingFilter({"q": "phlebotomy"}, queryset=Listing.objects.public())
-    expected = {row.pk: str(row.snippet) for row in run_search(listing_filter, page="1").listings}
+    expected = snippets("phlebotomy")
     made = snippet_module.snippet_texts
 
     def breaks_in_a_thread(*args):
@@ -457,9 +455,7 @@ def test_snippets_whose_thread_fails_are_made_by_the_request(settings, monkeypat
 
     monkeypatch.setattr(listings.search.page, "snippet_texts", breaks_in_a_thread)
     settings.SEARCH_PARALLEL_WORKERS = 2
-    listing_filter = ListingFilter({"q": "phlebotomy"}, queryset=Listing.objects.public())
     with caplog.at_level(logging.WARNING, logger="listings.search.parallel"):
-        page = run_search(listing_filter, page="1")
-    assert {row.pk: str(row.snippet) for row in page.listings} == expected
+        assert snippets("phlebotomy") == expected
     assert "running it again" in caplog.text
     assert len(expected) == 20 and all("<mark>" in s for s in expected.values())
