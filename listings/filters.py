@@ -22,6 +22,7 @@ from .search.catalogue import get_catalogue
 from .search.counts import planned_rows
 from .search.page import SORTS
 from .search.places import US_STATES
+from .search.query import phrase_filter
 from .search.understand import HOURS_MOST
 
 STATES = sorted(US_STATES.items(), key=lambda state: state[1])
@@ -182,6 +183,16 @@ class ListingFilter(django_filters.FilterSet):
 
     def filter_text(self, queryset, name, value):
         return queryset.search(value, indexed=not self._place_is_narrower(queryset, value))
+
+    def words_use_index(self) -> bool:
+        """Whether the search's words are looked up in the word index: it has words,
+        no phrase (found by its pairs' index) and no place with far fewer listings than
+        they match (checked on the place's listings, _place_is_narrower). Known once
+        the filters ran."""
+        words = (self.form.cleaned_data.get("q") or "").strip()
+        if not words or phrase_filter(words) is not None:
+            return False
+        return not self.__dict__.get("_narrower_place", {}).get(words, False)
 
     def _place_is_narrower(self, queryset, words: str) -> bool:
         """Whether the search's city or state holds far fewer listings than its words

@@ -17,6 +17,9 @@ CACHE_KEY = "listings:catalogue:v4"
 CACHE_SECONDS = 300
 APPROX_ABOVE = 5_000  # planned matches above which counts are estimated (search.counts)
 SAMPLE_BUCKETS = 1024  # values of Listing.sample_bucket (a power of two)
+# The word index of a sample's first buckets (listing_sample_words): a sample of up to
+# this many buckets looks its words up there, a sixteenth of the listings' entries
+SAMPLE_WORD_BUCKETS = 64
 MAX_SAMPLE_ROWS = 20_000  # a sample's buckets hold at most about this many listings
 
 

@@ -33,6 +33,7 @@ from listings.models import (
     WorkMode,
 )
 from listings.models.headline import FILL_GROUP_TERMS, FILL_HEADLINE_TERMS
+from listings.search.catalogue import SAMPLE_WORD_BUCKETS
 from listings.services.scheduled import refresh_search_words
 
 L = ListingStatus
@@ -172,6 +173,7 @@ class Command(BaseCommand):
                 "ALTER TABLE listings_listingheadline DISABLE TRIGGER listings_headline_terms"
             )
             cursor.execute("DROP INDEX IF EXISTS listing_search_vector")
+            cursor.execute("DROP INDEX IF EXISTS listing_sample_words")
             cursor.execute("DROP INDEX IF EXISTS listing_phrase_pairs")
         try:
             self._listings(listings, lab_ids, words, weights, rng, out)
@@ -193,6 +195,10 @@ class Command(BaseCommand):
             cursor.execute("SET maintenance_work_mem = '512MB'")
             cursor.execute(
                 "CREATE INDEX listing_search_vector ON listings_listing USING gin (search_vector)"
+            )
+            cursor.execute(
+                "CREATE INDEX listing_sample_words ON listings_listing USING gin (search_vector) "
+                f"WHERE sample_bucket < {int(SAMPLE_WORD_BUCKETS)}"
             )
             cursor.execute(
                 "CREATE INDEX listing_phrase_pairs ON listings_listing USING gin (phrase_pairs) "

@@ -35,10 +35,13 @@ def matching(query: str):
 
 
 def looks_up_the_word_index(queryset) -> bool:
-    """A condition on the vector outside the exact check (CASE WHEN ...), which the
-    planner may answer from the word index."""
+    """A condition on the vector outside the exact checks (CASE WHEN ..., and a
+    phrase's NULLIF(...) IS NOT NULL), which the planner may answer from the word
+    index."""
     sql = str(queryset.query)
-    checked = sql.count('CASE WHEN ("listings_listing"."search_vector" @@')
+    checked = sql.count('CASE WHEN ("listings_listing"."search_vector" @@') + sql.count(
+        'NULLIF("listings_listing"."search_vector" @@'
+    )
     return sql.count('"search_vector" @@') > checked
 
 
@@ -80,3 +83,21 @@ def test_a_page_served_from_the_search_cache_asks_no_plan(client, board, setting
     assert len(plans) >= 2  # the words' and the place's
     assert not [q for q in again.captured_queries if q["sql"].startswith("EXPLAIN")]
     assert again.captured_queries and not looks_up_the_word_index(matching("q=research+boston"))
+
+
+def test_the_filter_says_whether_its_words_use_the_word_index(board):
+    """What a sample of the first buckets reads its words from (search.counts): the
+    filter's answer agrees with the statement its filters wrote."""
+    for query, indexed in [
+        ("q=research+boston", False),  # checked on Boston's listings
+        ("q=zebrafish+boston", True),
+        ("q=research", True),
+        ("q=%22research+aide%22", False),  # a phrase: found by its word pairs
+        ("comp=paid", False),  # no words
+    ]:
+        listing_filter = ListingFilter(QueryDict(query), queryset=Listing.objects.public())
+        listing_filter.is_valid()
+        understand(listing_filter.form.cleaned_data)
+        found = apply_filters(listing_filter, listing_filter.queryset)
+        assert listing_filter.words_use_index() is indexed, query
+        assert looks_up_the_word_index(found) is indexed, query
