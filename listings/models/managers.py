@@ -44,13 +44,13 @@ class ListingQuerySet(models.QuerySet):
         query = build_query(text)
         if query is None:
             return self
-        # Written so that the planner neither looks it up in the word index nor
-        # multiplies its guess by another condition's
-        exact = ExpressionWrapper(
-            Case(When(search_vector=query, then=Value(True)), default=Value(False)),
-            BooleanField(),
-        )
         if not indexed:
+            # Written so that the planner neither looks it up in the word index nor
+            # multiplies its guess by another condition's
+            exact = ExpressionWrapper(
+                Case(When(search_vector=query, then=Value(True)), default=Value(False)),
+                BooleanField(),
+            )
             return self.filter(exact)
         phrases = phrase_filter(text)  # phrases found by their word pairs first
         if phrases is None:
@@ -59,9 +59,10 @@ class ListingQuerySet(models.QuerySet):
         # the phrase are nearly the same listings: 8% of pairs times a guessed 4% of
         # phrase matches made a common phrase look rare, and the plans chosen for
         # rare sets read 70,000 rows at a million. The check is written as a test
-        # for NULL, which the planner guesses nearly every row meets (99.5%): the
-        # CASE above halved the guess, so "informed consent" (6,853 listings at
-        # 100k) was planned at 3,078 and counted exactly, not from a sample.
+        # for NULL, which the planner guesses nearly every row meets (99.5%), and
+        # which the word index cannot answer; a CASE, as above, halved the guess:
+        # "informed consent" (6,853 listings at 100k) was planned at 3,078 and
+        # counted exactly, not from a sample.
         matched = NullIf(SearchVectorExact(F("search_vector"), query), Value(False))
         return self.filter(phrases).filter(IsNull(matched, False))
 
