@@ -173,3 +173,27 @@ def test_no_index_leads_with_compensation():
         definitions = [definition for (definition,) in cursor.fetchall()]
     assert any("USING btree (work_mode)" in definition for definition in definitions)
     assert not [d for d in definitions if "USING btree (compensation" in d]
+
+
+def test_one_form_class_serves_every_search_and_reads_the_catalogue_anew(db):
+    """ListingFilter makes its form class once a process; an institution or role type
+    added after that is still an option the next search validates and shows."""
+    from django.http import QueryDict
+
+    from listings.models import Listing, RoleType
+    from listings.search.catalogue import forget_catalogue
+    from tests.support.factories import InstitutionFactory, LabFactory
+
+    first = ListingFilter(QueryDict(), queryset=Listing.objects.none())
+    first.is_valid()
+    LabFactory(institution=InstitutionFactory(slug="new-u", name="New University"))
+    RoleType.objects.create(slug="perfusionist", name="Perfusionist", position=99)
+    forget_catalogue()  # as the admin does when they change
+    later = ListingFilter(
+        QueryDict("institution=new-u&role=perfusionist"), queryset=Listing.objects.none()
+    )
+    assert later.is_valid(), later.form.errors
+    assert type(later.form) is type(first.form)
+    assert later.form.cleaned_data["institution"] == ["new-u"]
+    assert later.form.cleaned_data["role"] == ["perfusionist"]
+    assert ("new-u", "New University") in list(later.form.fields["institution"].choices)
