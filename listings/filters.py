@@ -65,6 +65,31 @@ class QuickCheckboxes(forms.CheckboxSelectMultiple):
         )  # fmt: skip
 
 
+class QuickInput:
+    """An <input> written directly, not through Django's input template (a search page
+    wrote six: 1.5 ms). The same markup: type, name, value when there is one, then
+    the attributes (a true one bare, a false one left out), ticked when checked."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        widget = self.get_context(name, value, attrs)["widget"]
+        shown = "" if widget["value"] is None else format_html(' value="{}"', widget["value"])
+        return format_html(
+            '<input type="{}" name="{}"{}{}>', widget["type"], name, shown, flatatt(widget["attrs"])
+        )
+
+
+class QuickTextInput(QuickInput, forms.TextInput):
+    pass
+
+
+class QuickNumberInput(QuickInput, forms.NumberInput):
+    pass
+
+
+class QuickCheckboxInput(QuickInput, forms.CheckboxInput):
+    pass
+
+
 # A search's words are checked on its place's listings instead of looked up in the word
 # index when they match more than this many times as many listings (ListingFilter.
 # _place_is_narrower). At 100,000 listings, from 16 times ("phlebotomist boston",
@@ -100,7 +125,7 @@ class ListingFilter(django_filters.FilterSet):
         label="Keywords",
         method="filter_text",
         max_length=200,
-        widget=forms.TextInput(
+        widget=QuickTextInput(
             attrs={"type": "search", "placeholder": "e.g. phlebotomy, PCR, “blood draw”"}
         ),
     )
@@ -131,7 +156,7 @@ class ListingFilter(django_filters.FilterSet):
     )  # fmt: skip
     city = django_filters.CharFilter(
         label="City", method="filter_lab_place", field_name="city__unaccent__iexact",
-        max_length=100,
+        max_length=100, widget=QuickTextInput,
     )  # fmt: skip
     state = django_filters.ChoiceFilter(
         label="State",
@@ -143,7 +168,7 @@ class ListingFilter(django_filters.FilterSet):
     )
     hours_max = django_filters.NumberFilter(
         label="At most hours a week", field_name="hours_min", lookup_expr="lte",
-        min_value=1, max_value=HOURS_MOST,
+        min_value=1, max_value=HOURS_MOST, widget=QuickNumberInput,
     )  # fmt: skip
     certs = django_filters.MultipleChoiceFilter(
         label="Certifications I hold", choices=_certification_choices, method="filter_certs",
@@ -151,18 +176,19 @@ class ListingFilter(django_filters.FilterSet):
     )  # fmt: skip
     deadline_within = django_filters.NumberFilter(
         label="Deadline within (days)", method="filter_deadline_within", min_value=0,
-        max_value=366,
+        max_value=366, widget=QuickNumberInput,
     )  # fmt: skip
     posted_within = django_filters.NumberFilter(
-        label="Posted within (days)", method="filter_posted_within", min_value=0, max_value=366
-    )
+        label="Posted within (days)", method="filter_posted_within", min_value=0,
+        max_value=366, widget=QuickNumberInput,
+    )  # fmt: skip
     anywhere = django_filters.BooleanFilter(
         label="Search everywhere (a city in the words stays a word)",
         method="keep",
         widget=forms.HiddenInput,
     )
     inquiries = django_filters.BooleanFilter(
-        label="Labs open to inquiries", method="filter_inquiries", widget=forms.CheckboxInput
+        label="Labs open to inquiries", method="filter_inquiries", widget=QuickCheckboxInput
     )
     sort = django_filters.ChoiceFilter(
         label="Sort by",

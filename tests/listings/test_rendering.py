@@ -107,6 +107,33 @@ def test_the_quick_selects_write_what_djangos_select_does(name, params, selected
 
 
 @pytest.mark.parametrize(
+    "name, params, value",
+    [("q", {}, None), ("q", {"q": 'pcr "blood draw" <b>&'}, 'pcr "blood draw" <b>&'),
+     ("q", {"q": "x" * 201}, "x" * 201), ("city", {"city": "Saint-Étienne"}, "Saint-Étienne"),
+     ("hours_max", {"hours_max": "8"}, "8"), ("hours_max", {"hours_max": "999"}, "999"),
+     ("deadline_within", {}, None), ("posted_within", {"posted_within": "7"}, "7"),
+     ("inquiries", {}, None), ("inquiries", {"inquiries": "on"}, None)],
+)  # fmt: skip
+def test_the_quick_inputs_write_what_djangos_inputs_do(name, params, value, db):
+    """The same element and attributes as Django's template-rendered input of the
+    same kind: type, name, the value typed (escaped), limits, ids, the error
+    attributes of an invalid value, and the tick of a checked box."""
+    from listings.filters import QuickInput
+
+    field = _bound_search_field(name, params)
+    assert isinstance(field.field.widget, QuickInput)
+    quick = str(field)
+    django_kind = next(k for k in type(field.field.widget).__mro__[1:] if k is not QuickInput)
+    field.field.widget.__class__ = django_kind
+    assert _Parsed(quick).parts == _Parsed(str(field)).parts
+    attrs = dict(_Parsed(quick).parts[0][1])
+    assert attrs.get("value") == value
+    assert ("aria-invalid" in attrs) == bool(field.errors)
+    if name == "inquiries":
+        assert ("checked" in attrs) == bool(params)
+
+
+@pytest.mark.parametrize(
     "params, ticked, invalid",
     [({}, [], False), ({"certs": ["hipaa", "none"]}, ["hipaa", "none"], False),
      ({"certs": "bogus"}, [], True)],
