@@ -7,7 +7,8 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
-from django.db import connection
+from django.core.exceptions import EmptyResultSet
+from django.db import connection, connections
 from django.db.models import QuerySet
 
 from .facets import apply_filters
@@ -76,8 +77,8 @@ def words_found(base: QuerySet, text: str) -> tuple[str, list[str]]:
         return "", []
     # Words the database leaves out ("in", "the") are never unknown: they find nothing
     # on their own, but no search needs them.
-    ignored = _stopwords([w.text for w in words])
-    unknown = [w for w in words if w.text not in ignored and not base.search(w.text).exists()]
+    ignored, found = _checked(base, [w.text for w in words])
+    unknown = [w for w in words if w.text not in ignored and w.text not in found]
     if not unknown or len(unknown) == len(words):
         return "", []
     kept = text
@@ -94,15 +95,28 @@ class _Word(NamedTuple):
     text: str
 
 
-def _stopwords(words: list[str]) -> set[str]:
-    """Those of `words` that the search configuration drops (one query)."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT w FROM unnest(%s::text[]) AS w"
-            " WHERE numnode(plainto_tsquery(%s::regconfig, w)) = 0",
-            [words, SEARCH_CONFIG],
-        )
-        return {word for (word,) in cursor.fetchall()}
+def _checked(base: QuerySet, words: list[str]) -> tuple[set[str], set[str]]:
+    """Those of `words` that the search configuration drops, and those that a listing
+    of `base` mentions, in one statement: a query for the dropped words and one for
+    each word took 4 round trips for "zebrafish husbandry qwzx" (5-6 ms)."""
+    columns, params = [], []
+    for word in words:
+        columns.append("numnode(plainto_tsquery(%s::regconfig, %s)) = 0")
+        params += [SEARCH_CONFIG, word]
+        mentions = base.search(word).order_by().values("id")[:1]
+        try:
+            sql, mentions_params = mentions.query.get_compiler(using=base.db).as_sql()
+        except EmptyResultSet:  # a condition nothing meets
+            columns.append("FALSE")
+            continue
+        columns.append(f"EXISTS ({sql})")
+        params += mentions_params
+    with connections[base.db].cursor() as cursor:
+        # The ORM's own statements, each value a bound parameter
+        cursor.execute(f"SELECT {', '.join(columns)}", params)
+        row = cursor.fetchone()
+    ignored = {word for word, dropped in zip(words, row[0::2], strict=True) if dropped}
+    return ignored, {word for word, mentioned in zip(words, row[1::2], strict=True) if mentioned}
 
 
 def useful_suggestion(listing_filter, base: QuerySet, text: str) -> str:
