@@ -197,3 +197,31 @@ def test_one_form_class_serves_every_search_and_reads_the_catalogue_anew(db):
     assert later.form.cleaned_data["institution"] == ["new-u"]
     assert later.form.cleaned_data["role"] == ["perfusionist"]
     assert ("new-u", "New University") in list(later.form.fields["institution"].choices)
+
+
+def test_each_search_has_its_own_filters_calling_its_own_methods(db):
+    """The filters are copied one by one for each FilterSet (not deep-copied): each
+    search's filters are its own, and a filter's method runs on its own search (the
+    places of one search never answer another's made beside it)."""
+    from django.http import QueryDict
+
+    from listings.models import Listing
+    from listings.search.facets import apply_filters
+    from tests.support.factories import PublishedListingFactory
+
+    shelbyville = PublishedListingFactory(title="in shelbyville", lab__city="Shelbyville")
+    springfield = PublishedListingFactory(title="in springfield", lab__city="Springfield")
+    one, other = (
+        ListingFilter(QueryDict(f"city={city}"), queryset=Listing.objects.public())
+        for city in ("Shelbyville", "Springfield")
+    )
+    other.is_valid()
+    one.is_valid()
+    assert set(apply_filters(other, Listing.objects.public())) == {springfield}
+    assert set(apply_filters(one, Listing.objects.public())) == {shelbyville}
+    for name, each in one.filters.items():
+        assert each is not other.filters[name] and each is not ListingFilter.base_filters[name]
+        assert each.parent is one and other.filters[name].parent is other
+    assert one.filters["city"].filter.f is one.filters["city"]
+    assert list(one.__dict__["_labs_by_place"]) == [("city__unaccent__iexact", "Shelbyville")]
+    assert list(other.__dict__["_labs_by_place"]) == [("city__unaccent__iexact", "Springfield")]
