@@ -19,7 +19,7 @@ from .facets import FacetOption, apply_filters, facet_counts, facet_options, rou
 from .parallel import Later, can_start
 from .query import build_query, headline_query, rank_query, several_words
 from .ranking import COUNT_CAP, Headlines, bound_for, page_ids
-from .snippets import headline, snippet_of, snippet_texts
+from .snippets import headline, snippet_of, snippet_statement, snippet_texts
 from .suggest import useful_suggestion, words_found
 from .understand import Understood, understand
 
@@ -202,8 +202,8 @@ def run_search(
         if query is not None and can_start(rows.db):
             # ts_headline parses each description (6-7 ms for 20 rows at 100k): in a
             # search thread, while this one loads the rows and builds their objects
-            manager = base.model._default_manager.db_manager(rows.db)
-            snippets = Later(snippet_texts, manager, ids, query, alias=rows.db)
+            statement = snippet_statement(base.model, ids, query, rows.db)
+            snippets = Later(snippet_texts, rows.db, statement, alias=rows.db)
         elif query is not None:
             rows = rows.annotate(snippet_text=headline(query))
         by_id = {listing.id: listing for listing in rows}

@@ -8,7 +8,9 @@ from __future__ import annotations
 import re
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery
+from django.db import connections
 from django.db.models import F, Func, TextField, Value
+from django.db.models.sql import Query
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
@@ -85,11 +87,29 @@ def headline(query: SearchQuery) -> SearchHeadline:
     )  # fmt: skip
 
 
-def snippet_texts(manager, ids: list[int], query: SearchQuery) -> dict[int, str]:
-    """The snippet text (`headline`) of each listing of `ids`, by id, in a query of its
-    own: the search page runs it in a search thread while it loads the rows."""
-    rows = manager.filter(id__any=ids).order_by().annotate(snippet_text=headline(query))
-    return dict(rows.values_list("id", "snippet_text"))
+def snippet_statement(model, ids: list[int], query: SearchQuery, using: str) -> tuple[str, list]:
+    """The statement that `snippet_texts` runs for the listings of `ids`, compiled in
+    the request's thread, so that the search thread running it only sends it: the
+    ORM's query compiled there, beside the request's own loading of the rows,
+    reached the database about 2 ms after the rows' query."""
+    compiler = Query(model).get_compiler(using=using)
+    sql, params = compiler.compile(headline(query).resolve_expression(compiler.query))
+    quote = connections[using].ops.quote_name
+    pk = quote(model._meta.pk.column)
+    return (
+        f"SELECT {pk}, {sql} FROM {quote(model._meta.db_table)} WHERE {pk} = ANY(%s)",  # noqa: S608
+        [*params, list(ids)],
+    )
+
+
+def snippet_texts(using: str, statement: tuple[str, list]) -> dict[int, str]:
+    """The snippet text (`headline`) of each listing of a `snippet_statement`, by id,
+    in a query of its own: the search page runs it in a search thread while it
+    loads the rows."""
+    sql, params = statement
+    with connections[using].cursor() as cursor:
+        cursor.execute(sql, params)  # the ORM's compiled expression; values bound
+        return dict(cursor.fetchall())
 
 
 def snippet_of(listing) -> SafeString:
