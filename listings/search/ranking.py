@@ -138,7 +138,10 @@ class RankedMatches:
 
     def __getitem__(self, wanted: slice) -> list[int]:
         done = self._headlines.done("every", 0) if self._headlines is not None else None
-        if done is not None and (wanted.stop or 0) <= EXACT_RANK_MAX + 1:
+        # Ranked in the background up to EXACT_RANK_MAX + 1 (few planned) or COUNT_CAP
+        # (a broad search's every match): it answers a slice it holds, or any slice
+        # when it found fewer than either limit (every match)
+        if done is not None and ((wanted.stop or 0) <= len(done) or len(done) < COUNT_CAP):
             return done[wanted]
         return list(self._matching.ranked(self._rank_by).values_list("id", flat=True)[wanted])
 

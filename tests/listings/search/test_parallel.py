@@ -459,3 +459,33 @@ def test_snippets_whose_thread_fails_are_made_by_the_request(settings, monkeypat
         assert snippets("phlebotomy") == expected
     assert "running it again" in caplog.text
     assert len(expected) == 20 and all("<mark>" in s for s in expected.values())
+
+
+@pytest.mark.django_db
+def test_the_background_ranking_answers_the_counts_only_with_every_match_it_needs(
+    django_assert_num_queries, monkeypatch
+):
+    """A broad search's background job ranks every match up to COUNT_CAP; the counts
+    may ask for up to EXACT_RANK_MAX + 1 of them (few results, estimated from a thin
+    sample). A full COUNT_CAP of them may have more behind it: the counts rank again
+    (7 matches, not 5). Fewer than COUNT_CAP is every match; a slice it holds is
+    answered from it."""
+    from tests.support.factories import PublishedListingFactory
+
+    monkeypatch.setattr(ranking, "COUNT_CAP", 5)
+    matches = [PublishedListingFactory(title=f"Phlebotomy aide {n}").pk for n in range(7)]
+    matching = Listing.objects.public()
+    rank_by = headline_query("phlebotomy")
+
+    def background(ids):
+        class Done:
+            def done(self, kind, bound):
+                return ids if kind == "every" else None
+
+        return ranking.RankedMatches(matching, rank_by, Done())
+
+    everything = background(matches[:5])[:3001]  # the first 5 of 7: a query
+    assert sorted(everything) == sorted(matches)
+    with django_assert_num_queries(0):
+        assert background(matches[:3])[:3001] == matches[:3]  # fewer than COUNT_CAP
+        assert background(matches[:5])[:4] == matches[:4]  # a slice it holds
