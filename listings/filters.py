@@ -21,7 +21,7 @@ from accounts.models import Program
 
 from .models import Compensation, Lab, Schedule, WorkMode
 from .search.catalogue import get_catalogue
-from .search.counts import planned_rows
+from .search.counts import planned_rows_each
 from .search.page import SORTS
 from .search.places import US_STATES
 from .search.query import phrase_filter
@@ -261,8 +261,10 @@ class ListingFilter(django_filters.FilterSet):
         cache = caches["search"]
         answer = cache.get(key)
         if answer is None:
-            at_place = planned_rows(queryset.filter(lab_id__in=labs))
-            answer = planned_rows(queryset.search(words)) > WORDS_PER_PLACE_LISTING * at_place
+            at_place, with_words = planned_rows_each(
+                queryset.filter(lab_id__in=labs), queryset.search(words)
+            )
+            answer = with_words > WORDS_PER_PLACE_LISTING * at_place
             cache.set(key, answer, settings.SEARCH_CACHE_SECONDS)
         return answer
 

@@ -118,6 +118,34 @@ def planned_rows(queryset: QuerySet) -> int:
     return rows
 
 
+def planned_rows_each(*querysets: QuerySet) -> list[int]:
+    """The planner's estimate of the rows of each queryset, in one EXPLAIN (of their
+    statements joined by UNION ALL, whose Append plans each as it would alone): a
+    place among a search's words asks for two, one round trip fewer (search.filters).
+    Explained one by one when the plan does not show each (a statement that cannot
+    be written, or one the planner drops)."""
+    statements = []
+    for queryset in querysets:
+        ids = queryset.order_by().values("id")
+        try:
+            statements.append(ids.query.get_compiler(using=ids.db).as_sql())
+        except EmptyResultSet:
+            return [planned_rows(queryset) for queryset in querysets]
+    using = querysets[0].db
+    with connections[using].cursor() as cursor:
+        # The ORM's own statements; every value is a bound parameter
+        cursor.execute(
+            "EXPLAIN (FORMAT JSON) " + " UNION ALL ".join(f"({sql})" for sql, _ in statements),
+            [param for _, params in statements for param in params],
+        )
+        plan = cursor.fetchone()[0]
+    top = (json.loads(plan) if isinstance(plan, str) else plan)[0]["Plan"]
+    parts = top.get("Plans", []) if top["Node Type"] == "Append" else []
+    if len(parts) != len(querysets):
+        return [planned_rows(queryset) for queryset in querysets]
+    return [int(part["Plan Rows"]) for part in parts]
+
+
 def search_counts(
     listing_filter,
     base: QuerySet,

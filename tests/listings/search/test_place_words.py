@@ -80,7 +80,7 @@ def test_a_page_served_from_the_search_cache_asks_no_plan(client, board, setting
     with CaptureQueriesContext(connection) as again:
         assert client.get("/listings/", params).status_code == 200
     plans = [q["sql"] for q in first.captured_queries if q["sql"].startswith("EXPLAIN")]
-    assert len(plans) >= 2  # the words' and the place's
+    assert any(" UNION ALL " in plan for plan in plans)  # the words' and the place's
     assert not [q for q in again.captured_queries if q["sql"].startswith("EXPLAIN")]
     assert again.captured_queries and not looks_up_the_word_index(matching("q=research+boston"))
 
@@ -101,3 +101,21 @@ def test_the_filter_says_whether_its_words_use_the_word_index(board):
         found = apply_filters(listing_filter, listing_filter.queryset)
         assert listing_filter.words_use_index() is indexed, query
         assert looks_up_the_word_index(found) is indexed, query
+
+
+def test_the_places_and_the_words_estimates_come_from_one_plan(
+    board, django_assert_num_queries, django_assert_max_num_queries
+):
+    """A place among the words asks the planner for two estimates in one EXPLAIN (one
+    round trip), the same as each asked alone; a condition nothing meets is 0."""
+    from listings.search.counts import planned_rows, planned_rows_each
+
+    public = Listing.objects.public()
+    at_place = public.filter(lab__city="Boston")
+    with_words = public.search("research")
+    alone = [planned_rows(at_place), planned_rows(with_words)]
+    with django_assert_num_queries(1):
+        assert planned_rows_each(at_place, with_words) == alone
+    assert alone[0] < alone[1]
+    with django_assert_max_num_queries(1):
+        assert planned_rows_each(public.filter(id__in=[]), with_words) == [0, alone[1]]
