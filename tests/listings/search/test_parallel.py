@@ -22,7 +22,7 @@ from listings.search.catalogue import forget_catalogue
 from listings.search.page import run_search
 from listings.search.parallel import Later
 from listings.search.query import headline_query
-from tests.support.factories import LabFactory
+from tests.support.factories import InstitutionFactory, LabFactory
 
 
 def backend_pid() -> int:
@@ -36,7 +36,13 @@ def board(transactional_db, monkeypatch, settings):
     """60 committed listings (the background thread sees committed rows only), the
     thresholds scaled down so that "phlebotomy" takes the broad-search path."""
     rng = random.Random(20261127)  # noqa: S311 - test data
-    labs = [LabFactory() for _ in range(2)]
+    # Names without numbers: a factory's numbered "Lab 17" would match the search "17"
+    labs = [
+        LabFactory(name=f"{side} lab", institution=InstitutionFactory(
+            name=f"{side} college", slug=f"{side.lower()}-college"
+        ))
+        for side in ("North", "South")
+    ]  # fmt: skip
     now = timezone.now()
     rows = []
     for n in range(60):
