@@ -21,7 +21,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
 from django.conf import settings
-from django.db import close_old_connections, connections
+from django.db import DatabaseError, connections
 
 logger = logging.getLogger(__name__)
 
@@ -48,13 +48,27 @@ def _executor() -> ThreadPoolExecutor | None:
 
 def _in_background(function: Callable, args: tuple, alias: str) -> Any:
     """Run in a pool thread, on that thread's connection to `alias`, which lives as
-    long as CONN_MAX_AGE allows (closed after each query when it is 0)."""
-    close_old_connections()  # broken or too old: reconnect
+    long as CONN_MAX_AGE allows (closed after each query when it is 0).
+
+    A connection too old, or left by an error it may not survive, is closed first, as
+    Django does between requests; but a job does not ask the server first whether
+    the connection still works (Django's health check, a SELECT 1 before each
+    request's first query, cost a cold search page 1.5 ms over its jobs). One that
+    broke since (a restart, an idle timeout) fails the job's first query instead: it
+    is closed and the job runs once more, on a new connection."""
+    connection = connections[alias]
+    connection.close_if_unusable_or_obsolete()
+    connection.health_check_done = True
     try:
         return function(*args)
+    except DatabaseError:
+        if connection.connection is not None and connection.is_usable():
+            raise  # the query's own error: the request runs it again (Later)
+        connection.close()
+        return function(*args)
     finally:
-        if not connections[alias].settings_dict.get("CONN_MAX_AGE"):
-            connections[alias].close()
+        if not connection.settings_dict.get("CONN_MAX_AGE"):
+            connection.close()
 
 
 def can_start(alias: str) -> bool:
