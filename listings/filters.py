@@ -68,9 +68,10 @@ class QuickCheckboxes(forms.CheckboxSelectMultiple):
 
 
 class QuickInput:
-    """An <input> written directly, not through Django's input template (a search page
-    wrote six: 1.5 ms). The same markup: type, name, value when there is one, then
-    the attributes (a true one bare, a false one left out), ticked when checked."""
+    """An <input> written directly, not through Django's input template (the six of a
+    search page took 1.1 ms that way, 0.3 ms this way). The same markup: type, name,
+    value when there is one, then the attributes (a true one bare, a false one left
+    out), ticked when checked."""
 
     def render(self, name, value, attrs=None, renderer=None):
         widget = self.get_context(name, value, attrs)["widget"]

@@ -121,7 +121,8 @@ def planned_rows(queryset: QuerySet) -> int:
 def planned_rows_each(*querysets: QuerySet) -> list[int]:
     """The planner's estimate of the rows of each queryset, in one EXPLAIN (of their
     statements joined by UNION ALL, whose Append plans each as it would alone): a
-    place among a search's words asks for two, one round trip fewer (search.filters).
+    place among a search's words asks for two, one round trip fewer
+    (ListingFilter._words_outnumber).
     Explained one by one when the plan does not show each (a statement that cannot
     be written, or one the planner drops)."""
     statements = []

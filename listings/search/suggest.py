@@ -98,7 +98,8 @@ class _Word(NamedTuple):
 def _checked(base: QuerySet, words: list[str]) -> tuple[set[str], set[str]]:
     """Those of `words` that the search configuration drops, and those that a listing
     of `base` mentions, in one statement: a query for the dropped words and one for
-    each word took 4 round trips for "zebrafish husbandry qwzx" (5-6 ms)."""
+    each word took 4 round trips for "zebrafish husbandry qwzx" (4.5 ms of statements
+    against 1.4 ms for this one)."""
     columns, params = [], []
     for word in words:
         columns.append("numnode(plainto_tsquery(%s::regconfig, %s)) = 0")
