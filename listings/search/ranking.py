@@ -138,10 +138,10 @@ class RankedMatches:
 
     def __getitem__(self, wanted: slice) -> list[int]:
         done = self._headlines.done("every", 0) if self._headlines is not None else None
-        # Ranked in the background up to EXACT_RANK_MAX + 1 (few planned) or COUNT_CAP
-        # (a broad search's every match): it answers a slice it holds, or any slice
-        # when it found fewer than either limit (every match)
-        if done is not None and ((wanted.stop or 0) <= len(done) or len(done) < COUNT_CAP):
+        # Ranked in the background up to its limit (EveryMatch): it answers a slice it
+        # holds, or any slice when it found fewer than its limit (every match)
+        limit = getattr(done, "limit", COUNT_CAP)
+        if done is not None and ((wanted.stop or 0) <= len(done) or len(done) < limit):
             return done[wanted]
         return list(self._matching.ranked(self._rank_by).values_list("id", flat=True)[wanted])
 
@@ -151,15 +151,27 @@ def _likely_order(headlines: Headlines, matching: QuerySet, rank_by, bound: int)
     match: as many as the counts may take, RankedMatches)."""
     planned = planned_rows(matching)
     if planned <= EXACT_RANK_MAX:
-        return {"every": _every_ranked(matching, rank_by, EXACT_RANK_MAX + 1)}
+        limit = EXACT_RANK_MAX + 1
+        return {"every": EveryMatch(_every_ranked(matching, rank_by, limit), limit)}
     ranked: dict[str, list[int]] = {}
 
     def rank(kind: str, bound: int) -> list[int]:
         ranked[kind] = _ranked(kind, matching, rank_by, headlines, bound)
+        if kind == "every":
+            ranked[kind] = EveryMatch(ranked[kind], COUNT_CAP)
         return ranked[kind]
 
     _broad_order(headlines, planned, bound, rank)
     return ranked
+
+
+class EveryMatch(list):
+    """Every match's id, best first, as far as `limit`: holding `limit` of them, there
+    may be more (RankedMatches)."""
+
+    def __init__(self, ids, limit: int):
+        super().__init__(ids)
+        self.limit = limit
 
 
 def _ranked(kind: str, matching: QuerySet, rank_by, headlines: Headlines, bound: int) -> list[int]:

@@ -495,3 +495,5 @@ def test_the_background_ranking_answers_the_counts_only_with_every_match_it_need
     with django_assert_num_queries(0):
         assert background(matches[:3])[:3001] == matches[:3]  # fewer than COUNT_CAP
         assert background(matches[:5])[:4] == matches[:4]  # a slice it holds
+        # Ranked up to 9 (few planned, EXACT_RANK_MAX + 1), 7 found: every match
+        assert background(ranking.EveryMatch(matches, 9))[:3001] == matches
