@@ -172,7 +172,7 @@ class Command(BaseCommand):
             cursor.execute(
                 "ALTER TABLE listings_listingheadline DISABLE TRIGGER listings_headline_terms"
             )
-            cursor.execute("DROP INDEX IF EXISTS listing_search_vector")
+            cursor.execute("DROP INDEX IF EXISTS listing_words_mode")
             cursor.execute("DROP INDEX IF EXISTS listing_sample_words")
             cursor.execute("DROP INDEX IF EXISTS listing_phrase_pairs")
         try:
@@ -194,7 +194,8 @@ class Command(BaseCommand):
             out.flush()
             cursor.execute("SET maintenance_work_mem = '512MB'")
             cursor.execute(
-                "CREATE INDEX listing_search_vector ON listings_listing USING gin (search_vector)"
+                "CREATE INDEX listing_words_mode ON listings_listing "
+                "USING gin (search_vector, work_mode)"
             )
             cursor.execute(
                 "CREATE INDEX listing_sample_words ON listings_listing USING gin (search_vector) "

@@ -175,6 +175,53 @@ def test_no_index_leads_with_compensation():
     assert not [d for d in definitions if "USING btree (compensation" in d]
 
 
+def test_words_and_a_work_mode_are_found_in_one_scan_of_the_word_index(db):
+    """The word index holds the work mode too (migration 0034): a search's words and a
+    mode are one scan of it, both conditions its own (no bitmap of every listing
+    with the word to combine with the mode's), and words alone read it as well."""
+    import json
+
+    from django.db import connection
+
+    from tests.support.factories import PublishedListingFactory
+
+    for n in range(30):
+        PublishedListingFactory(
+            title=f"Python aide {n}" if n % 3 else f"Bench aide {n}",
+            work_mode=WorkMode.REMOTE if n % 5 == 0 else WorkMode.ON_SITE,
+        )
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE listings_listing")
+        # On 30 rows the planner reads the mode's own index and checks the words;
+        # without it (until the test's transaction rolls back), what this index does
+        cursor.execute("DROP INDEX listing_mode")
+
+    def scans(queryset) -> list[dict]:
+        sql, params = queryset.order_by().values("id").query.sql_with_params()
+        with connection.cursor() as cursor:
+            # A table this small: no scan of the whole table or of a whole index
+            for kind in ("seqscan", "indexscan", "indexonlyscan"):
+                cursor.execute(f"SET LOCAL enable_{kind} = off")
+            cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
+            plan = cursor.fetchone()[0]
+        nodes, found = [(json.loads(plan) if isinstance(plan, str) else plan)[0]["Plan"]], []
+        while nodes:
+            node = nodes.pop()
+            nodes.extend(node.get("Plans", []))
+            if "Index Name" in node:
+                found.append(node)
+        return found
+
+    # Without the published listings' own conditions, which partial indexes answer
+    remote = Listing.objects.search("python").filter(work_mode__in=[WorkMode.REMOTE])
+    (scan,) = scans(remote)
+    assert scan["Index Name"] == "listing_words_mode"
+    assert "search_vector @@" in scan["Index Cond"] and "work_mode" in scan["Index Cond"]
+    assert remote.count() == 4  # remote: 0 and 15 bench aides, 5, 10, 20 and 25 python
+    (words,) = scans(Listing.objects.search("python"))
+    assert words["Index Name"] == "listing_words_mode"
+
+
 def test_one_form_class_serves_every_search_and_reads_the_catalogue_anew(db):
     """ListingFilter makes its form class once a process; an institution or role type
     added after that is still an option the next search validates and shows."""
