@@ -81,14 +81,31 @@ PLANNED_KEPT = 32
 PLANNED_SECONDS = 0.1
 
 
-def planned_rows(queryset: QuerySet) -> int:
-    """The planner's estimate of how many rows `queryset` has (one EXPLAIN, no scan)."""
+def _ids_statement(queryset: QuerySet) -> tuple[str, list] | None:
+    """The statement of `queryset`'s ids, unordered; None for a condition that nothing
+    meets ("IN ()")."""
     ids = queryset.order_by().values("id")
     try:
-        sql, params = ids.query.get_compiler(using=ids.db).as_sql()
-    except EmptyResultSet:  # a condition that nothing meets ("IN ()")
+        return ids.query.get_compiler(using=ids.db).as_sql()
+    except EmptyResultSet:
+        return None
+
+
+def _top_plan(using: str, sql: str, params) -> dict:
+    """The top node of the plan PostgreSQL makes for `sql` (one EXPLAIN, no scan)."""
+    with connections[using].cursor() as cursor:
+        cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
+        plan = cursor.fetchone()[0]
+    return (json.loads(plan) if isinstance(plan, str) else plan)[0]["Plan"]
+
+
+def planned_rows(queryset: QuerySet) -> int:
+    """The planner's estimate of how many rows `queryset` has (one EXPLAIN, no scan)."""
+    statement = _ids_statement(queryset)
+    if statement is None:
         return 0
-    key = (ids.db, sql, repr(params))
+    sql, params = statement
+    key = (queryset.db, sql, repr(params))
     with _planned_lock:
         entry = _planned.get(key)
         asked = entry is not None and (
@@ -103,10 +120,7 @@ def planned_rows(queryset: QuerySet) -> int:
     if asked:
         return answer.result()
     try:
-        with connections[ids.db].cursor() as cursor:
-            cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
-            plan = cursor.fetchone()[0]
-        rows = int((json.loads(plan) if isinstance(plan, str) else plan)[0]["Plan"]["Plan Rows"])
+        rows = int(_top_plan(queryset.db, sql, params)["Plan Rows"])
     except BaseException as error:
         with _planned_lock:
             if _planned.get(key) is entry:
@@ -125,23 +139,16 @@ def planned_rows_each(*querysets: QuerySet) -> list[int]:
     (ListingFilter._words_outnumber).
     Explained one by one when the plan does not show each (a statement that cannot
     be written, or one the planner drops)."""
-    statements = []
-    for queryset in querysets:
-        ids = queryset.order_by().values("id")
-        try:
-            statements.append(ids.query.get_compiler(using=ids.db).as_sql())
-        except EmptyResultSet:
-            return [planned_rows(queryset) for queryset in querysets]
-    using = querysets[0].db
-    with connections[using].cursor() as cursor:
+    statements = [_ids_statement(queryset) for queryset in querysets]
+    parts = []
+    if None not in statements:
         # The ORM's own statements; every value is a bound parameter
-        cursor.execute(
-            "EXPLAIN (FORMAT JSON) " + " UNION ALL ".join(f"({sql})" for sql, _ in statements),
+        top = _top_plan(
+            querysets[0].db,
+            " UNION ALL ".join(f"({sql})" for sql, _ in statements),
             [param for _, params in statements for param in params],
         )
-        plan = cursor.fetchone()[0]
-    top = (json.loads(plan) if isinstance(plan, str) else plan)[0]["Plan"]
-    parts = top.get("Plans", []) if top["Node Type"] == "Append" else []
+        parts = top.get("Plans", []) if top["Node Type"] == "Append" else []
     if len(parts) != len(querysets):
         return [planned_rows(queryset) for queryset in querysets]
     return [int(part["Plan Rows"]) for part in parts]
