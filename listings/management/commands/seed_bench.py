@@ -27,16 +27,27 @@ from listings.models import (
     Benefit,
     Certification,
     Compensation,
+    Listing,
     ListingStatus,
     RoleType,
     Schedule,
     WorkMode,
 )
 from listings.models.headline import FILL_GROUP_TERMS, FILL_HEADLINE_TERMS
-from listings.search.catalogue import SAMPLE_WORD_BUCKETS
 from listings.services.scheduled import refresh_search_words
 
 L = ListingStatus
+# The GIN indexes dropped before the load and built after it (faster than updating
+# them row by row), as the model defines them (models/search_indexes.py)
+AFTER_LOAD = ("listing_words_mode", "listing_sample_words", "listing_phrase_pairs")
+
+
+def _built_after_load():
+    indexes = [index for index in Listing._meta.indexes if index.name in AFTER_LOAD]
+    if len(indexes) != len(AFTER_LOAD):  # one renamed in the model: name it here too
+        raise CommandError(f"The model defines no index named like each of {AFTER_LOAD}.")
+    return indexes
+
 
 BATCH = 20_000
 STATES = ["Massachusetts", "Illinois", "Washington", "Texas", "California", "New York",
@@ -172,9 +183,9 @@ class Command(BaseCommand):
             cursor.execute(
                 "ALTER TABLE listings_listingheadline DISABLE TRIGGER listings_headline_terms"
             )
-            cursor.execute("DROP INDEX IF EXISTS listing_words_mode")
-            cursor.execute("DROP INDEX IF EXISTS listing_sample_words")
-            cursor.execute("DROP INDEX IF EXISTS listing_phrase_pairs")
+            with connection.schema_editor() as editor:
+                for index in _built_after_load():
+                    editor.remove_index(Listing, index)
         try:
             self._listings(listings, lab_ids, words, weights, rng, out)
         finally:
@@ -193,18 +204,9 @@ class Command(BaseCommand):
             out.write("Building the GIN indexes…")
             out.flush()
             cursor.execute("SET maintenance_work_mem = '512MB'")
-            cursor.execute(
-                "CREATE INDEX listing_words_mode ON listings_listing "
-                "USING gin (search_vector, work_mode)"
-            )
-            cursor.execute(
-                "CREATE INDEX listing_sample_words ON listings_listing USING gin (search_vector) "
-                f"WHERE sample_bucket < {int(SAMPLE_WORD_BUCKETS)}"
-            )
-            cursor.execute(
-                "CREATE INDEX listing_phrase_pairs ON listings_listing USING gin (phrase_pairs) "
-                "WHERE status = 'published'"
-            )
+            with connection.schema_editor() as editor:
+                for index in _built_after_load():
+                    editor.add_index(Listing, index)
             out.write(f" done in {time.monotonic() - t:.1f}s\n")
             for table in ("listings_listing", "listings_listing_role_types",
                           "listings_listing_certifications", "listings_listingheadline",
