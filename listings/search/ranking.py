@@ -3,6 +3,8 @@ ranking every match of a broad search (page_ids); or by another sort (order)."""
 
 from __future__ import annotations
 
+import math
+
 from django.conf import settings
 from django.core.cache import caches
 from django.db.models import F, QuerySet
@@ -19,6 +21,12 @@ EXACT_RANK_MAX = 3_000  # up to this many matches, every one is ranked
 # have the words in their title or role types (words of descriptions: "patient consent")
 BODY_RANK_MAX = 15_000
 HEADLINE_FEW = 20
+# Above BODY_RANK_MAX matches, when filters (a place, a role) keep fewer than this many
+# of the best HEADLINE_CANDIDATES headlines, more are looked up, in proportion, up to
+# HEADLINE_DEEPEST: as many of the search's own best headlines as the board's first 500
+# give a search without filters (see _deeper)
+HEADLINE_ENOUGH = 100
+HEADLINE_DEEPEST = 5_000
 
 
 def order(queryset: QuerySet, sort: str) -> QuerySet:
@@ -47,7 +55,7 @@ class Headlines:
         bound: int = 0, best_of: Headlines | None = None, filtered: bool = False,
     ):  # fmt: skip
         manager = matching.model._default_manager.db_manager(matching.db)
-        self._matching, self._cold = matching, start
+        self._matching, self._cold, self._manager = matching, start, manager
         self.filtered = filtered  # filters besides the words: they may leave few
 
         # The likely order only in the background (in the request, it would rank
@@ -63,7 +71,8 @@ class Headlines:
         def later(function, *args) -> Later:
             return Later(function, *args, alias=matching.db, start=eager)
 
-        self._best = self._every = self._likely = self._kept = None
+        self._best = self._every = self._likely = self._deeper = None
+        self._kept: dict[tuple[int, ...], int] = {}
         self.any_word = any_word
         if any_word is not None:
             # The same search with plain words no listing has (`best_of`: this is its
@@ -99,14 +108,26 @@ class Headlines:
 
     def kept(self, best: list[int]) -> int:
         """How many of the best headlines the search's filters keep (one count of
-        up to HEADLINE_CANDIDATES ids), counted once: the background job counts it
-        for the likely order, and the page, deciding the same after it, reads it
-        ("research" paid: 4-7 ms the request no longer spends)."""
+        up to HEADLINE_CANDIDATES ids, or of the deeper list), counted once: the
+        background job counts it for the likely order, and the page, deciding the
+        same after it, reads it ("research" paid: 4-7 ms the request no longer
+        spends)."""
         ids = tuple(best)
-        known = self._kept  # (ids, count): one assignment, safe to read across threads
-        if known is None or known[0] != ids:
-            known = self._kept = (ids, self._matching.filter(id__any=ids).order_by().count())
+        known = self._kept.get(ids)  # one item set per list: safe across threads
+        if known is None:
+            known = self._kept[ids] = self._matching.filter(id__any=ids).order_by().count()
+        return known
+
+    def deeper(self, depth: int) -> list[int]:
+        """The best `depth` headlines (more than `best`), looked up once for a depth."""
+        known = self._deeper  # (depth, ids): one assignment, safe across threads
+        if known is None or known[0] != depth:
+            known = self._deeper = (depth, self._manager.best_headlines(self.any_word, depth))
         return known[1]
+
+    def deepest(self) -> list[int]:
+        """The deeper list last looked up (`deeper`)."""
+        return self._deeper[1] if self._deeper is not None else []
 
     def with_every_word(self) -> int:
         """How many (up to HEADLINE_FEW) have every word in their headline."""
@@ -183,6 +204,8 @@ def _ranked(kind: str, matching: QuerySet, rank_by, headlines: Headlines, bound:
         return _every_ranked(matching, rank_by)
     if kind == "filtered":
         best = matching.best_headlines_here(headlines.any_word, HEADLINE_CANDIDATES)
+    elif kind == "deeper":
+        best = headlines.deepest()
     else:
         best = headlines.best()
     ranked = matching.filter(id__in=_with_newest(matching, bound, best)).ranked(rank_by)
@@ -223,8 +246,15 @@ def _broad_order(headlines: Headlines, matches: int | None, bound: int, rank) ->
         # candidates only to drop them ("python" remote at a million: 70-100 ms of
         # newest matches read before ranking every match)
         kept = headlines.kept(best) if headlines.filtered and best else None
+        kind, depth = "candidates", _deeper(kept, len(best))
+        if depth:
+            # The filters keep a few dozen of the board's best headlines: the best
+            # of their own are often further down ("phlebotomist boston" at a
+            # million: 21 kept, 6/10 of the exhaustive top 10; 2,500 looked up, 10/10)
+            # (they keep at least as many of them: not counted again)
+            best, kind, kept = headlines.deeper(depth), "deeper", None
         if kept is None or kept >= HEADLINE_FEW or (not every_match and len(best) < HEADLINE_FEW):
-            ranked_ids = rank("candidates", bound)
+            ranked_ids = rank(kind, bound)
             kept = len(set(best).intersection(ranked_ids))  # as counted, when it was
         if kept >= HEADLINE_FEW or (not every_match and len(best) < HEADLINE_FEW):
             return ranked_ids
@@ -239,6 +269,16 @@ def _broad_order(headlines: Headlines, matches: int | None, bound: int, rank) ->
     # filters leave out): the headlines say little of the best matches, so every
     # match is ranked (20-70 ms at 7,000-14,000 matches).
     return rank("every", bound)
+
+
+def _deeper(kept: int | None, found: int) -> int:
+    """How many best headlines to look up when the filters keep `kept` of the first
+    `found` (0: no more than those): enough to keep about HEADLINE_ENOUGH, when
+    there are more to look up and the filters keep at least HEADLINE_FEW (fewer:
+    the best headlines of the search's own matches are ranked instead)."""
+    if kept is None or found < HEADLINE_CANDIDATES or not HEADLINE_FEW <= kept < HEADLINE_ENOUGH:
+        return 0
+    return min(HEADLINE_DEEPEST, HEADLINE_CANDIDATES * math.ceil(HEADLINE_ENOUGH / kept))
 
 
 def page_ids(
