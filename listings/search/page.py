@@ -241,6 +241,19 @@ def run_search(
     )
     if suggestion:  # with the words filters came from: "phlebotomy in Boston", not everywhere
         suggestion = " ".join([suggestion, *(each.words for each in understood)])
+    elif has_text and not total and not elsewhere and understood and not _partial:
+        # "pre-med friendly": the filter taken from the words, and words no listing
+        # mentions, nor a rewrite of them: the filter's listings, saying so
+        kept, unknown = words_found(base, cleaned["q"], alone=True)
+        if unknown:
+            typed, cleaned["q"] = cleaned["q"], kept
+            partial = run_search(listing_filter, page=page, with_facets=with_facets,
+                                 page_size=page_size, _partial=True,
+                                 _understood=understood)  # fmt: skip
+            if partial.total:
+                partial.unknown_words = unknown
+                return partial
+            cleaned["q"] = typed  # the filter finds nothing either: the page as it was
     result = SearchPage(
         listings=listings,
         total=min(total, COUNT_CAP),

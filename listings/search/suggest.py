@@ -59,10 +59,12 @@ _PLAIN_WORD = re.compile(r'(?<![\w"-])\w[\w-]*')  # numbers too: "summer 2027"
 MAX_WORDS_CHECKED = 6
 
 
-def words_found(base: QuerySet, text: str) -> tuple[str, list[str]]:
+def words_found(base: QuerySet, text: str, *, alone: bool = False) -> tuple[str, list[str]]:
     """When no listing matches every word: `text` without the plain words that no
-    open listing mentions, and those words (a query per word, at most six). Quoted
-    phrases, negated words and "or" are left as they are."""
+    open listing mentions, and those words (one statement, at most six words).
+    Quoted phrases, negated words and "or" are left as they are. Unless `alone` (the
+    search has filters taken from its words), some word must be mentioned, and
+    there must be two."""
     in_quotes = _quoted_mask(text)
     # A synonym of several words ("lab tech" = "lab technician") is one word here:
     # its own words may find nothing alone ("tech").
@@ -73,13 +75,13 @@ def words_found(base: QuerySet, text: str) -> tuple[str, list[str]]:
         if not in_quotes[m.start()] and not any(p.start <= m.start() < p.end for p in phrases)
     ]
     words = sorted([w for w in words if w.text.lower() != "or"] + phrases)[:MAX_WORDS_CHECKED]
-    if len(words) < 2:
+    if len(words) < (1 if alone else 2):
         return "", []
     # Words the database leaves out ("in", "the") are never unknown: they find nothing
     # on their own, but no search needs them.
     ignored, found = _checked(base, [w.text for w in words])
     unknown = [w for w in words if w.text not in ignored and w.text not in found]
-    if not unknown or len(unknown) == len(words):
+    if not unknown or (len(unknown) == len(words) and not alone):
         return "", []
     kept = text
     for word in reversed(unknown):

@@ -440,3 +440,31 @@ def test_a_search_its_words_filtered_to_nothing_says_what_the_words_find_without
     )  # fmt: skip
     api = client.get(reverse("listings:api_listings"), {"q": "remote histology"}).json()
     assert "found_without_understood" not in api
+
+
+def test_a_filter_from_the_words_and_only_unknown_words_shows_the_filters_listings(client):
+    """ "pre-med friendly": pre-med is the level, and no listing says "friendly". The
+    page showed no listings; it shows the pre-med ones and says which word no listing
+    mentions. A misspelled word keeps its "did you mean" instead, and a filter that
+    finds nothing either leaves the page as it was."""
+    from listings.search.suggest import refresh_search_words
+
+    PublishedListingFactory(title="Histology aide", levels=["pre_med"])
+    PublishedListingFactory(title="Phlebotomy aide", levels=["pre_med", "ms1"])
+    PublishedListingFactory(title="Coding aide", levels=["ms3"], work_mode=WorkMode.REMOTE)
+    response = search(client, q="pre-med friendly")
+    result = response.context["result"]
+    assert titles(response) == ["Histology aide", "Phlebotomy aide"]
+    assert result.unknown_words == ["friendly"] and result.total == 2
+    assert [u.name for u in result.understood] == ["level"]
+    page = response.content.decode()
+    assert "No open listing mentions <strong>friendly</strong>." in page
+    assert "showing results for" not in page  # no words are left to show results for
+    api = client.get(reverse("listings:api_listings"), {"q": "pre-med friendly"}).json()
+    assert (api["total"], api["unknown_words"], api["searched_for"]) == (2, ["friendly"], "")
+
+    refresh_search_words()
+    typo = search(client, q="pre-med flebotomy").context["result"]
+    assert typo.suggestion == "phlebotomy pre-med" and not typo.listings
+    nothing = search(client, q="remote friendly", level="pre_med").context["result"]
+    assert (nothing.total, nothing.unknown_words) == (0, [])
