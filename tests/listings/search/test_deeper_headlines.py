@@ -3,6 +3,7 @@ looks further down the headlines (search.ranking._deeper): the filtered search's
 best titled listing is ranked, though the board's best titles are elsewhere."""
 
 from datetime import timedelta
+from functools import partial
 
 import pytest
 from django.core.cache import caches
@@ -22,6 +23,7 @@ from tests.support.factories import PublishedListingFactory
 
 pytestmark = pytest.mark.django_db
 TARGET = "Senior imaging and records aide for the zebrafish facility team"
+RECORDS = "some zebrafish records work"
 OFFICE = "Records, filing, phone calls, scheduling, inventory, mail and other office duties."
 
 
@@ -32,20 +34,20 @@ def fill_board(monkeypatch, settings):
     21 newer remote matches with the word once in a long description (more than the
     first page's 20 newest candidates). The thresholds scaled down to this board:
     four headline candidates; one kept is enough to rank them, three would need no
-    deeper look."""
+    deeper look. No role types: the headlines are the titles (and a transactional
+    test's flushed database has none)."""
     now = timezone.now()
+    listing = partial(PublishedListingFactory, role_types=[])
     for n in range(3):
-        PublishedListingFactory(title="Zebrafish technician", work_mode="on_site",
-                                description=f"Bench work, shift {'ABC'[n]}.")  # fmt: skip
-    PublishedListingFactory(title="Zebrafish aide", work_mode="remote", description=OFFICE)
-    PublishedListingFactory(title=TARGET, work_mode="remote", published_at=now - timedelta(days=30),
-                            description="Zebrafish zebrafish zebrafish care.")  # fmt: skip
+        listing(title="Zebrafish technician", work_mode="on_site",
+                description=f"Bench work, shift {'ABC'[n]}.")  # fmt: skip
+    listing(title="Zebrafish aide", work_mode="remote", description=OFFICE)
+    listing(title=TARGET, work_mode="remote", published_at=now - timedelta(days=30),
+            description="Zebrafish zebrafish zebrafish care.")  # fmt: skip
     for n in range(21):
-        PublishedListingFactory(
-            title=f"Data aide {chr(65 + n)}", work_mode="remote",
-            published_at=now - timedelta(hours=n),
-            description="A long list of many duties, among them some zebrafish records work.",
-        )  # fmt: skip
+        listing(title=f"Data aide {chr(65 + n)}", work_mode="remote",
+                published_at=now - timedelta(hours=n),
+                description=f"A long list of many duties, among them {RECORDS}.")  # fmt: skip
     for name, value in (("EXACT_RANK_MAX", 0), ("BODY_RANK_MAX", 0), ("RANK_CANDIDATES", 20),
                         ("HEADLINE_CANDIDATES", 4), ("HEADLINE_FEW", 1), ("HEADLINE_ENOUGH", 3),
                         ("HEADLINE_DEEPEST", 100)):  # fmt: skip
