@@ -217,10 +217,13 @@ def run_search(
                 if texts is not None:
                     listing.snippet_text = texts.get(listing.id, "")
                 listing.snippet = snippet_of(listing)
+    unknown = []  # words no open listing mentions
     if has_text and not total and not _partial:
         if headlines is not None:  # while the words are checked one by one
             headlines.look_up_now()
-        kept, unknown = words_found(base, cleaned["q"])
+        # With filters taken from the words, a lone word and words none of which a
+        # listing mentions are checked too (for the filter's listings, below)
+        kept, unknown = words_found(base, cleaned["q"], alone=bool(understood))
         if kept and unknown:  # some words find nothing: the others' best matches
             cleaned["q"] = kept
             partial = run_search(listing_filter, page=page, with_facets=with_facets,
@@ -241,19 +244,17 @@ def run_search(
     )
     if suggestion:  # with the words filters came from: "phlebotomy in Boston", not everywhere
         suggestion = " ".join([suggestion, *(each.words for each in understood)])
-    elif has_text and not total and not elsewhere and understood and not _partial:
-        # "pre-med friendly": the filter taken from the words, and words no listing
-        # mentions, nor a rewrite of them: the filter's listings, saying so
-        kept, unknown = words_found(base, cleaned["q"], alone=True)
-        if unknown:
-            typed, cleaned["q"] = cleaned["q"], kept
-            partial = run_search(listing_filter, page=page, with_facets=with_facets,
-                                 page_size=page_size, _partial=True,
-                                 _understood=understood)  # fmt: skip
-            if partial.total:
-                partial.unknown_words = unknown
-                return partial
-            cleaned["q"] = typed  # the filter finds nothing either: the page as it was
+    elif unknown and not elsewhere:
+        # "pre-med friendly": the filter taken from the words, and only words no
+        # listing mentions, nor a rewrite of them: the filter's listings, saying so
+        typed, cleaned["q"] = cleaned["q"], kept
+        partial = run_search(listing_filter, page=page, with_facets=with_facets,
+                             page_size=page_size, _partial=True,
+                             _understood=understood)  # fmt: skip
+        if partial.total:
+            partial.unknown_words = unknown
+            return partial
+        cleaned["q"] = typed  # the filter finds nothing either: the page as it was
     result = SearchPage(
         listings=listings,
         total=min(total, COUNT_CAP),

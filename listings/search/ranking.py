@@ -21,10 +21,10 @@ EXACT_RANK_MAX = 3_000  # up to this many matches, every one is ranked
 # have the words in their title or role types (words of descriptions: "patient consent")
 BODY_RANK_MAX = 15_000
 HEADLINE_FEW = 20
-# Above BODY_RANK_MAX matches, when filters (a place, a role) keep fewer than this many
-# of the best HEADLINE_CANDIDATES headlines, more are looked up, in proportion, up to
-# HEADLINE_DEEPEST: as many of the search's own best headlines as the board's first 500
-# give a search without filters (see _deeper)
+# When filters (a place, a role) keep fewer than this many of the best
+# HEADLINE_CANDIDATES headlines (and at least HEADLINE_FEW), more are looked up, in
+# proportion, up to HEADLINE_DEEPEST: about as many of the search's own best headlines
+# kept as a search without filters would rank (see _deeper)
 HEADLINE_ENOUGH = 100
 HEADLINE_DEEPEST = 5_000
 
@@ -250,8 +250,8 @@ def _broad_order(headlines: Headlines, matches: int | None, bound: int, rank) ->
         if depth:
             # The filters keep a few dozen of the board's best headlines: the best
             # of their own are often further down ("phlebotomist boston" at a
-            # million: 21 kept, 6/10 of the exhaustive top 10; 2,500 looked up, 10/10)
-            # (they keep at least as many of them: not counted again)
+            # million: 21 kept, 6/10 of the exhaustive top 10; 2,500 looked up,
+            # 10/10). The longer list keeps at least as many: not counted again.
             best, kind, kept = headlines.deeper(depth), "deeper", None
         if kept is None or kept >= HEADLINE_FEW or (not every_match and len(best) < HEADLINE_FEW):
             ranked_ids = rank(kind, bound)

@@ -63,8 +63,8 @@ def words_found(base: QuerySet, text: str, *, alone: bool = False) -> tuple[str,
     """When no listing matches every word: `text` without the plain words that no
     open listing mentions, and those words (one statement, at most six words).
     Quoted phrases, negated words and "or" are left as they are. Unless `alone` (the
-    search has filters taken from its words), some word must be mentioned, and
-    there must be two."""
+    search has filters taken from its words: ("", the words) when none is
+    mentioned), some word must be mentioned, and there must be two."""
     in_quotes = _quoted_mask(text)
     # A synonym of several words ("lab tech" = "lab technician") is one word here:
     # its own words may find nothing alone ("tech").

@@ -17,9 +17,9 @@ from listings.models import Listing
 from listings.search import ranking
 from listings.search.catalogue import forget_catalogue
 from listings.search.page import run_search
-from listings.search.parallel import Later
 from listings.search.query import headline_query
 from tests.support.factories import PublishedListingFactory
+from tests.support.laters import recorded_laters
 
 pytestmark = pytest.mark.django_db
 TARGET = "Senior imaging and records aide for the zebrafish facility team"
@@ -99,14 +99,7 @@ def test_the_background_job_ranks_the_deeper_headlines_as_the_request_would(
     rows: the background thread's connection sees no others."""
     fill_board(monkeypatch, settings)
     monkeypatch.setattr(listings.search.counts, "APPROX_ABOVE", 5)
-    made = []
-
-    class Recorded(Later):
-        def __init__(self, *args, **kwargs):
-            super().__init__(*args, **kwargs)
-            made.append(self)
-
-    monkeypatch.setattr(ranking, "Later", Recorded)
+    made = recorded_laters(monkeypatch, ranking)
 
     def search(workers: int) -> list[int]:
         settings.SEARCH_PARALLEL_WORKERS = workers

@@ -23,6 +23,7 @@ from listings.search.page import run_search
 from listings.search.parallel import Later
 from listings.search.query import headline_query
 from tests.support.factories import InstitutionFactory, LabFactory
+from tests.support.laters import recorded_laters
 
 
 def backend_pid() -> int:
@@ -78,19 +79,6 @@ def snippets(words: str) -> dict[int, str]:
     """The first page's snippets, by listing."""
     listing_filter = ListingFilter({"q": words}, queryset=Listing.objects.public())
     return {row.pk: str(row.snippet) for row in run_search(listing_filter, page="1").listings}
-
-
-def recorded_laters(monkeypatch, module) -> list[Later]:
-    """Every Later that `module` makes from now on, in order."""
-    made = []
-
-    class Recorded(Later):
-        def __init__(self, *args, **kwargs):
-            super().__init__(*args, **kwargs)
-            made.append(self)
-
-    monkeypatch.setattr(module, "Later", Recorded)
-    return made
 
 
 @pytest.fixture
