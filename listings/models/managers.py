@@ -8,7 +8,7 @@ from django.db.models.lookups import IsNull
 from django.utils import timezone
 
 from accounts.models import Membership
-from listings.search.query import build_query, phrase_filter
+from listings.search.query import build_query, phrase_filter, repeated_phrase_filter
 
 from .choices import VISIBLE_TO_ALL, ListingStatus
 from .headline import ListingHeadline, best_headlines, best_headlines_among
@@ -86,6 +86,17 @@ class ListingQuerySet(models.QuerySet):
         return best_headlines_among(
             headline_query, self.order_by().values("id"), limit, using=self.db
         )
+
+    def repeating(self, phrases: list[str], times: int, up_to: int) -> list[int]:
+        """Ids of up to `up_to` published listings with one of `phrases` (in a search's
+        forms, `search.query.wanted_phrases`) at least `times` times (2 to 4), in no
+        order, whatever this queryset's filters: callers intersect. From the pairs
+        index (migration 0035)."""
+        condition = repeated_phrase_filter(phrases, times)
+        if condition is None:
+            return []
+        listings = self.model._default_manager.db_manager(self.db).published()
+        return list(listings.filter(condition).order_by().values_list("id", flat=True)[:up_to])
 
     def headlines_with(self, query, up_to: int) -> int:
         """How many open listings (up to `up_to`) have `query` in their headline."""

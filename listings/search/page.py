@@ -17,7 +17,7 @@ from .chips import applied_filters
 from .counts import Counts, search_counts, small_board, total_of
 from .facets import FacetOption, apply_filters, facet_counts, facet_options, rounded
 from .parallel import Later, can_start
-from .query import build_query, headline_query, rank_query, several_words
+from .query import build_query, headline_query, rank_query, several_words, wanted_phrases
 from .ranking import COUNT_CAP, Headlines, bound_for, page_ids
 from .snippets import headline, snippet_of, snippet_statement, snippet_texts
 from .suggest import useful_suggestion, words_found
@@ -166,7 +166,7 @@ def run_search(
             start=counts is None and not small_board(),
             rank_by=rank_by, bound=bound_for(_page_number(page, COUNT_CAP)[0], page_size),
             best_of=_found_before,
-            filtered=bool(applied_filters(cleaned)),
+            filtered=bool(applied_filters(cleaned)), phrases=wanted_phrases(cleaned["q"]),
         )  # fmt: skip
     if counts is None:
         if with_facets:

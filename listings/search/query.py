@@ -300,6 +300,39 @@ def phrase_filter(text: str) -> Q | None:
     return condition
 
 
+class _RepeatedPhrasePairs(Func):
+    """The hashed pairs a listing has when it repeats a phrase (migration 0035)."""
+
+    function = "listings_phrase_pairs_repeated"
+    output_field = ArrayField(IntegerField())
+
+
+def wanted_phrases(text: str) -> list[str]:
+    """The wanted quoted phrases of several words in `text`, each in every form its
+    synonyms give ('"sample preparation"' -> "sample preparation", "specimen
+    preparation")."""
+    phrases = []
+    for token in _wanted_tokens(text):
+        if token.startswith('"'):
+            for variant in query_variants(token):
+                phrase = variant.strip('"').strip()
+                if " " in phrase and phrase not in phrases:
+                    phrases.append(phrase)
+    return phrases
+
+
+def repeated_phrase_filter(phrases: list[str], times: int) -> Q | None:
+    """A condition that the listings with one of `phrases` at least `times` times (2
+    to 4) meet, which the pairs index answers: each of its pairs of adjacent words
+    found that often. A hash shared by two pairs can only let a listing through."""
+    condition = None
+    for phrase in phrases:
+        pairs = _RepeatedPhrasePairs(Value(SEARCH_CONFIG), Value(phrase), Value(times))
+        part = Q(phrase_pairs__contains=pairs)
+        condition = part if condition is None else condition | part
+    return condition
+
+
 def several_words(text: str) -> bool:
     """Whether `text` wants more than one word or phrase ("patient consent")."""
     return len([token for token in _wanted_tokens(text) if token.lower() != "or"]) > 1
@@ -308,6 +341,25 @@ def several_words(text: str) -> bool:
 def headline_query(text: str) -> SearchQuery | None:
     """What a listing's headline (title and role types) is ranked on for `text`: any
     of its wanted words or phrases ("blood specimen" -> "blood or specimen"), with
-    their synonyms (see models/headline.py)."""
-    wanted = [token for token in _wanted_tokens(text) if token.lower() != "or"]
-    return build_query(" or ".join(wanted)) if wanted else None
+    their synonyms (see models/headline.py). A quoted phrase that is no synonym counts
+    as its words and the words of its synonyms' forms ('"sample preparation"' ->
+    "sample or preparation or specimen"): ts_rank scores a listing for each of them
+    in its title, not only for the phrase there ("Lab Technician: samples,
+    specimens" is among the best for it). A synonym ('"blood draw"') keeps its
+    group's headlines (HeadlineGroup), which score as its words do."""
+    synonyms = _equivalence_classes(tuple(synonym_pairs()))
+    wanted, phrase_words = [], {}  # the phrases' words folded: as typed
+    for token in _wanted_tokens(text):
+        if token.startswith('"') and fold(token.strip('"').strip()) not in synonyms:
+            # Its forms hold its synonyms already: its words are not swapped again
+            for word in itertools.chain.from_iterable(
+                variant.strip('"').split() for variant in query_variants(token)
+            ):
+                phrase_words.setdefault(fold(word), word)
+        elif token.lower() != "or":
+            wanted.append(token)
+    query = build_query(" or ".join(wanted))
+    if phrase_words:
+        of_phrases = build_query(" or ".join(phrase_words.values()), pairs=[])
+        query = of_phrases if query is None else query | of_phrases
+    return query

@@ -161,9 +161,12 @@ def test_for_several_words_the_best_headlines_are_the_full_ranking(headlines, wo
 
 
 @pytest.mark.django_db
-def test_a_phrase_is_ranked_in_full(headlines):
+def test_a_phrase_ranks_headlines_on_its_words_as_in_full(headlines):
+    """A quoted phrase's headlines are ranked on its words (search.query.headline_query):
+    from the words' first entries, as ranking every headline with any of them does."""
     query = headline_query('"tissue biopsy"')
     assert best_headlines(query, 20) == ranked_in_full('"tissue biopsy"', 20)
+    assert best_headlines(query, 20) == best_headlines(headline_query("tissue biopsy"), 20)
     assert best_headlines(headline_query("qqqzzz"), 20) == []
 
 
