@@ -334,8 +334,20 @@ def repeated_phrase_filter(phrases: list[str], times: int) -> Q | None:
 
 
 def several_words(text: str) -> bool:
-    """Whether `text` wants more than one word or phrase ("patient consent")."""
-    return len([token for token in _wanted_tokens(text) if token.lower() != "or"]) > 1
+    """Whether `text` wants more than one word or phrase ("patient consent"), or a
+    phrase its headlines are ranked on the words of (headline_query): how many
+    headlines have them all then tells whether the headlines hold its best matches
+    (search.ranking)."""
+    wanted = [token for token in _wanted_tokens(text) if token.lower() != "or"]
+    return len(wanted) > 1 or any(_ranked_on_its_words(token) for token in wanted)
+
+
+def _ranked_on_its_words(token: str) -> bool:
+    """Whether a wanted token is a quoted phrase of several words that is no synonym
+    (headline_query)."""
+    phrase = token.strip('"').strip()
+    synonyms = _equivalence_classes(tuple(synonym_pairs()))
+    return token.startswith('"') and " " in phrase and fold(phrase) not in synonyms
 
 
 def headline_query(text: str) -> SearchQuery | None:
@@ -347,10 +359,9 @@ def headline_query(text: str) -> SearchQuery | None:
     in its title, not only for the phrase there ("Lab Technician: samples,
     specimens" is among the best for it). A synonym ('"blood draw"') keeps its
     group's headlines (HeadlineGroup), which score as its words do."""
-    synonyms = _equivalence_classes(tuple(synonym_pairs()))
     wanted, phrase_words = [], {}  # the phrases' words folded: as typed
     for token in _wanted_tokens(text):
-        if token.startswith('"') and fold(token.strip('"').strip()) not in synonyms:
+        if _ranked_on_its_words(token):
             # Its forms hold its synonyms already: its words are not swapped again
             for word in itertools.chain.from_iterable(
                 variant.strip('"').split() for variant in query_variants(token)

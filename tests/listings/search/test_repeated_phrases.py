@@ -18,7 +18,7 @@ from listings.models import Listing
 from listings.search import ranking
 from listings.search.catalogue import forget_catalogue
 from listings.search.page import run_search
-from listings.search.query import headline_query, rank_query, wanted_phrases
+from listings.search.query import headline_query, rank_query, several_words, wanted_phrases
 from tests.support.factories import PublishedListingFactory
 from tests.support.laters import recorded_laters
 
@@ -168,3 +168,22 @@ def test_a_phrase_ranks_headlines_on_its_words_and_its_synonyms_words():
     headlines = Listing.objects.public().best_headlines(headline_query('"sample preparation"'), 5)
     titles = set(Listing.objects.filter(id__in=headlines).values_list("title", flat=True))
     assert titles == {"Lab technician: samples, specimens", "Preparation room aide"}
+
+
+@pytest.mark.usefixtures("board")
+def test_a_phrase_in_few_titles_ranks_every_match_at_once(client, monkeypatch):
+    """Its headlines are ranked on its words, so how many of them there are says
+    nothing; how many have the whole phrase does: when few do (here one, below
+    HEADLINE_FEW = 2) and every match can be ranked, every match is, without ranking
+    the candidates first."""
+    assert several_words('"informed consent"') and not several_words('"consent"')
+    assert not several_words('"blood draw"')  # a synonym: its group's headlines
+    monkeypatch.setattr(ranking, "BODY_RANK_MAX", 1_000)
+    monkeypatch.setattr(ranking, "HEADLINE_FEW", 2)
+    ranked = []
+    real = ranking._ranked
+    monkeypatch.setattr(ranking, "_ranked", lambda kind, *a: ranked.append(kind) or real(kind, *a))
+    assert first_titles(client, '"informed consent"')[:2] == [
+        "Informed consent coordinator", "Study aide"
+    ]  # fmt: skip
+    assert ranked == ["every"]
