@@ -63,10 +63,27 @@ def query_variants(text: str, pairs: list[tuple[str, str]] | None = None) -> lis
     return list(_variants(text, tuple(pairs)))
 
 
+# A slash between two words ("BLS/CPR", "MD/PhD"): PostgreSQL's parser reads the
+# whole as one token (a path), listings' certifications as two words (migration 0036)
+_SLASH = re.compile(r"(?<=\w)(?<!\bor)/(?!or\b)(?=\w)")
+
+
 @functools.lru_cache(maxsize=1024)
 def _variants(text: str, pairs: tuple[tuple[str, str], ...]) -> tuple[str, ...]:
     """query_variants, kept for the synonyms they were found with: a search asks for
-    its variants about ten times (its query, ranking, headlines, phrases), 0.15 ms each."""
+    its variants about ten times (its query, ranking, headlines, phrases), 0.15 ms
+    each. Words joined by a slash count as one token, as typed, or as the words apart
+    with their synonyms ("bls/cpr" finds "BLS/CPR" as one token in a description, and
+    "bls" and "cpr" or "basic life support" elsewhere)."""
+    apart = _SLASH.sub(" ", text)
+    if apart == text:
+        return _swapped_in(text, pairs)
+    as_typed = _expand_negations(text, _equivalence_classes(pairs))
+    return (as_typed, *(variant for variant in _swapped_in(apart, pairs) if variant != as_typed))
+
+
+def _swapped_in(text: str, pairs: tuple[tuple[str, str], ...]) -> tuple[str, ...]:
+    """`text` and its rewrites with each synonym swapped in (query_variants)."""
     alternatives = _equivalence_classes(pairs)
     text = _expand_negations(text, alternatives)
     spots = []  # (start, end, [replacements])

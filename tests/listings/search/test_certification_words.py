@@ -1,0 +1,70 @@
+"""Students search the certifications they hold or need ("bls", "cpr", "hipaa"): the
+names of a listing's required certifications are words of its search document
+(migration 0036), and words joined by a slash ("BLS/CPR") are found either way."""
+
+import pytest
+
+from listings.models import Certification, Listing
+from listings.search.query import query_variants
+from tests.support.factories import PublishedListingFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def found(text: str) -> set[str]:
+    return set(Listing.objects.public().search(text).values_list("title", flat=True))
+
+
+@pytest.fixture
+def certified():
+    """A phlebotomy aide that requires BLS/CPR (seeded; "BLS" is a synonym of "basic
+    life support" and "CPR"), a records aide that requires HIPAA, and one that
+    requires nothing. No text of theirs names a certification."""
+    bls, hipaa = (Certification.objects.get(slug=slug) for slug in ("bls-cpr", "hipaa"))
+    draws = PublishedListingFactory(title="Draw station aide", description="Morning draws.")
+    draws.certifications.set([bls])
+    records = PublishedListingFactory(title="Records aide", description="Chart filing.")
+    records.certifications.set([hipaa])
+    PublishedListingFactory(title="Bench aide", description="Glassware.")
+    return {"draws": draws, "records": records, "bls": bls, "hipaa": hipaa}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("bls", {"Draw station aide"}),
+        ("CPR", {"Draw station aide"}),
+        ("bls/cpr", {"Draw station aide"}),
+        ('"BLS/CPR"', {"Draw station aide"}),
+        ("basic life support", {"Draw station aide"}),
+        ("hipaa", {"Records aide"}),
+        ("aide -hipaa", {"Draw station aide", "Bench aide"}),
+    ],
+)
+def test_a_certifications_name_finds_the_listings_that_require_it(certified, text, expected):
+    assert found(text) == expected
+
+
+def test_the_words_follow_the_listings_certifications_and_their_names(certified):
+    assert found("hipaa") == {"Records aide"}
+    certified["records"].certifications.clear()
+    assert found("hipaa") == set()
+    certified["records"].certifications.set([certified["hipaa"]])
+    assert found("hipaa") == {"Records aide"}
+    # Renaming a certification recomputes the listings that require it
+    certified["hipaa"].name = "HIPAA privacy training"
+    certified["hipaa"].save()
+    assert found("privacy") == {"Records aide"}
+
+
+def test_words_joined_by_a_slash_are_found_as_one_token_or_apart():
+    """PostgreSQL's parser reads "BLS/CPR" in a description as one token (a path):
+    a search finds it so, and finds the words apart elsewhere."""
+    PublishedListingFactory(title="Front desk aide", description="Current BLS/CPR card.")
+    PublishedListingFactory(title="Clinic aide", description="BLS and CPR before day one.")
+    assert found("bls/cpr") == {"Front desk aide", "Clinic aide"}
+    assert found("bls") == {"Clinic aide"}  # the token, as the parser reads it
+    # "or" on either side stays as typed: never the websearch operator
+    assert query_variants("and/or") == ["and/or"]
+    # A negated word takes its synonyms along in the form as typed too
+    assert all("-phlebotomist" in variant for variant in query_variants("md/phd -phlebotomy"))
