@@ -1,8 +1,11 @@
-"""The places a search's words may name: the cities of LabJobs' labs, US states (by
-name, or by code typed in capitals) and institutions (by name or short name). The
-words that name one become its filter (search.understand)."""
+"""The places a search's words may name: the cities of LabJobs' labs (by name, or by
+what students call them: "NYC"), US states (by name, or by code typed in capitals)
+and institutions (by name or short name). The words that name one become its filter
+(search.understand)."""
 
 from __future__ import annotations
+
+from .query import fold
 
 US_STATES = {
     "AL": "Alabama", "AK": "Alaska", "AZ": "Arizona", "AR": "Arkansas", "CA": "California",
@@ -21,13 +24,26 @@ US_STATES = {
 # Codes that are also words of a query ("OR" is websearch's "or"): only by name.
 NOT_BY_CODE = {"OR"}
 PLACE_FILTERS = ("city", "state", "institution")
+# What students call a city besides its name: a lab's city is found by these too. Not
+# "LA" or "DC" (states' codes) and nothing that is a common word.
+CITY_ALIASES = {
+    "new york": ("NYC", "New York City", "Manhattan"),
+    "san francisco": ("SF", "San Fran"),
+    "philadelphia": ("Philly",),
+    "st. louis": ("St Louis", "Saint Louis", "STL"),
+    "salt lake city": ("SLC",),
+    "atlanta": ("ATL",),
+    "new orleans": ("NOLA",),
+}
 
 
 def place_names(catalogue) -> list[tuple[str, list[tuple[str, str, str]]]]:
     """For each place filter, in the order they are looked for (a city wins over a
     state of the same name, "Washington"), its names as (spelling, value, label)."""
     return [
-        ("city", [(city, city, city) for city in catalogue.cities]),
+        ("city", [(city, city, city) for city in catalogue.cities]
+                 + [(alias, city, city) for city in catalogue.cities
+                    for alias in CITY_ALIASES.get(fold(city), ())]),
         ("state", [(name, code, name) for code, name in US_STATES.items()]
                   + [(code, code, US_STATES[code]) for code in US_STATES
                      if code not in NOT_BY_CODE]),

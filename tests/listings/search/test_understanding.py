@@ -468,3 +468,22 @@ def test_a_filter_from_the_words_and_only_unknown_words_shows_the_filters_listin
     assert typo.suggestion == "phlebotomy pre-med" and not typo.listings
     nothing = search(client, q="remote friendly", level="pre_med").context["result"]
     assert (nothing.total, nothing.unknown_words) == (0, [])
+
+
+def test_what_students_call_a_city_is_that_city(client):
+    """ "nyc", "new york city", "philly": the city of a lab, not words no listing has
+    (and "new york city" is the city, not the state). A city without labs is no
+    filter: the words stay words."""
+    new_york = LabFactory(city="New York", region="New York")
+    PublishedListingFactory(lab=new_york, title="Student Phlebotomist, Harlem")
+    PublishedListingFactory(lab=LabFactory(city="Boston"), title="Student Phlebotomist, Back Bay")
+    forget_catalogue()
+    for words in ("phlebotomist NYC", "phlebotomist in new york city", "manhattan phlebotomist"):
+        response = search(client, q=words)
+        assert titles(response) == ["Student Phlebotomist, Harlem"], words
+        (place,) = response.context["result"].understood
+        assert (place.name, place.value) == ("city", "New York")
+    response = search(client, q="phlebotomist philly")
+    assert response.context["result"].understood == []
+    assert response.context["result"].unknown_words == ["philly"]
+    forget_catalogue()
