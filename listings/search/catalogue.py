@@ -55,6 +55,17 @@ class Catalogue:
             (pk for pk in role_type_ids if pk in order), key=lambda pk: order[pk][0]
         )]  # fmt: skip
 
+    @cached_property
+    def _certification_names(self) -> dict[int, str]:
+        """Certification id -> name, made once per catalogue."""
+        return {self.ids[("cert", slug)]: name for slug, name in self.certifications}
+
+    def certification_names(self, certification_ids) -> list[str]:
+        """The names of these certifications, in name order; an id the catalogue does
+        not know (one added since) is left out."""
+        names = self._certification_names
+        return sorted(names[pk] for pk in certification_ids if pk in names)
+
     def rows_in_buckets(self, buckets: int) -> int | None:
         """How many listings the first `buckets` sample buckets held (None: unknown)."""
         return self.bucket_rows[buckets - 1] if 0 < buckets <= len(self.bucket_rows) else None

@@ -211,6 +211,10 @@ def run_search(
         catalogue = get_catalogue()
         for listing in listings:
             listing.role_names = catalogue.role_names(listing.facet_role_type_ids)
+            # "bls" finds the listings that require BLS/CPR: their cards say so
+            listing.certification_names = catalogue.certification_names(
+                listing.facet_certification_ids
+            )
         if query is not None:
             texts = snippets.result() if snippets is not None else None
             for listing in listings:

@@ -167,6 +167,9 @@ def listing_card(listing, show_save=False) -> str:
         )
     else:
         deadline = "Rolling"
+    requires = ""  # a search's listings only: their required certifications
+    if needs := getattr(listing, "certification_names", None):
+        requires = f"<div><dt>Requires</dt><dd>{escape(', '.join(needs))}</dd></div>"
     snippet = getattr(listing, "snippet", "")  # a search's listings only
     if snippet:
         snippet = f'<p class="snippet">{snippet}</p>'
@@ -194,6 +197,6 @@ def listing_card(listing, show_save=False) -> str:
         f'<dl class="facts"><div><dt>Pay</dt><dd>{pay}</dd></div>'
         f"<div><dt>Hours</dt><dd>{escape(listing.hours_label)}</dd></div>"
         f"<div><dt>Where</dt><dd>{escape(listing.get_work_mode_display())}</dd></div>"
-        f"<div><dt>Deadline</dt><dd>{deadline}</dd></div></dl>"
+        f"<div><dt>Deadline</dt><dd>{deadline}</dd></div>{requires}</dl>"
         f"{snippet}{save}{posted}</article>"
     )

@@ -3,6 +3,7 @@ names of a listing's required certifications are words of its search document
 (migration 0036), and words joined by a slash ("BLS/CPR") are found either way."""
 
 import pytest
+from django.urls import reverse
 
 from listings.models import Certification, Listing
 from listings.search.query import query_variants
@@ -68,3 +69,13 @@ def test_words_joined_by_a_slash_are_found_as_one_token_or_apart():
     assert query_variants("and/or") == ["and/or"]
     # A negated word takes its synonyms along in the form as typed too
     assert all("-phlebotomist" in variant for variant in query_variants("md/phd -phlebotomy"))
+
+
+def test_a_search_card_says_which_certifications_the_listing_requires(client, certified):
+    """A student searching "bls" sees why each listing matched: its card names what
+    it requires (from the search's catalogue, no query per card); a card of a
+    listing that requires nothing says nothing of it."""
+    page = client.get(reverse("listings:listing_list"), {"q": "aide"}).content.decode()
+    assert page.count("<dt>Requires</dt>") == 2
+    assert "<dt>Requires</dt><dd>BLS/CPR</dd>" in page
+    assert "<dt>Requires</dt><dd>HIPAA</dd>" in page
