@@ -6,9 +6,6 @@ from datetime import timedelta
 from functools import partial
 
 import pytest
-from django.core.cache import caches
-from django.db import connection
-from django.urls import reverse
 from django.utils import timezone
 
 import listings.search.counts
@@ -20,6 +17,7 @@ from listings.search.page import run_search
 from listings.search.query import headline_query
 from tests.support.factories import PublishedListingFactory
 from tests.support.laters import recorded_laters
+from tests.support.ranking import first_titles, rank_as_a_large_board
 
 pytestmark = pytest.mark.django_db
 TARGET = "Senior imaging and records aide for the zebrafish facility team"
@@ -48,14 +46,10 @@ def fill_board(monkeypatch, settings):
         listing(title=f"Data aide {chr(65 + n)}", work_mode="remote",
                 published_at=now - timedelta(hours=n),
                 description=f"A long list of many duties, among them {RECORDS}.")  # fmt: skip
-    for name, value in (("EXACT_RANK_MAX", 0), ("BODY_RANK_MAX", 0), ("RANK_CANDIDATES", 20),
-                        ("HEADLINE_CANDIDATES", 4), ("HEADLINE_FEW", 1), ("HEADLINE_ENOUGH", 3),
-                        ("HEADLINE_DEEPEST", 100)):  # fmt: skip
-        monkeypatch.setattr(ranking, name, value)
-    settings.SEARCH_CACHE_SECONDS = 0
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE listings_listing")  # the catalogue's count of rows
-    forget_catalogue()
+    rank_as_a_large_board(
+        monkeypatch, settings, EXACT_RANK_MAX=0, BODY_RANK_MAX=0, RANK_CANDIDATES=20,
+        HEADLINE_CANDIDATES=4, HEADLINE_FEW=1, HEADLINE_ENOUGH=3, HEADLINE_DEEPEST=100,
+    )  # fmt: skip
 
 
 @pytest.fixture
@@ -63,13 +57,6 @@ def board(monkeypatch, settings):
     fill_board(monkeypatch, settings)
     yield
     forget_catalogue()
-
-
-def first_titles(client, **params) -> list[str]:
-    caches["default"].clear()  # the page as first made, not as cached for anonymous visitors
-    response = client.get(reverse("listings:listing_list"), params)
-    assert response.status_code == 200
-    return [listing.title for listing in response.context["result"].listings]
 
 
 @pytest.mark.usefixtures("board")

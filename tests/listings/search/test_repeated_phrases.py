@@ -7,9 +7,6 @@ from datetime import timedelta
 from functools import partial
 
 import pytest
-from django.core.cache import caches
-from django.db import connection
-from django.urls import reverse
 from django.utils import timezone
 
 import listings.search.counts
@@ -21,6 +18,7 @@ from listings.search.page import run_search
 from listings.search.query import headline_query, rank_query, several_words, wanted_phrases
 from tests.support.factories import PublishedListingFactory
 from tests.support.laters import recorded_laters
+from tests.support.ranking import first_titles, rank_as_a_large_board
 
 pytestmark = pytest.mark.django_db
 listing = partial(PublishedListingFactory, role_types=[])
@@ -91,10 +89,6 @@ def fill_board(monkeypatch, settings):
     the phrase's words (the best headlines), 21 newer listings with the phrase once in
     a long description (the newest), and an older one that repeats it in a short one,
     the best match after the titles."""
-    for name, value in (("EXACT_RANK_MAX", 0), ("BODY_RANK_MAX", 0), ("RANK_CANDIDATES", 20),
-                        ("HEADLINE_CANDIDATES", 3), ("REPEATED_ENOUGH", 1)):  # fmt: skip
-        monkeypatch.setattr(ranking, name, value)
-    settings.SEARCH_CACHE_SECONDS = 0
     older = {"published_at": timezone.now() - timedelta(days=30)}
     listing(title="Informed consent coordinator", description=consent_text(1), **older)
     listing(title="Consent and records aide", description=consent_text(1), **older)
@@ -104,9 +98,10 @@ def fill_board(monkeypatch, settings):
     long = "Among many duties in a long list of clinic, office and bench work: " * 6
     for n in range(21):
         listing(title=f"Clinic helper {n}", description=long + consent_text(1))
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE listings_listing")  # the catalogue's count of rows
-    forget_catalogue()
+    rank_as_a_large_board(
+        monkeypatch, settings, EXACT_RANK_MAX=0, BODY_RANK_MAX=0, RANK_CANDIDATES=20,
+        HEADLINE_CANDIDATES=3, REPEATED_ENOUGH=1,
+    )  # fmt: skip
 
 
 @pytest.fixture
@@ -116,23 +111,16 @@ def board(monkeypatch, settings):
     forget_catalogue()
 
 
-def first_titles(client, q: str) -> list[str]:
-    caches["default"].clear()  # the page as first made, not as cached for anonymous visitors
-    response = client.get(reverse("listings:listing_list"), {"q": q})
-    assert response.status_code == 200
-    return [row.title for row in response.context["result"].listings]
-
-
 @pytest.mark.usefixtures("board")
 def test_a_phrase_search_ranks_the_listings_that_repeat_it(client, monkeypatch):
     exhaustive = Listing.objects.public().search('"informed consent"')
     exhaustive = [row.title for row in exhaustive.ranked(rank_query('"informed consent"'))[:2]]
     assert exhaustive == ["Informed consent coordinator", "Study aide"]
-    assert first_titles(client, '"informed consent"')[:2] == exhaustive
+    assert first_titles(client, q='"informed consent"')[:2] == exhaustive
 
     # Without the repeats, it is neither a best headline nor among the newest
     monkeypatch.setattr(ranking, "REPEATED_TIMES", ())
-    assert "Study aide" not in first_titles(client, '"informed consent"')
+    assert "Study aide" not in first_titles(client, q='"informed consent"')
 
 
 def test_the_background_job_ranks_the_repeats_as_the_request_would(
@@ -183,7 +171,7 @@ def test_a_phrase_in_few_titles_ranks_every_match_at_once(client, monkeypatch):
     ranked = []
     real = ranking._ranked
     monkeypatch.setattr(ranking, "_ranked", lambda kind, *a: ranked.append(kind) or real(kind, *a))
-    assert first_titles(client, '"informed consent"')[:2] == [
+    assert first_titles(client, q='"informed consent"')[:2] == [
         "Informed consent coordinator", "Study aide"
     ]  # fmt: skip
     assert ranked == ["every"]
