@@ -39,7 +39,7 @@ from listings.services.scheduled import refresh_search_words
 L = ListingStatus
 # The GIN indexes dropped before the load and built after it (faster than updating
 # them row by row), as the model defines them (models/search_indexes.py)
-AFTER_LOAD = ("listing_words_mode", "listing_sample_words", "listing_phrase_pairs")
+AFTER_LOAD = ("listing_published_words", "listing_sample_words", "listing_phrase_pairs")
 
 
 def _built_after_load():
