@@ -103,18 +103,49 @@ def test_the_background_ranking_gives_the_results_of_the_request_thread(started,
 
 
 @pytest.mark.usefixtures("board")
-def test_a_search_that_ranks_every_match_looks_up_no_headlines(started, settings, monkeypatch):
-    """Its likely order ranks every match: the headline lookup it would not use is
-    not started beside it, where it took a processor from the counts."""
+@pytest.mark.parametrize("words", ["phlebotomy", "phlebotomy work", '"general work"'])
+def test_a_search_that_ranks_every_match_looks_up_no_headlines(
+    words, started, settings, monkeypatch
+):
+    """Its likely order ranks every match: the headline lookups it would not use (the
+    best headlines; for several words, those with every word; for a phrase, the
+    listings that repeat it) are not started beside it, where they took a processor
+    from the counts and from the ranking itself."""
     monkeypatch.setattr(ranking, "EXACT_RANK_MAX", 100)
     settings.SEARCH_PARALLEL_WORKERS = 2
-    found = search("phlebotomy")
-    (best,) = [later for later in started if later._function.__name__ == "best_headlines"]
+    found = search(words)
     (likely,) = [later for later in started if later._function is ranking._likely_order]
+    lookups = [later for later in started if later is not likely]
+    assert len(lookups) == 1 + (" " in words) + words.startswith('"')
     assert likely._future is not None and "every" in likely.result()  # in the background
-    assert best._future is None and not best._done  # never started, never run
+    assert found and all(later._future is None and not later._done for later in lookups)
     settings.SEARCH_PARALLEL_WORKERS = 0
-    assert search("phlebotomy") == found
+    assert search(words) == found
+
+
+@pytest.mark.usefixtures("board")
+def test_a_search_planned_to_find_nothing_starts_its_best_headlines_at_once(started, settings):
+    """ "phlebotomy zxqv": the planner expects next to nothing, so the likely order
+    starts the best headlines in the background at once, for the partial matches
+    ("phlebotomy"), which use them."""
+    from listings.search.query import rank_query
+
+    settings.SEARCH_PARALLEL_WORKERS = 2
+    words, matching = "phlebotomy zxqv", Listing.objects.public().search("phlebotomy zxqv")
+    headlines = ranking.Headlines(
+        matching, headline_query(words), rank_query(words), start=True,
+        rank_by=rank_query(words), bound=20,
+    )  # fmt: skip
+    best = headlines._best
+    assert headlines._likely.result() == {"every": []}
+    assert best._future is not None  # started by it, before the page found nothing
+    assert best.result() and best.ran_in_background
+    # and the page's partial matches use them
+    started.clear()
+    partial = run_search(ListingFilter({"q": words}, queryset=Listing.objects.public()), page="1")
+    assert partial.unknown_words == ["zxqv"] and partial.listings
+    (looked_up,) = [later for later in started if later._function.__name__ == "best_headlines"]
+    assert looked_up.ran_in_background
 
 
 @pytest.mark.usefixtures("board")
