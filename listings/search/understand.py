@@ -60,11 +60,19 @@ LEVEL_WORDS = [
         for school in ("med", "medical")
         for who in _STUDENTS
     ),
+    # "m1", "M3 students": the medical school's own shorthand
+    *((f"m{year}{who}", f"ms{year}", f"MS{year}") for year in range(1, 5) for who in _STUDENTS),
     *((spelling + who, "pre_med", "pre-med")
       for spelling in ("pre-med", "premed", "pre med") for who in _STUDENTS),
     *((spelling + who, "md_phd", "MD/PhD")
       for spelling in ("md/phd", "md-phd", "mdphd", "md phd") for who in _STUDENTS),
 ]  # fmt: skip
+# Spellings that are a lab's words, not a filter, before these words: M1 and M2
+# macrophages are cell types
+NOT_BEFORE = {
+    f"m{year}": re.compile(r"\s*(?:macrophages?|polarization|polarisation)\b", re.IGNORECASE)
+    for year in (1, 2)
+}
 # Words before a filter's words that go with them: "jobs in boston", "near Chicago",
 # "on weekends", "in the evenings", "for pre-med students"
 _LEAD = r"(?:^|(?<=\s))(?:{})\s+$"
@@ -78,6 +86,9 @@ FILLER = {
     "job", "jobs", "position", "positions", "opening", "openings", "opportunity",
     "opportunities", "vacancy", "vacancies", "posting", "postings", "hiring",
     "near", "nearby",  # left when no place follows: "phlebotomy near me"
+    # Every listing here is a student's position: "summer internship" searches "summer",
+    # and "internship" alone every listing (not "intern": a first-year resident)
+    "internship", "internships",
 }  # fmt: skip
 # "10 hours a week", "under 15 hrs", "10-12 hours/week": the hours filter (at most the
 # larger number). A singular "hour" counts only with a limit or "a week": "24 hour
@@ -227,6 +238,8 @@ def _take(cleaned: dict, names, *, exact_case: bool, lead: re.Pattern | None) ->
             )  # fmt: skip
             if in_quotes[start] or _negated(text, start):
                 continue
+            if (unless := NOT_BEFORE.get(needle)) and unless.match(haystack, match.end()):
+                continue  # "M1 macrophages"
             before = lead.search(text[:start]) if lead else None
             if before:
                 start = before.start()

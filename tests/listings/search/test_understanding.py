@@ -134,10 +134,49 @@ def test_job_board_filler_words_are_left_out(client, two_cities):
     assert search(client, q='"jobs" phlebotomist').context["result"].listings == []
 
 
+def test_internship_is_every_listing_here(client, two_cities):
+    """ "internship" found nothing, and "summer internship" reported it unknown: every
+    listing on a board of student positions is one."""
+    assert len(search(client, q="internship").context["result"].listings) == 4
+    result = search(client, q="remote internships in boston").context["result"]
+    assert [listing.title for listing in result.listings] == ["Histology aide"]
+    assert result.unknown_words == []
+
+
 def test_mice_finds_mouse(client):
     PublishedListingFactory(title="Mouse colony technician", description="Husbandry.")
 
     assert titles(search(client, q="mice")) == ["Mouse colony technician"]
+
+
+@pytest.mark.parametrize(
+    ("words", "title"),
+    [
+        ("cardiology", "Cardiac rehabilitation data aide"),
+        ("cancer", "Oncology infusion phlebotomist"),
+        ("oncology", "Cancer biobank assistant"),
+        ("ihc", "Immunohistochemistry bench aide"),
+        ("hourly", "Phlebotomy aide, draw station"),
+    ],
+)
+def test_a_specialty_by_its_other_name_and_hourly_pay(client, words, title):
+    """Migration 0038: "cardiology" found nothing where listings say "cardiac";
+    "cancer" and "oncology" found different listings; "hourly" is paid work."""
+    for each in [
+        "Cardiac rehabilitation data aide", "Oncology infusion phlebotomist",
+        "Cancer biobank assistant", "Immunohistochemistry bench aide",
+    ]:  # fmt: skip
+        PublishedListingFactory(title=each, description="Bench work.", compensation="credit")
+    # paid by the hour: the listing's pay, not its words
+    PublishedListingFactory(
+        title="Phlebotomy aide, draw station",
+        description="Draws.",
+        compensation="paid",
+        pay_rate=18,
+    )
+    forget_catalogue()
+
+    assert title in titles(search(client, q=words))
 
 
 def test_the_api_says_what_it_understood(client, two_cities):
@@ -356,6 +395,25 @@ def test_the_ways_students_say_a_year_of_medical_school_are_the_level(client):
         assert [listing.title for listing in result.listings] == ["Phlebotomist for first-years"]
     # an undergraduate's first year is no medical school year: words
     assert search(client, q="first year phlebotomist").context["result"].understood == []
+
+
+def test_m1_to_m4_are_the_years_of_medical_school_but_not_macrophages(client):
+    """ "m1" found nothing: medical schools call their years M1-M4 as often as MS1-MS4.
+    M1 and M2 macrophages are a lab's words."""
+    PublishedListingFactory(title="Phlebotomist for first-years", levels=[Program.MS1])
+    PublishedListingFactory(title="Phlebotomist for third-years", levels=[Program.MS3])
+    PublishedListingFactory(title="M2 macrophage polarization aide", levels=[Program.MS3])
+    for words, level, found in [
+        ("m1", "ms1", ["Phlebotomist for first-years"]),
+        ("phlebotomist for M3 students", "ms3", ["Phlebotomist for third-years"]),
+    ]:
+        result = search(client, q=words).context["result"]
+        assert [(u.name, u.value) for u in result.understood] == [("level", level)]
+        assert [listing.title for listing in result.listings] == found
+    for words in ["M2 macrophage", "m2 macrophages", "M1 polarization"]:
+        result = search(client, q=words).context["result"]
+        assert result.understood == []
+    assert titles(search(client, q="m2 macrophage")) == ["M2 macrophage polarization aide"]
 
 
 def test_words_left_joining_filters_search_nothing_more(client, two_cities):

@@ -1,0 +1,36 @@
+"""More of the words students type for the words listings use: a specialty by its
+other name ("cardiology" found nothing where listings say "cardiac"; "cancer" and
+"oncology" found different listings), IHC, and "hourly" for paid work (no listing
+says "hourly": the pay rate is a number). Each is a word of its own in lab use too,
+so a search for either finds both. Admins edit these in the admin."""
+
+from django.db import migrations
+
+SYNONYMS = [
+    ("cardiology", "cardiac"),
+    ("cancer", "oncology"),
+    ("IHC", "immunohistochemistry"),
+    ("neuro", "neurology"),
+    ("ortho", "orthopedics"),
+    ("obgyn", "obstetrics"),
+    ("ob gyn", "obstetrics"),
+    ("hourly", "paid"),
+]
+
+
+def add_synonyms(apps, schema_editor):
+    SearchSynonym = apps.get_model("listings", "SearchSynonym")
+    for term, equivalent in SYNONYMS:
+        SearchSynonym.objects.get_or_create(term=term, equivalent=equivalent)
+
+
+def remove_synonyms(apps, schema_editor):
+    SearchSynonym = apps.get_model("listings", "SearchSynonym")
+    for term, equivalent in SYNONYMS:
+        SearchSynonym.objects.filter(term=term, equivalent=equivalent).delete()
+
+
+class Migration(migrations.Migration):
+    dependencies = [("listings", "0037_published_words_index")]
+
+    operations = [migrations.RunPython(add_synonyms, remove_synonyms)]
