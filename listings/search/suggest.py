@@ -12,9 +12,17 @@ from django.db import connection, connections
 from django.db.models import QuerySet
 
 from .facets import apply_filters
-from .query import SEARCH_CONFIG, _quoted_mask, synonym_phrases, without_ends
+from .query import SEARCH_CONFIG, _quoted_mask, fold, synonym_phrases, without_ends
 
 _WORD = re.compile(r"(?<![\w-])[^\W\d_]{3,40}(?!\w)")
+# The trigram similarity from which the closest known word is taken for what the
+# student meant: typos score 0.50 and up ("flebotomy" 0.50, "specmen" 0.55), while
+# a real word's neighbours score less ("stroke" -> "strong" 0.40, "flu" -> "fluid"
+# 0.43, "lung" -> "lunch" 0.38). Below it, a word is taken only as a typo of one
+# letter (or two letters swapped) in a word of up to nine ("pyton" 0.44, "clinc"
+# 0.44), one more for each five letters, with the same first letter ("liver" is
+# not "river").
+SIMILAR = 0.45
 
 
 def suggest(text: str) -> str:
@@ -26,17 +34,19 @@ def suggest(text: str) -> str:
     with connection.cursor() as cursor:  # one query for all the words
         cursor.execute(
             "SELECT (SELECT word FROM listings_search_word WHERE word = lower(unaccent(w)))"
-            " IS NOT NULL,"
-            " (SELECT word FROM listings_search_word WHERE word %% lower(unaccent(w))"
-            "   ORDER BY word <-> lower(unaccent(w)), listings DESC LIMIT 1)"
-            " FROM unnest(%s::text[]) WITH ORDINALITY AS t(w, n) ORDER BY n",
+            " IS NOT NULL, c.word, c.similarity"
+            " FROM unnest(%s::text[]) WITH ORDINALITY AS t(w, n) LEFT JOIN LATERAL"
+            " (SELECT word, similarity(word, lower(unaccent(w))) AS similarity"
+            "  FROM listings_search_word WHERE word %% lower(unaccent(w))"
+            "  ORDER BY word <-> lower(unaccent(w)), listings DESC LIMIT 1) AS c ON TRUE"
+            " ORDER BY n",
             [[m.group() for m in words]],
         )
         rows = cursor.fetchall()
     pieces, cursor_at, changed = [], 0, False
-    for match, (known, closest) in zip(words, rows, strict=True):
+    for match, (known, closest, similarity) in zip(words, rows, strict=True):
         pieces.append(text[cursor_at : match.start()])
-        if not known and closest:
+        if not known and closest and _meant(fold(match.group()), closest, similarity):
             pieces.append(closest)
             changed = True
         else:
@@ -44,6 +54,30 @@ def suggest(text: str) -> str:
         cursor_at = match.end()
     pieces.append(text[cursor_at:])
     return "".join(pieces) if changed else ""
+
+
+def _meant(typed: str, word: str, similarity: float) -> bool:
+    """Whether the known `word` closest to `typed` is what the student meant (SIMILAR)."""
+    if similarity >= SIMILAR:
+        return True
+    return typed[:1] == word[:1] and _edits(typed, word) <= max(1, len(typed) // 5)
+
+
+def _edits(one: str, other: str) -> int:
+    """How many letters to insert, delete or replace, or pairs of neighbours to swap,
+    to make `one` into `other` (the optimal string alignment distance)."""
+    before, row = None, list(range(len(other) + 1))
+    for i, letter in enumerate(one, 1):
+        current = [i]
+        for j, other_letter in enumerate(other, 1):
+            cost = letter != other_letter
+            best = min(row[j] + 1, current[j - 1] + 1, row[j - 1] + cost)
+            swapped = j > 1 and letter == other[j - 2] and one[i - 2] == other_letter
+            if before is not None and swapped and cost:  # "ab" -> "ba"
+                best = min(best, before[j - 2] + 1)
+            current.append(best)
+        before, row = row, current
+    return row[-1]
 
 
 def refresh_search_words() -> None:

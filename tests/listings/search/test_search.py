@@ -552,6 +552,41 @@ def test_a_suggestion_is_offered_only_if_it_finds_something(client):
     assert suggestion(q="flebotomy evenng", comp="volunteer") == ""
 
 
+def test_a_real_words_neighbour_is_no_suggestion(client):
+    """ "stroke" was offered "strong", "flu" "fluid", "liver" "river": close words of
+    the listings', not what the student meant. A one-letter typo of a short word still
+    is ("pyton", "clinc"), as are two letters swapped ("histolgoy")."""
+    from listings.search.suggest import refresh_search_words
+
+    PublishedListingFactory(
+        title="Python data aide, histology clinic",
+        description="Strong skills. Fluid schedule. Lunch provided. River campus.",
+    )
+    refresh_search_words()
+
+    def suggestion(q):
+        return client.get(URL, {"q": q}).context["result"].suggestion
+
+    for real_word in ["stroke", "flu", "lung", "liver"]:
+        assert suggestion(real_word) == "", real_word
+    assert suggestion("pyton") == "python"
+    assert suggestion("clinc") == "clinic"
+    assert suggestion("histolgoy") == "histology"
+    assert suggestion("flebotomy histolgy") == ""  # no word here is close to "flebotomy"
+
+
+@pytest.mark.parametrize(
+    ("one", "other", "edits"),
+    [("pyton", "python", 1), ("histolgoy", "histology", 1), ("ab", "ba", 1),
+     ("stroke", "strong", 2), ("flu", "fluid", 2), ("kitten", "sitting", 3),
+     ("abc", "ca", 3), ("", "abc", 3), ("same", "same", 0)],
+)  # fmt: skip
+def test_edits_count_letters_and_swapped_neighbours(one, other, edits):
+    from listings.search.suggest import _edits
+
+    assert _edits(one, other) == edits == _edits(other, one)
+
+
 def test_did_you_mean_learns_only_from_what_search_can_return(client):
     """Words of unapproved labs' names, and of expired, pending or draft listings,
     never become suggestions (they would leak unpublished text, and find nothing)."""
