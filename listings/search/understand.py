@@ -63,7 +63,13 @@ LEVEL_WORDS = [
     # "m1", "M3 students": the medical school's own shorthand
     *((f"m{year}{who}", f"ms{year}", f"MS{year}") for year in range(1, 5) for who in _STUDENTS),
     *((spelling + who, "pre_med", "pre-med")
-      for spelling in ("pre-med", "premed", "pre med") for who in _STUDENTS),
+      for spelling in ("pre-med", "premed", "pre med", "pre-health", "prehealth", "pre health")
+      for who in _STUDENTS),
+    # with "student(s)" only: "PA" alone is Pennsylvania, "MLS" a lab scientist
+    *((spelling + who, "pa", "PA")
+      for spelling in ("pa", "physician assistant") for who in _STUDENTS[1:]),
+    *((spelling + who, "lab_science", "lab-science")
+      for spelling in ("lab science", "lab-science", "mls", "mlt") for who in _STUDENTS[1:]),
     *((spelling + who, "md_phd", "MD/PhD")
       for spelling in ("md/phd", "md-phd", "mdphd", "md phd") for who in _STUDENTS),
 ]  # fmt: skip

@@ -134,6 +134,35 @@ def test_job_board_filler_words_are_left_out(client, two_cities):
     assert search(client, q='"jobs" phlebotomist').context["result"].listings == []
 
 
+@pytest.mark.parametrize(
+    ("words", "level"),
+    [("pre-health", "pre_med"), ("prehealth students", "pre_med"), ("PA students", "pa"),
+     ("physician assistant student", "pa"), ("mls students", "lab_science"),
+     ("lab science student", "lab_science")],
+)  # fmt: skip
+def test_other_programs_students_name_are_their_level(client, words, level):
+    """ "pre-health" and "PA students" found nothing; "PA" alone stays Pennsylvania's
+    code, and "MLS" alone a medical laboratory scientist."""
+    PublishedListingFactory(title="Phlebotomy aide", levels=[level])
+    PublishedListingFactory(title="Phlebotomy aide, MS3", levels=[Program.MS3])
+    result = search(client, q=f"{words} phlebotomy").context["result"]
+
+    assert [(u.name, u.value) for u in result.understood] == [("level", level)]
+    assert [listing.title for listing in result.listings] == ["Phlebotomy aide"]
+    assert [u.name for u in search(client, q="research PA").context["result"].understood] != [
+        "level"
+    ]
+
+
+def test_med_is_medical(client):
+    """Migration 0038: "med student" found the listings that say "student"."""
+    PublishedListingFactory(title="Aide for medical students", description="Clinic work.")
+    PublishedListingFactory(title="Student aide, chemistry", description="Bench work.")
+    forget_catalogue()
+
+    assert titles(search(client, q="med student")) == ["Aide for medical students"]
+
+
 def test_internship_is_every_listing_here(client, two_cities):
     """ "internship" found nothing, and "summer internship" reported it unknown: every
     listing on a board of student positions is one."""
