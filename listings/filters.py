@@ -149,6 +149,16 @@ class ListingFilter(django_filters.FilterSet):
         label="Where", choices=WorkMode.choices, field_name="work_mode", widget=CHECKBOXES,
         distinct=False,
     )  # fmt: skip
+    # Schedules and ways of working the words refuse ("no weekends", "not remote":
+    # search.understand), left out. Not in the filters panel: the words say it, and
+    # its chip takes them back out.
+    schedule_not = django_filters.MultipleChoiceFilter(
+        label="Not on", choices=Schedule.choices, method="filter_not_overlap",
+        field_name="schedules",
+    )  # fmt: skip
+    mode_not = django_filters.MultipleChoiceFilter(
+        label="Not", choices=WorkMode.choices, method="filter_not_in", field_name="work_mode"
+    )
     level = django_filters.MultipleChoiceFilter(
         label="Student level", choices=Program.choices, method="filter_overlap",
         field_name="levels", widget=CHECKBOXES,
@@ -279,6 +289,12 @@ class ListingFilter(django_filters.FilterSet):
 
     def filter_overlap(self, queryset, name, value):
         return queryset.filter(**{f"{name}__overlap": list(value)})
+
+    def filter_not_overlap(self, queryset, name, value):
+        return queryset.exclude(**{f"{name}__overlap": list(value)})
+
+    def filter_not_in(self, queryset, name, value):
+        return queryset.exclude(**{f"{name}__in": list(value)})
 
     def filter_certs(self, queryset, name, value):
         """Listings whose required certifications are all among those chosen: the

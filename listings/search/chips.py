@@ -17,7 +17,7 @@ NUMBER_WORDS = {
     "deadline_within": "Deadline within {} days",
     "posted_within": "Posted within {} days",
 }
-CHOICE_WORDS = {"certs": "I hold: {}"}
+CHOICE_WORDS = {"certs": "I hold: {}", "schedule_not": "Not on {}", "mode_not": "Not {}"}
 
 
 @dataclass(frozen=True)
@@ -60,6 +60,13 @@ def clear_all_query(params: QueryDict, understood: list[Understood]) -> str:
     return QueryDict.fromkeys(["q"], words).urlencode() if words else ""
 
 
+def _label(understood: Understood | None) -> str:
+    """A refused value's chip says it as the words did: "Not on weekends"."""
+    if understood is None or not understood.refused:
+        return ""
+    return understood.label[:1].upper() + understood.label[1:]
+
+
 def applied_filter_chips(
     form, params: QueryDict, understood: list[Understood] | tuple = ()
 ) -> list[Chip]:
@@ -84,9 +91,10 @@ def applied_filter_chips(
             labels = dict(field.choices)
             words = CHOICE_WORDS.get(name, "{}")
             chips += [
-                Chip(words.format(labels.get(item, item)), without(name, str(item)))
+                Chip(_label(from_words.get((name, str(item))))
+                     or words.format(labels.get(item, item)), without(name, str(item)))
                 for item in value
-            ]
+            ]  # fmt: skip
         elif name in NUMBER_WORDS:
             chips.append(Chip(NUMBER_WORDS[name].format(int(value)), without(name)))
         elif value is True:

@@ -73,11 +73,16 @@ class SearchPage:
             "institution": "at", "level": "open to", "mode": "", "schedule": "on",
             "hours_max": "of",
         }  # fmt: skip
-        order = ("mode", "hours_max", "city", "state", "institution", "schedule", "level")
+        order = ("mode", "hours_max", "city", "state", "institution", "schedule", "level",
+                 "schedule_not", "mode_not")  # fmt: skip
         phrases = {"before": [], "after": []}
         last = None
         for each in sorted(self.understood, key=lambda u: order.index(u.name)):
             side = phrases["before" if each.name == "mode" else "after"]
+            if each.refused:  # "no weekends": "listings not on weekends"
+                side.append(("", each.label))
+                last = None
+                continue
             preposition = (
                 "in the" if each.value == "evenings" else prepositions.get(each.name, "in")
             )

@@ -23,6 +23,9 @@ class Understood:
     value: str
     label: str  # "Boston", "remote", "MS1"
     words: str  # "in Boston"
+    # From words that refuse a value ("no weekends"): this is one of the others, and
+    # `label` says what was refused ("not on weekends"), the same for each of them
+    refused: bool = False
 
     @property
     def is_place(self) -> bool:
@@ -73,6 +76,13 @@ LEVEL_WORDS = [
     *((spelling + who, "md_phd", "MD/PhD")
       for spelling in ("md/phd", "md-phd", "mdphd", "md phd") for who in _STUDENTS),
 ]  # fmt: skip
+# The filters whose words can be refused ("no weekends", "not remote"), and the
+# filter that leaves those values out (listings.filters)
+REFUSED_FILTER = {"schedule": "schedule_not", "mode": "mode_not"}
+# Words that refuse what follows: "no weekends", "not on weekends", "without evenings".
+# Before any other filter's words they leave them words ("not in Boston" is no
+# filter for Boston).
+REFUSING = re.compile(r"(?:^|(?<=\s))(?:no|not|without|except|never|but not)\s+$", re.I)
 # Spellings that are a lab's words, not a filter, before these words: M1 and M2
 # macrophages are cell types
 NOT_BEFORE = {
@@ -112,7 +122,7 @@ FILLER_PHRASES = ("entry level", "entry-level")
 # Words that join others, left alone once the others became filters ("evenings and
 # weekends" searched "and", which the database ignores, and found nothing); signs
 # alone ("&", "/") are dropped with commas already
-JOINING = {"and", "or", "with", "for", "of", "the", "a", "an"}
+JOINING = {"and", "or", "with", "for", "of", "the", "a", "an", "only"}  # "weekdays only"
 _WORD = re.compile(r"(?<![\w-])[^\W\d_]+(?![\w-])")
 _CODE_AFTER_CITY = re.compile(r"\s*,?\s*([A-Za-z]{2})(?![\w-])")
 # State codes that are also words after a city ("boston or chicago", "boston in
@@ -141,10 +151,15 @@ def understand(cleaned: dict) -> list[Understood]:
         if cleaned.get(name):
             continue
         single = name in PLACE_FILTERS  # one city, state or institution
-        values = []
+        values, refused = [], []
         lead = PREPOSITION if single else LEADING_WORDS.get(name)
-        while found := _take(cleaned, names, exact_case=exact_case, lead=lead):
-            value, label, words, at = found
+        while found := _take(
+            cleaned, names, exact_case=exact_case, lead=lead, refusable=name in REFUSED_FILTER
+        ):
+            value, label, words, at, refusing = found
+            if refusing:
+                refused.append((value, words))
+                continue
             if value not in values:  # "weekend evening": both; "remote remote": once
                 values.append(value)
                 understood.append(Understood(name, value, label, words))
@@ -152,6 +167,12 @@ def understand(cleaned: dict) -> list[Understood]:
                 understood += _state_after_city(cleaned, at)  # "Boston, ma"
             if single:
                 break
+        if refused and not values:  # ("weekdays, no weekends": weekdays)
+            other = REFUSED_FILTER[name]
+            cleaned[other] = list(dict.fromkeys([*(cleaned.get(other) or []),
+                                                 *(value for value, _ in refused)]))  # fmt: skip
+            understood += [Understood(other, value, _refused_label(name, value), words, True)
+                           for value, words in refused]  # fmt: skip
         if values:
             cleaned[name] = values[0] if name in ("city", "state") else values
     # "Boston, MA, remote": no commas left alone to search
@@ -226,10 +247,21 @@ def words_without(text: str, understood: list[Understood]) -> str:
     return " ".join(text.split())
 
 
-def _take(cleaned: dict, names, *, exact_case: bool, lead: re.Pattern | None) -> tuple | None:
+def _refused_label(name: str, value: str) -> str:
+    """What the page says of a refused value: "not on weekends", "not remote"."""
+    if name == "mode":
+        return "not " + next(label for _, each, label in MODE_WORDS if each == value)
+    return f"not {'in the' if value == 'evenings' else 'on'} {value}"
+
+
+def _take(
+    cleaned: dict, names, *, exact_case: bool, lead: re.Pattern | None, refusable: bool = False
+) -> tuple | None:
     """The first of `names` (spelling, value, label) found in `cleaned["q"]`, longest
-    first, as (value, label, the words typed, where they were); those words are taken
-    out, with the words before them that `lead` matches ("in" Boston, "on" weekends)."""
+    first, as (value, label, the words typed, where they were, whether they refuse
+    it); those words are taken out, with the words before them that `lead` matches
+    ("in" Boston, "on" weekends) and, if `refusable`, the words that refuse it ("no"
+    weekends). Refused words of other filters are left as words."""
     text = cleaned["q"]
     folded, origin = _fold_with_positions(text)
     in_quotes = _quoted_mask(text)
@@ -249,8 +281,13 @@ def _take(cleaned: dict, names, *, exact_case: bool, lead: re.Pattern | None) ->
             before = lead.search(text[:start]) if lead else None
             if before:
                 start = before.start()
+            refusing = REFUSING.search(text[:start])
+            if refusing and not refusable:
+                continue  # "not in Boston"
+            if refusing:
+                start = refusing.start()
             kept = text[:start].rstrip()
             cleaned["q"] = kept + (" " if kept else "") + " ".join(text[end:].split())
             cleaned["q"] = cleaned["q"].strip()
-            return value, label, text[start:end].strip(), len(kept)
+            return value, label, text[start:end].strip(), len(kept), bool(refusing)
     return None

@@ -243,6 +243,54 @@ def test_weekends_and_evenings_in_the_words_are_the_schedule(client):
     assert len(search(client, q="phlebotomist -weekends").context["result"].listings) == 3
 
 
+@pytest.mark.parametrize("words", ["no weekends", "not on weekends", "without weekends"])
+def test_refusing_a_schedule_leaves_out_the_listings_with_it(client, words):
+    """ "phlebotomist no weekends" was taken as the weekends filter: the listings
+    students refused, and only those. A listing that also has weekends is left out."""
+    PublishedListingFactory(title="Phlebotomist, draw station", schedules=["weekends"])
+    PublishedListingFactory(title="Phlebotomist, weekend team", schedules=["weekdays", "weekends"])
+    PublishedListingFactory(title="Phlebotomist, weekday mornings", schedules=["weekdays"])
+    PublishedListingFactory(title="Phlebotomist, night clinic", schedules=["evenings"])
+
+    response = search(client, q=f"phlebotomist {words}")
+    result = response.context["result"]
+    assert titles(response) == ["Phlebotomist, night clinic", "Phlebotomist, weekday mornings"]
+    assert [(u.name, u.value, u.words) for u in result.understood] == [
+        ("schedule_not", "weekends", words)
+    ]
+    page = response.content.decode()
+    assert "listings  <strong>not on weekends</strong> for “phlebotomist”" in page
+    (chip,) = response.context["chips"]
+    assert chip.label == "Not on weekends" and chip.remove_query == "q=phlebotomist"
+    # Its schedule facet counts what is left: weekends, nothing
+    counts = {o.value: o.count for o in result.facets["schedule"]}
+    assert counts["weekends"] == 0 and counts["weekdays"] == 1
+    # As the filter of a link (not the words): its chip names it so
+    linked = search(client, q="phlebotomist", schedule_not="weekends")
+    assert [c.label for c in linked.context["chips"]] == ["Not on Weekends"]
+    assert titles(linked) == titles(response)
+
+
+def test_refused_words_of_other_filters_stay_words(client, two_cities):
+    """ "not remote" leaves remote listings out; "weekdays only" is the weekdays;
+    "weekdays, no weekends" the weekdays; "not in Boston" is no Boston filter."""
+    result = search(client, q="phlebotomist not remote").context["result"]
+    assert [(u.name, u.value) for u in result.understood] == [("mode_not", "remote")]
+    assert sorted(listing.title for listing in result.listings) == [
+        "Student Phlebotomist, Beacon Hill", "Student Phlebotomist, Loop clinic"
+    ]  # fmt: skip
+    api = client.get(reverse("listings:api_listings"), {"q": "phlebotomist not remote"}).json()
+    assert api["understood"] == {"mode_not": "not remote"}
+    for words, understood in [
+        ("weekdays only", [("schedule", "weekdays")]),
+        ("weekdays, no weekends", [("schedule", "weekdays")]),
+    ]:
+        result = search(client, q=words).context["result"]
+        assert [(u.name, u.value) for u in result.understood] == understood, words
+    result = search(client, q="phlebotomist not in boston").context["result"]
+    assert not [u for u in result.understood if u.is_place]
+
+
 def test_a_number_no_listing_has_leaves_the_others_best_matches(client):
     PublishedListingFactory(title="Summer research assistant", description="Wet lab.")
 
