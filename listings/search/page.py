@@ -71,10 +71,10 @@ class SearchPage:
         one filter joined by "or", a city and its state by a comma."""
         prepositions = {
             "institution": "at", "level": "open to", "mode": "", "schedule": "on",
-            "hours_max": "of",
+            "hours_max": "of", "certs": "",
         }  # fmt: skip
         order = ("mode", "hours_max", "city", "state", "institution", "schedule", "level",
-                 "schedule_not", "mode_not")  # fmt: skip
+                 "certs", "schedule_not", "mode_not")  # fmt: skip
         phrases = {"before": [], "after": []}
         last = None
         for each in sorted(self.understood, key=lambda u: order.index(u.name)):

@@ -19,7 +19,7 @@ from .query import _fold_with_positions, _negated, _quoted_mask, fold, without_e
 class Understood:
     """One filter taken from the words: `words` is what the student typed for it."""
 
-    name: str  # the filter: city, state, institution, mode, schedule, level, hours_max
+    name: str  # the filter: city, state, institution, mode, schedule, level, hours_max, certs
     value: str
     label: str  # "Boston", "remote", "MS1"
     words: str  # "in Boston"
@@ -89,6 +89,14 @@ NOT_BEFORE = {
     f"m{year}": re.compile(r"\s*(?:macrophages?|polarization|polarisation)\b", re.IGNORECASE)
     for year in (1, 2)
 }
+# "no certification required": the listings that require none (the certifications
+# filter's "None required"), not those that mention certification
+CERT_WORDS = [
+    (f"{no} {word}{needed}", "none", "requiring no certification")
+    for no in ("no", "without")
+    for word in ("certification", "certifications", "certs", "certificate", "certificates")
+    for needed in ("", " required", " needed", " necessary")
+]
 # Words before a filter's words that go with them: "jobs in boston", "near Chicago",
 # "on weekends", "in the evenings", "for pre-med students"
 _LEAD = r"(?:^|(?<=\s))(?:{})\s+$"
@@ -118,7 +126,10 @@ _HOURS = re.compile(
 )
 HOURS_MOST = 80  # the hours filter's largest value (listings.filters)
 # Phrases of any job board's visitors, left out as FILLER is
-FILLER_PHRASES = ("entry level", "entry-level")
+FILLER_PHRASES = (  # longest first
+    "no experience necessary", "no experience required", "no experience needed",
+    "no experience", "entry level", "entry-level",
+)  # fmt: skip
 # Words that join others, left alone once the others became filters ("evenings and
 # weekends" searched "and", which the database ignores, and found nothing); signs
 # alone ("&", "/") are dropped with commas already
@@ -140,6 +151,7 @@ def understand(cleaned: dict) -> list[Understood]:
         return []
     kinds = [  # the levels first: "MD/PhD" is not Maryland
         ("level", LEVEL_WORDS, False),
+        ("certs", CERT_WORDS, False),
         ("mode", MODE_WORDS, False),
         ("schedule", SCHEDULE_WORDS, False),
         *((name, names, name == "state") for name, names in place_names(get_catalogue())),

@@ -79,3 +79,27 @@ def test_a_search_card_says_which_certifications_the_listing_requires(client, ce
     assert page.count("<dt>Requires</dt>") == 2
     assert "<dt>Requires</dt><dd>BLS/CPR</dd>" in page
     assert "<dt>Requires</dt><dd>HIPAA</dd>" in page
+
+
+@pytest.mark.parametrize("words", ["aide no certification required", "aide without certs"])
+def test_no_certification_is_the_listings_that_require_none(client, certified, words):
+    """ "no certification required" found the listings that mention certification: it
+    is the certifications filter's "None required", said so on the page."""
+    response = client.get(reverse("listings:listing_list"), {"q": words})
+    result = response.context["result"]
+
+    assert [listing.title for listing in result.listings] == ["Bench aide"]
+    assert [(u.name, u.value) for u in result.understood] == [("certs", "none")]
+    assert "listings <strong>requiring no certification</strong> for “aide”" in (
+        response.content.decode().replace("  ", " ")
+    )
+
+
+@pytest.mark.parametrize("words", ["aide no experience needed", "No experience aide"])
+def test_no_experience_is_every_listing_here(client, certified, words):
+    """Every listing here is a student's position: "no experience" searched
+    "experience" (the listings that ask for it)."""
+    response = client.get(reverse("listings:listing_list"), {"q": words})
+
+    assert response.context["filter"].form.cleaned_data["q"] == "aide"
+    assert len(response.context["result"].listings) == 3
