@@ -82,7 +82,8 @@ REFUSED_FILTER = {"schedule": "schedule_not", "mode": "mode_not"}
 # Words that refuse what follows: "no weekends", "not on weekends", "without evenings".
 # Before any other filter's words they leave them words ("not in Boston" is no
 # filter for Boston).
-REFUSING = re.compile(r"(?:^|(?<=\s))(?:no|not|without|except|never|but not)\s+$", re.I)
+_REFUSING_WORDS = r"no|not|without|except|never|but not"
+REFUSING = re.compile(rf"(?:^|(?<=\s))(?:{_REFUSING_WORDS})\s+$", re.I)
 # Spellings that are a lab's words, not a filter, before these words: M1 and M2
 # macrophages are cell types
 NOT_BEFORE = {
@@ -163,15 +164,11 @@ def understand(cleaned: dict) -> list[Understood]:
         if cleaned.get(name):
             continue
         single = name in PLACE_FILTERS  # one city, state or institution
-        values, refused = [], []
+        values = []
+        refused = _take_refused(cleaned, names) if name in REFUSED_FILTER else []
         lead = PREPOSITION if single else LEADING_WORDS.get(name)
-        while found := _take(
-            cleaned, names, exact_case=exact_case, lead=lead, refusable=name in REFUSED_FILTER
-        ):
-            value, label, words, at, refusing = found
-            if refusing:
-                refused.append((value, words))
-                continue
+        while found := _take(cleaned, names, exact_case=exact_case, lead=lead):
+            value, label, words, at = found
             if value not in values:  # "weekend evening": both; "remote remote": once
                 values.append(value)
                 understood.append(Understood(name, value, label, words))
@@ -266,14 +263,42 @@ def _refused_label(name: str, value: str) -> str:
     return f"not {'in the' if value == 'evenings' else 'on'} {value}"
 
 
-def _take(
-    cleaned: dict, names, *, exact_case: bool, lead: re.Pattern | None, refusable: bool = False
-) -> tuple | None:
+def _take_refused(cleaned: dict, names) -> list[tuple[str, str]]:
+    """The values of `names` (spelling, value, label) that words refuse, as (value,
+    the words), those words taken out of `cleaned["q"]`: "no weekends", "not on
+    weekends or evenings" (both refused: the words of each are the whole phrase)."""
+    text = cleaned["q"]
+    folded, origin = _fold_with_positions(text)
+    in_quotes = _quoted_mask(text)
+    values = {fold(spelling): value for spelling, value, _ in names}
+    one = r"(?:(?:on|in the|during|over the|over)\s+)?({})".format(
+        "|".join(map(re.escape, sorted(values, key=len, reverse=True)))
+    )
+    chain = re.compile(
+        rf"(?<![\w-])(?:{_REFUSING_WORDS})\s+{one}(?:(?:\s*,\s*|\s+(?:or|nor|and)\s+){one})*"
+        r"(?!\w)"
+    )
+    taken, spans = [], []
+    for match in chain.finditer(folded):
+        start, end = origin[match.start()], origin[match.end() - 1] + 1
+        if in_quotes[start] or _negated(text, start):
+            continue
+        words = text[start:end]
+        refused = re.finditer(rf"(?<![\w-]){one}(?!\w)", match.group())
+        taken += [(values[each.group(1)], words) for each in refused]
+        spans.append((start, end))
+    for start, end in reversed(spans):
+        text = text[:start] + " " + text[end:]
+    cleaned["q"] = " ".join(text.split())
+    return taken
+
+
+def _take(cleaned: dict, names, *, exact_case: bool, lead: re.Pattern | None) -> tuple | None:
     """The first of `names` (spelling, value, label) found in `cleaned["q"]`, longest
-    first, as (value, label, the words typed, where they were, whether they refuse
-    it); those words are taken out, with the words before them that `lead` matches
-    ("in" Boston, "on" weekends) and, if `refusable`, the words that refuse it ("no"
-    weekends). Refused words of other filters are left as words."""
+    first, as (value, label, the words typed, where they were); those words are taken
+    out, with the words before them that `lead` matches ("in" Boston, "on" weekends).
+    Words that refuse them ("not in Boston") leave them words (_take_refused takes
+    those of a schedule or a way of working)."""
     text = cleaned["q"]
     folded, origin = _fold_with_positions(text)
     in_quotes = _quoted_mask(text)
@@ -293,13 +318,10 @@ def _take(
             before = lead.search(text[:start]) if lead else None
             if before:
                 start = before.start()
-            refusing = REFUSING.search(text[:start])
-            if refusing and not refusable:
+            if REFUSING.search(text[:start]):
                 continue  # "not in Boston"
-            if refusing:
-                start = refusing.start()
             kept = text[:start].rstrip()
             cleaned["q"] = kept + (" " if kept else "") + " ".join(text[end:].split())
             cleaned["q"] = cleaned["q"].strip()
-            return value, label, text[start:end].strip(), len(kept), bool(refusing)
+            return value, label, text[start:end].strip(), len(kept)
     return None

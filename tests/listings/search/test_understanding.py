@@ -291,6 +291,25 @@ def test_refused_words_of_other_filters_stay_words(client, two_cities):
     assert not [u for u in result.understood if u.is_place]
 
 
+def test_a_refusal_reaches_the_values_joined_to_it(client):
+    """ "no weekends or evenings" refuses both: "evenings" was the filter of its own."""
+    PublishedListingFactory(title="Phlebotomist, draw station", schedules=["weekends"])
+    PublishedListingFactory(title="Phlebotomist, night clinic", schedules=["evenings"])
+    PublishedListingFactory(title="Phlebotomist, weekday mornings", schedules=["weekdays"])
+    for words in [
+        "no weekends or evenings",
+        "not on weekends, evenings",
+        "no weekends nor evenings",
+    ]:
+        response = search(client, q=f"phlebotomist {words}")
+        understood = response.context["result"].understood
+        assert [(u.name, u.value, u.words) for u in understood] == [
+            ("schedule_not", "weekends", words), ("schedule_not", "evenings", words)
+        ]  # fmt: skip
+        assert titles(response) == ["Phlebotomist, weekday mornings"]
+        assert {chip.remove_query for chip in response.context["chips"]} == {"q=phlebotomist"}
+
+
 def test_a_number_no_listing_has_leaves_the_others_best_matches(client):
     PublishedListingFactory(title="Summer research assistant", description="Wet lab.")
 
