@@ -165,7 +165,9 @@ def understand(cleaned: dict) -> list[Understood]:
             continue
         single = name in PLACE_FILTERS  # one city, state or institution
         values = []
-        refused = _take_refused(cleaned, names) if name in REFUSED_FILTER else []
+        refused: dict[str, str] = {}  # value: the words that first refused it
+        for value, words in _take_refused(cleaned, names) if name in REFUSED_FILTER else []:
+            refused.setdefault(value, words)
         lead = PREPOSITION if single else LEADING_WORDS.get(name)
         while found := _take(cleaned, names, exact_case=exact_case, lead=lead):
             value, label, words, at = found
@@ -178,10 +180,9 @@ def understand(cleaned: dict) -> list[Understood]:
                 break
         if refused and not values:  # ("weekdays, no weekends": weekdays)
             other = REFUSED_FILTER[name]
-            cleaned[other] = list(dict.fromkeys([*(cleaned.get(other) or []),
-                                                 *(value for value, _ in refused)]))  # fmt: skip
+            cleaned[other] = list(dict.fromkeys([*(cleaned.get(other) or []), *refused]))
             understood += [Understood(other, value, _refused_label(name, value), words, True)
-                           for value, words in refused]  # fmt: skip
+                           for value, words in refused.items()]  # fmt: skip
         if values:
             cleaned[name] = values[0] if name in ("city", "state") else values
     # "Boston, MA, remote": no commas left alone to search

@@ -308,6 +308,9 @@ def test_a_refusal_reaches_the_values_joined_to_it(client):
         ]  # fmt: skip
         assert titles(response) == ["Phlebotomist, weekday mornings"]
         assert {chip.remove_query for chip in response.context["chips"]} == {"q=phlebotomist"}
+    # Refused twice: said once
+    page = search(client, q="no weekends, no weekends phlebotomist").content.decode()
+    assert page.count("not on weekends") == 1
 
 
 def test_a_number_no_listing_has_leaves_the_others_best_matches(client):
