@@ -23,8 +23,8 @@ class Understood:
     value: str
     label: str  # "Boston", "remote", "MS1"
     words: str  # "in Boston"
-    # From words that refuse a value ("no weekends"): this is one of the others, and
-    # `label` says what was refused ("not on weekends"), the same for each of them
+    # From words that refuse the value ("no weekends"): `name` is the filter that
+    # leaves it out ("schedule_not"), `label` says so ("not on weekends")
     refused: bool = False
 
     @property
@@ -79,11 +79,6 @@ LEVEL_WORDS = [
 # The filters whose words can be refused ("no weekends", "not remote"), and the
 # filter that leaves those values out (listings.filters)
 REFUSED_FILTER = {"schedule": "schedule_not", "mode": "mode_not"}
-# Words that refuse what follows: "no weekends", "not on weekends", "without evenings".
-# Before any other filter's words they leave them words ("not in Boston" is no
-# filter for Boston).
-_REFUSING_WORDS = r"no|not|without|except|never|but not"
-REFUSING = re.compile(rf"(?:^|(?<=\s))(?:{_REFUSING_WORDS})\s+$", re.I)
 # Spellings that are a lab's words, not a filter, before these words: M1 and M2
 # macrophages are cell types
 NOT_BEFORE = {
@@ -102,10 +97,16 @@ CERT_WORDS = [
 # "on weekends", "in the evenings", "for pre-med students"
 _LEAD = r"(?:^|(?<=\s))(?:{})\s+$"
 PREPOSITION = re.compile(_LEAD.format("in|near|around|at"), re.IGNORECASE)
+_SCHEDULE_LEAD = "on|in the|during|over the|over"
 LEADING_WORDS = {
-    "schedule": re.compile(_LEAD.format("on|in the|during|over the|over"), re.IGNORECASE),
+    "schedule": re.compile(_LEAD.format(_SCHEDULE_LEAD), re.IGNORECASE),
     "level": re.compile(_LEAD.format("for|open to"), re.IGNORECASE),
 }
+# Words that refuse what follows: "no weekends", "not on weekends", "without evenings".
+# Before any other filter's words they leave them words ("not in Boston" is no
+# filter for Boston).
+_REFUSING_WORDS = "no|not|without|except|never|but not"
+REFUSING = re.compile(_LEAD.format(_REFUSING_WORDS), re.IGNORECASE)
 # What visitors of any job board add to their words; no listing is better for them.
 FILLER = {
     "job", "jobs", "position", "positions", "opening", "openings", "opportunity",
@@ -272,9 +273,8 @@ def _take_refused(cleaned: dict, names) -> list[tuple[str, str]]:
     folded, origin = _fold_with_positions(text)
     in_quotes = _quoted_mask(text)
     values = {fold(spelling): value for spelling, value, _ in names}
-    one = r"(?:(?:on|in the|during|over the|over)\s+)?({})".format(
-        "|".join(map(re.escape, sorted(values, key=len, reverse=True)))
-    )
+    spellings = "|".join(map(re.escape, sorted(values, key=len, reverse=True)))
+    one = rf"(?:(?:{_SCHEDULE_LEAD})\s+)?({spellings})"
     chain = re.compile(
         rf"(?<![\w-])(?:{_REFUSING_WORDS})\s+{one}(?:(?:\s*,\s*|\s+(?:or|nor|and)\s+){one})*"
         r"(?!\w)"

@@ -271,6 +271,20 @@ def test_refusing_a_schedule_leaves_out_the_listings_with_it(client, words):
     assert titles(linked) == titles(response)
 
 
+def test_a_refusal_in_the_link_is_kept_and_a_bad_one_is_said(client, two_cities):
+    """schedule_not and mode_not are not in the panel: the form carries the link's own
+    values when sent again, and a value that is no choice is said, not a 500."""
+    page = search(client, q="phlebotomist", mode_not="remote").content.decode()
+    assert '<input type="hidden" name="mode_not" value="remote">' in page
+    words = search(client, q="phlebotomist not remote").content.decode()
+    assert 'name="mode_not"' not in words  # from the words: the words carry it
+    bad = search(client, q="phlebotomist", schedule_not="sundays")
+    assert 'id="schedule_not-error">Select a valid choice. sundays is not one' in (
+        bad.content.decode()
+    )
+    assert len(bad.context["result"].listings) == 3  # the search without it
+
+
 def test_refused_words_of_other_filters_stay_words(client, two_cities):
     """ "not remote" leaves remote listings out; "weekdays only" is the weekdays;
     "weekdays, no weekends" the weekdays; "not in Boston" is no Boston filter."""
