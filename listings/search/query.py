@@ -275,6 +275,11 @@ def _wanted_tokens(text: str) -> list[str]:
     return wanted
 
 
+def has_or(text: str) -> bool:
+    """Whether `text` joins words with websearch's "or" (outside quotes)."""
+    return any(token.lower() == "or" for token in _TOKEN.findall(text or ""))
+
+
 def rank_query(text: str) -> SearchQuery | None:
     """What the results of `text` are ranked on: its wanted words, without the negated
     ones ("research -volunteer" ranks as "research"). Every result lacks the negated
@@ -300,9 +305,9 @@ def phrase_filter(text: str) -> Q | None:
         return None
     condition = None
     for variant in query_variants(text):
-        tokens = _TOKEN.findall(variant)
-        if any(token.lower() == "or" for token in tokens):
+        if has_or(variant):
             return None
+        tokens = _TOKEN.findall(variant)
         phrases = [t.strip('"').strip() for t in tokens if t.startswith('"')]
         phrases = [phrase for phrase in phrases if " " in phrase]
         if not phrases:
