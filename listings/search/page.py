@@ -15,7 +15,7 @@ from . import ranking
 from .catalogue import get_catalogue
 from .chips import applied_filters
 from .counts import Counts, planned_rows, search_counts, small_board, total_of
-from .facets import FacetOption, apply_filters, facet_counts, facet_options, rounded
+from .facets import FACETS, FacetOption, apply_filters, facet_counts, facet_options, rounded
 from .parallel import Later, can_start
 from .query import build_query, has_or, headline_query, rank_query, several_words, wanted_phrases
 from .ranking import COUNT_CAP, Headlines, bound_for, page_ids
@@ -159,7 +159,7 @@ def run_search(
     # are cached briefly: paging through or re-sorting a search reuses them.
     cache_key = _counts_cache_key(cleaned)
     counts = caches["search"].get(cache_key) if cache_key else None
-    if counts is None and not _partial and _likely_finds_nothing(matching, cleaned["q"]):
+    if counts is None and not _partial and _likely_finds_nothing(listing_filter, cleaned["q"]):
         # A word no listing mentions ("phlebotomy zxqv"): no listing has every word,
         # so the page shows the others' best matches at once, without first counting
         # and ranking what cannot match (10-15 ms of a cold page at 100k listings).
@@ -294,16 +294,18 @@ def run_search(
     return result
 
 
-def _likely_finds_nothing(matching, text: str | None) -> bool:
+def _likely_finds_nothing(listing_filter, text: str | None) -> bool:
     """Whether a search of words on a large board may find nothing, for want of a word
     no listing mentions: no "or" lets one word match without another, and the
-    planner (whose EXPLAIN the counts ask for first) expects few matches. It
-    expects a word it has never seen in 0.3% of listings at most ("research zxqv":
-    277 of 100,000), so below NOTHING_LIKELY of them words_found says whether a word
-    is one that no listing mentions (one statement, 1-2 ms)."""
+    planner expects few matches in the search's scope (without its facet filters:
+    the statement the counts explain first, explained once). It expects a word it
+    has never seen in 0.3% of listings at most ("research zxqv": 277 of 100,000),
+    so below NOTHING_LIKELY of them words_found says whether a word is one that no
+    listing mentions (one statement, 1-2 ms)."""
     if not (text or "").strip() or has_or(text) or small_board():
         return False
-    return planned_rows(matching) < NOTHING_LIKELY * get_catalogue().listing_rows
+    scope = apply_filters(listing_filter, listing_filter.queryset, skip=FACETS)
+    return planned_rows(scope) < NOTHING_LIKELY * get_catalogue().listing_rows
 
 
 def _partial_matches(listing_filter, kept: str, unknown: list[str], *, page, with_facets,
