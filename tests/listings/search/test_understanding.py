@@ -498,6 +498,20 @@ def test_a_synonym_of_several_words_is_one_word_for_the_partial_matches(client):
     assert [listing.title for listing in result.listings] == ["Lab Technician, histology"]
 
 
+def test_full_time_is_one_word_not_the_part_time_listings(client):
+    """ "full time phlebotomy" showed the part-time listings: no listing says "full",
+    and the partial matches kept "time" (migration 0039)."""
+    PublishedListingFactory(title="Phlebotomist (part-time)", description="Draw blood.")
+    PublishedListingFactory(title="Student phlebotomist", description="Draw blood.")
+    PublishedListingFactory(title="Lab aide (part-time)", description="Filing.")
+    response = search(client, q="full time phlebotomy")
+    assert response.context["result"].unknown_words == ["full time"]
+    assert titles(response) == ["Phlebotomist (part-time)", "Student phlebotomist"]
+    assert search(client, q="full-time").context["result"].total == 0
+    for words in ["part time", "parttime", "part-time"]:
+        assert titles(search(client, q=words)) == ["Lab aide (part-time)", "Phlebotomist (part-time)"]
+
+
 def test_the_ways_students_say_a_year_of_medical_school_are_the_level(client):
     """ "first year medical student" found nothing: no listing says "first"."""
     PublishedListingFactory(title="Phlebotomist for first-years", levels=[Program.MS1])
