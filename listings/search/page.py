@@ -75,7 +75,7 @@ class SearchPage:
             "hours_max": "of", "certs": "",
         }  # fmt: skip
         order = ("mode", "hours_max", "city", "state", "institution", "schedule", "level",
-                 "certs", "schedule_not", "mode_not")  # fmt: skip
+                 "certs", "schedule_not", "mode_not", "certs_not")  # fmt: skip
         phrases = {"before": [], "after": []}
         last = None
         for each in sorted(self.understood, key=lambda u: order.index(u.name)):
@@ -159,7 +159,7 @@ def run_search(
     # are cached briefly: paging through or re-sorting a search reuses them.
     cache_key = _counts_cache_key(cleaned)
     counts = caches["search"].get(cache_key) if cache_key else None
-    if counts is None and not _partial and _likely_finds_nothing(listing_filter, cleaned["q"]):
+    if counts is None and not _partial and _likely_finds_nothing(listing_filter, cleaned.get("q")):
         # A word no listing mentions ("phlebotomy zxqv"): no listing has every word,
         # so the page shows the others' best matches at once, without first counting
         # and ranking what cannot match (10-15 ms of a cold page at 100k listings).
