@@ -159,6 +159,12 @@ class ListingFilter(django_filters.FilterSet):
     mode_not = django_filters.MultipleChoiceFilter(
         label="Not", choices=WorkMode.choices, method="filter_not_in", field_name="work_mode"
     )
+    # Certifications the words refuse ("no BLS required"): listings requiring any of
+    # them are left out
+    certs_not = django_filters.MultipleChoiceFilter(
+        label="Not requiring", choices=lambda: get_catalogue().certifications,
+        method="filter_certs_not",
+    )  # fmt: skip
     level = django_filters.MultipleChoiceFilter(
         label="Student level", choices=Program.choices, method="filter_overlap",
         field_name="levels", widget=CHECKBOXES,
@@ -303,6 +309,9 @@ class ListingFilter(django_filters.FilterSet):
         8,000 listings, and more than the rest of the search at a million."""
         held = _ids("cert", [slug for slug in value if slug != "none"])
         return queryset.filter(facet_certification_ids__contained_by=held)
+
+    def filter_certs_not(self, queryset, name, value):
+        return queryset.exclude(facet_certification_ids__overlap=_ids("cert", value))
 
     def filter_deadline_within(self, queryset, name, value):
         today = timezone.localdate()

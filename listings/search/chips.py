@@ -17,7 +17,10 @@ NUMBER_WORDS = {
     "deadline_within": "Deadline within {} days",
     "posted_within": "Posted within {} days",
 }
-CHOICE_WORDS = {"certs": "I hold: {}", "schedule_not": "Not on {}", "mode_not": "Not {}"}
+CHOICE_WORDS = {
+    "certs": "I hold: {}", "schedule_not": "Not on {}", "mode_not": "Not {}",
+    "certs_not": "Not requiring {}",
+}  # fmt: skip
 
 
 @dataclass(frozen=True)

@@ -78,7 +78,7 @@ LEVEL_WORDS = [
 ]  # fmt: skip
 # The filters whose words can be refused ("no weekends", "not remote"), and the
 # filter that leaves those values out (listings.filters)
-REFUSED_FILTER = {"schedule": "schedule_not", "mode": "mode_not"}
+REFUSED_FILTER = {"schedule": "schedule_not", "mode": "mode_not", "certs": "certs_not"}
 # Spellings that are a lab's words, not a filter, before these words: M1 and M2
 # macrophages are cell types
 NOT_BEFORE = {
@@ -93,6 +93,23 @@ CERT_WORDS = [
     for word in ("certification", "certifications", "certs", "certificate", "certificates")
     for needed in ("", " required", " needed", " necessary")
 ]
+# After refused certifications: "no BLS required", "BLS/CPR not needed"
+_NEEDED = r"(?:\s+(?:is|are))?\s+(?:required|needed|necessary)"
+
+
+def certification_words(catalogue) -> list[tuple[str, str, str]]:
+    """(spelling, slug, label) of each certification a listing can require: its name,
+    its slug's words and the acronyms in its name ("BLS/CPR": "bls/cpr", "bls cpr",
+    "bls", "cpr"; "CITI human subjects": "citi"), for words that refuse it."""
+    words = []
+    for slug, name in catalogue.certifications:
+        spellings = {name, slug.replace("-", " ")}
+        acronyms = [part for part in re.split(r"[\s/]+", name) if len(part) > 2 and part.isupper()]
+        spellings.update(acronyms)
+        words += [(spelling, slug, f"requiring {name}") for spelling in spellings]
+    return words
+
+
 # Words before a filter's words that go with them: "jobs in boston", "near Chicago",
 # "on weekends", "in the evenings", "for pre-med students"
 _LEAD = r"(?:^|(?<=\s))(?:{})\s+$"
@@ -167,7 +184,8 @@ def understand(cleaned: dict) -> list[Understood]:
         single = name in PLACE_FILTERS  # one city, state or institution
         values = []
         refused: dict[str, str] = {}  # value: the words that first refused it
-        for value, words in _take_refused(cleaned, names) if name in REFUSED_FILTER else []:
+        refusable = certification_words(get_catalogue()) if name == "certs" else names
+        for value, words in _take_refused(cleaned, refusable) if name in REFUSED_FILTER else []:
             refused.setdefault(value, words)
         lead = PREPOSITION if single else LEADING_WORDS.get(name)
         while found := _take(cleaned, names, exact_case=exact_case, lead=lead):
@@ -182,7 +200,7 @@ def understand(cleaned: dict) -> list[Understood]:
         if refused and not values:  # ("weekdays, no weekends": weekdays)
             other = REFUSED_FILTER[name]
             cleaned[other] = list(dict.fromkeys([*(cleaned.get(other) or []), *refused]))
-            understood += [Understood(other, value, _refused_label(name, value), words, True)
+            understood += [Understood(other, value, _refused_label(refusable, value), words, True)
                            for value, words in refused.items()]  # fmt: skip
         if values:
             cleaned[name] = values[0] if name in ("city", "state") else values
@@ -258,26 +276,31 @@ def words_without(text: str, understood: list[Understood]) -> str:
     return " ".join(text.split())
 
 
-def _refused_label(name: str, value: str) -> str:
-    """What the page says of a refused value: "not on weekends", "not remote"."""
-    if name == "mode":
-        return "not " + next(label for _, each, label in MODE_WORDS if each == value)
-    return f"not {'in the' if value == 'evenings' else 'on'} {value}"
+def _refused_label(names, value: str) -> str:
+    """What the page says of a refused value: "not on weekends", "not remote", "not
+    requiring BLS/CPR"."""
+    if value in ("weekends", "weekdays", "evenings"):
+        return f"not {'in the' if value == 'evenings' else 'on'} {value}"
+    return "not " + next(label for _, each, label in names if each == value)
 
 
 def _take_refused(cleaned: dict, names) -> list[tuple[str, str]]:
     """The values of `names` (spelling, value, label) that words refuse, as (value,
     the words), those words taken out of `cleaned["q"]`: "no weekends", "not on
-    weekends or evenings" (both refused: the words of each are the whole phrase)."""
+    weekends or evenings" (both refused: the words of each are the whole phrase);
+    "no BLS (required)", "BLS not needed" (for the words of a certification)."""
     text = cleaned["q"]
     folded, origin = _fold_with_positions(text)
     in_quotes = _quoted_mask(text)
     values = {fold(spelling): value for spelling, value, _ in names}
+    if not values:
+        return []
     spellings = "|".join(map(re.escape, sorted(values, key=len, reverse=True)))
     one = rf"(?:(?:{_SCHEDULE_LEAD})\s+)?({spellings})"
+    several = rf"{one}(?:(?:\s*,\s*|\s+(?:or|nor|and)\s+){one})*"
     chain = re.compile(
-        rf"(?<![\w-])(?:{_REFUSING_WORDS})\s+{one}(?:(?:\s*,\s*|\s+(?:or|nor|and)\s+){one})*"
-        r"(?!\w)"
+        rf"(?<![\w-])(?:(?:{_REFUSING_WORDS})\s+{several}(?:{_NEEDED})?"
+        rf"|{several}(?:\s+(?:is|are))?\s+not\s+(?:required|needed|necessary))(?!\w)"
     )
     taken, spans = [], []
     for match in chain.finditer(folded):

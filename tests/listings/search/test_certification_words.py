@@ -95,6 +95,42 @@ def test_no_certification_is_the_listings_that_require_none(client, certified, w
     )
 
 
+@pytest.mark.parametrize(
+    "words", ["no bls required", "without BLS/CPR", "BLS not needed", "no cpr or hipaa"]
+)
+def test_refusing_a_certification_leaves_out_the_listings_that_require_it(client, certified, words):
+    """ "aide no bls required" searched "bls": the listings that require it, the
+    opposite of what the student asked. The words refuse the certification: the
+    listings that require it are left out, said so, with a chip to take it back."""
+    response = client.get(reverse("listings:listing_list"), {"q": f"aide {words}"})
+    result = response.context["result"]
+    refused = {"bls-cpr"} | ({"hipaa"} if "hipaa" in words else set())
+    assert {(u.name, u.value) for u in result.understood} == {
+        ("certs_not", slug) for slug in refused
+    }  # fmt: skip
+    assert {u.words for u in result.understood} == {words}
+    expected = {"Bench aide"} | (set() if "hipaa" in words else {"Records aide"})
+    assert {listing.title for listing in result.listings} == expected
+    page = response.content.decode().replace("  ", " ")
+    assert "listings <strong>not requiring BLS/CPR</strong>" in page
+    assert {chip.remove_query for chip in response.context["chips"]} == {"q=aide"}
+    # As the filter of a link, carried by the form; a slug that is none is said
+    linked = client.get(reverse("listings:listing_list"), {"q": "aide", "certs_not": "bls-cpr"})
+    assert [c.label for c in linked.context["chips"]] == ["Not requiring BLS/CPR"]
+    assert '<input type="hidden" name="certs_not" value="bls-cpr">' in linked.content.decode()
+    bad = client.get(reverse("listings:listing_list"), {"q": "aide", "certs_not": "acls"})
+    assert 'id="certs_not-error">Select a valid choice. acls is not one' in bad.content.decode()
+    api = client.get(reverse("listings:api_listings"), {"q": "aide no bls"}).json()
+    assert api["understood"] == {"certs_not": "not requiring BLS/CPR"}
+
+
+def test_a_certifications_words_searched_as_wanted_stay_words(client, certified):
+    """ "bls" alone, "bls required" and a quoted or negated refusal are no filter."""
+    for words in ["bls", '"no bls"', "aide -bls"]:
+        result = client.get(reverse("listings:listing_list"), {"q": words}).context["result"]
+        assert result.understood == [], words
+
+
 @pytest.mark.parametrize("words", ["aide no experience needed", "No experience aide"])
 def test_no_experience_is_every_listing_here(client, certified, words):
     """Every listing here is a student's position: "no experience" searched
