@@ -3,25 +3,15 @@
 
 from django.db import migrations
 
+from ._synonym_pairs import seed_synonyms
+
 SYNONYMS = [
     ("mice", "mouse"),
     ("undergrad", "undergraduate"),
 ]
 
 
-def add_synonyms(apps, schema_editor):
-    SearchSynonym = apps.get_model("listings", "SearchSynonym")
-    for term, equivalent in SYNONYMS:
-        SearchSynonym.objects.get_or_create(term=term, equivalent=equivalent)
-
-
-def remove_synonyms(apps, schema_editor):
-    SearchSynonym = apps.get_model("listings", "SearchSynonym")
-    for term, equivalent in SYNONYMS:
-        SearchSynonym.objects.filter(term=term, equivalent=equivalent).delete()
-
-
 class Migration(migrations.Migration):
     dependencies = [("listings", "0027_certification_ids")]
 
-    operations = [migrations.RunPython(add_synonyms, remove_synonyms)]
+    operations = [seed_synonyms(SYNONYMS)]

@@ -7,6 +7,8 @@ finds both. Admins edit these in the admin."""
 
 from django.db import migrations
 
+from ._synonym_pairs import seed_synonyms
+
 SYNONYMS = [
     ("cardiology", "cardiac"),
     ("cancer", "oncology"),
@@ -20,19 +22,7 @@ SYNONYMS = [
 ]
 
 
-def add_synonyms(apps, schema_editor):
-    SearchSynonym = apps.get_model("listings", "SearchSynonym")
-    for term, equivalent in SYNONYMS:
-        SearchSynonym.objects.get_or_create(term=term, equivalent=equivalent)
-
-
-def remove_synonyms(apps, schema_editor):
-    SearchSynonym = apps.get_model("listings", "SearchSynonym")
-    for term, equivalent in SYNONYMS:
-        SearchSynonym.objects.filter(term=term, equivalent=equivalent).delete()
-
-
 class Migration(migrations.Migration):
     dependencies = [("listings", "0037_published_words_index")]
 
-    operations = [migrations.RunPython(add_synonyms, remove_synonyms)]
+    operations = [seed_synonyms(SYNONYMS)]

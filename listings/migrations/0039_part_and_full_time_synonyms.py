@@ -6,6 +6,8 @@ Admins edit these in the admin."""
 
 from django.db import migrations
 
+from ._synonym_pairs import seed_synonyms
+
 SYNONYMS = [
     ("part time", "part-time"),
     ("part time", "parttime"),
@@ -14,19 +16,7 @@ SYNONYMS = [
 ]
 
 
-def add_synonyms(apps, schema_editor):
-    SearchSynonym = apps.get_model("listings", "SearchSynonym")
-    for term, equivalent in SYNONYMS:
-        SearchSynonym.objects.get_or_create(term=term, equivalent=equivalent)
-
-
-def remove_synonyms(apps, schema_editor):
-    SearchSynonym = apps.get_model("listings", "SearchSynonym")
-    for term, equivalent in SYNONYMS:
-        SearchSynonym.objects.filter(term=term, equivalent=equivalent).delete()
-
-
 class Migration(migrations.Migration):
     dependencies = [("listings", "0038_specialty_and_pay_synonyms")]
 
-    operations = [migrations.RunPython(add_synonyms, remove_synonyms)]
+    operations = [seed_synonyms(SYNONYMS)]
