@@ -3,6 +3,7 @@ world; clean caches, media and fast hashing for every test. Helpers that tests
 import live in tests/support/."""
 
 import os
+from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import Group
@@ -83,6 +84,8 @@ def migration_data(transactional_db):
     from django.core.management.sql import emit_post_migrate_signal
     from django.db.models.signals import post_save
 
+    import listings.migrations as migrations_package
+    from listings.migrations._synonym_pairs import add_pairs
     from listings.models import SearchSynonym
     from listings.models.headline import refresh_headline_groups, synonyms_changed
 
@@ -94,10 +97,13 @@ def migration_data(transactional_db):
             ("listings.migrations.0002_seed_role_types_and_certifications", "seed"),
             ("listings.migrations.0003_moderators_group", "create_group"),
             ("listings.migrations.0007_search_triggers_and_synonyms", "seed_synonyms"),
-            ("listings.migrations.0028_more_student_synonyms", "add_synonyms"),
-            ("listings.migrations.0030_students_shorthand_synonyms", "add_synonyms"),
         ]:
             getattr(importlib.import_module(module), function)(apps, None)
+        # and the synonyms each later data migration seeds (its SYNONYMS)
+        for path in sorted(Path(migrations_package.__file__).parent.glob("0*.py")):
+            module = importlib.import_module(f"listings.migrations.{path.stem}")
+            if hasattr(module, "SYNONYMS"):
+                add_pairs(apps, module.SYNONYMS)
     finally:
         post_save.connect(synonyms_changed, sender=SearchSynonym)
     refresh_headline_groups()

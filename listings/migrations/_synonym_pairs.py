@@ -5,11 +5,17 @@ starting with "_": the migration loader does not take it for a migration.)"""
 from django.db import migrations
 
 
+def add_pairs(apps, pairs: list[tuple[str, str]]) -> None:
+    """Each (term, equivalent) pair, unless it is there (the tests' reseeding, after a
+    transactional test flushed the tables, calls this too)."""
+    SearchSynonym = apps.get_model("listings", "SearchSynonym")
+    for term, equivalent in pairs:
+        SearchSynonym.objects.get_or_create(term=term, equivalent=equivalent)
+
+
 def seed_synonyms(pairs: list[tuple[str, str]]) -> migrations.RunPython:
     def add(apps, schema_editor):
-        SearchSynonym = apps.get_model("listings", "SearchSynonym")
-        for term, equivalent in pairs:
-            SearchSynonym.objects.get_or_create(term=term, equivalent=equivalent)
+        add_pairs(apps, pairs)
 
     def remove(apps, schema_editor):
         SearchSynonym = apps.get_model("listings", "SearchSynonym")
