@@ -50,7 +50,8 @@ SCHEDULE_WORDS = [
     for spelling in (value, value[:-1])
 ]
 _YEARS = {1: ("first", "1st"), 2: ("second", "2nd"), 3: ("third", "3rd"), 4: ("fourth", "4th")}
-_STUDENTS = ("", " student", " students")  # "ms1 students", "pre-med student"
+# "ms1 students", "pre-med student", "premeds", "MS1s"
+_STUDENTS = ("", " student", " students", "s")
 LEVEL_WORDS = [
     *((f"ms{year}{who}", f"ms{year}", f"MS{year}") for year in range(1, 5) for who in _STUDENTS),
     # "first year med student", "2nd-year medical students" (not "first year" alone:
@@ -70,9 +71,9 @@ LEVEL_WORDS = [
       for who in _STUDENTS),
     # with "student(s)" only: "PA" alone is Pennsylvania, "MLS" a lab scientist
     *((spelling + who, "pa", "PA")
-      for spelling in ("pa", "physician assistant") for who in _STUDENTS[1:]),
+      for spelling in ("pa", "physician assistant") for who in _STUDENTS[1:3]),
     *((spelling + who, "lab_science", "lab-science")
-      for spelling in ("lab science", "lab-science", "mls", "mlt") for who in _STUDENTS[1:]),
+      for spelling in ("lab science", "lab-science", "mls", "mlt") for who in _STUDENTS[1:3]),
     *((spelling + who, "md_phd", "MD/PhD")
       for spelling in ("md/phd", "md-phd", "mdphd", "md phd") for who in _STUDENTS),
 ]  # fmt: skip
@@ -82,8 +83,11 @@ REFUSED_FILTER = {"schedule": "schedule_not", "mode": "mode_not", "certs": "cert
 # Spellings that are a lab's words, not a filter, before these words: M1 and M2
 # macrophages are cell types
 NOT_BEFORE = {
-    f"m{year}": re.compile(r"\s*(?:macrophages?|polarization|polarisation)\b", re.IGNORECASE)
+    f"m{year}{plural}": re.compile(
+        r"\s*(?:macrophages?|polarization|polarisation)\b", re.IGNORECASE
+    )
     for year in (1, 2)
+    for plural in ("", "s")
 }
 # "no certification required": the listings that require none (the certifications
 # filter's "None required"), not those that mention certification

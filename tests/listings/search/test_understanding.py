@@ -138,11 +138,12 @@ def test_job_board_filler_words_are_left_out(client, two_cities):
     ("words", "level"),
     [("pre-health", "pre_med"), ("prehealth students", "pre_med"), ("PA students", "pa"),
      ("physician assistant student", "pa"), ("mls students", "lab_science"),
-     ("lab science student", "lab_science")],
+     ("lab science student", "lab_science"), ("premeds", "pre_med"), ("for pre-meds", "pre_med"),
+     ("for MS1s", "ms1")],
 )  # fmt: skip
 def test_other_programs_students_name_are_their_level(client, words, level):
-    """ "pre-health" and "PA students" found nothing; "PA" alone stays Pennsylvania's
-    code, and "MLS" alone a medical laboratory scientist."""
+    """ "pre-health", "PA students" and "premeds" found nothing; "PA" alone stays
+    Pennsylvania's code, and "MLS" alone a medical laboratory scientist."""
     PublishedListingFactory(title="Phlebotomy aide", levels=[level])
     PublishedListingFactory(title="Phlebotomy aide, MS3", levels=[Program.MS3])
     result = search(client, q=f"{words} phlebotomy").context["result"]
@@ -538,7 +539,7 @@ def test_m1_to_m4_are_the_years_of_medical_school_but_not_macrophages(client):
         result = search(client, q=words).context["result"]
         assert [(u.name, u.value) for u in result.understood] == [("level", level)]
         assert [listing.title for listing in result.listings] == found
-    for words in ["M2 macrophage", "m2 macrophages", "M1 polarization"]:
+    for words in ["M2 macrophage", "m2 macrophages", "M1 polarization", "M2s macrophages"]:
         result = search(client, q=words).context["result"]
         assert result.understood == []
     assert titles(search(client, q="m2 macrophage")) == ["M2 macrophage polarization aide"]
