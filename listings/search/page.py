@@ -24,6 +24,8 @@ from .suggest import useful_suggestion, words_found
 from .understand import Understood, understand
 
 PAGE_SIZE = 20
+# "listings in the evenings", "listings full-time in the summer", "on a flexible schedule"
+VALUE_PREPOSITIONS = {"evenings": "in the", "summer": "", "flexible": "on a"}
 NOTHING_LIKELY = 0.005  # share of the listings (see _likely_finds_nothing)
 SORTS = {
     "relevance": "Relevance",
@@ -85,7 +87,9 @@ class SearchPage:
                 last = None
                 continue
             preposition = (
-                "in the" if each.value == "evenings" else prepositions.get(each.name, "in")
+                VALUE_PREPOSITIONS[each.value]
+                if each.name == "schedule" and each.value in VALUE_PREPOSITIONS
+                else prepositions.get(each.name, "in")
             )
             if last is not None and side and side[-1][0] == preposition:
                 joined = ", " if (last.name, each.name) == ("city", "state") else " or "

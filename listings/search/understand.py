@@ -45,10 +45,18 @@ MODE_WORDS = [
       for spelling in ("work from home", "from home", "wfh", "online", "virtual")),
 ]  # fmt: skip
 SCHEDULE_WORDS = [
-    (spelling, value, value)
-    for value in ("weekends", "evenings", "weekdays")
-    for spelling in (value, value[:-1])
-]
+    *((spelling, value, value)
+      for value in ("weekends", "evenings", "weekdays")
+      for spelling in (value, value[:-1])),
+    # The board's one full-time schedule ("full time" alone stays words: no listing
+    # mentions it), and a flexible one ("flexible" alone is a listing's word)
+    *((spelling, "summer", "full-time in the summer")
+      for full in ("full-time", "full time", "fulltime")
+      for spelling in (f"summer {full}", f"{full} summer", f"{full} in the summer",
+                       f"{full} over the summer", f"{full} this summer")),
+    *((f"flexible {what}", "flexible", "flexible schedule")
+      for what in ("schedule", "schedules", "hours")),
+]  # fmt: skip
 _YEARS = {1: ("first", "1st"), 2: ("second", "2nd"), 3: ("third", "3rd"), 4: ("fourth", "4th")}
 # "ms1 students", "pre-med student", "premeds", "MS1s"
 _STUDENTS = ("", " student", " students", "s")
@@ -285,6 +293,8 @@ def _refused_label(names, value: str) -> str:
     requiring BLS/CPR"."""
     if value in ("weekends", "weekdays", "evenings"):
         return f"not {'in the' if value == 'evenings' else 'on'} {value}"
+    if value == "flexible":
+        return "not on a flexible schedule"
     return "not " + next(label for _, each, label in names if each == value)
 
 

@@ -2,6 +2,8 @@
 words before them, the work mode and the student's level as filters, job-board filler
 words, words the database ignores, and how the student takes each back out."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -242,6 +244,31 @@ def test_weekends_and_evenings_in_the_words_are_the_schedule(client):
     assert titles(evening) == ["Phlebotomist, night clinic"]
     assert "listings in the <strong>evenings</strong>" in evening.content.decode()
     assert len(search(client, q="phlebotomist -weekends").context["result"].listings) == 3
+
+
+@pytest.mark.parametrize(
+    ("words", "schedule", "said"),
+    [
+        ("summer full time", "summer", "full-time in the summer"),
+        ("full-time over the summer", "summer", "full-time in the summer"),
+        ("flexible hours", "flexible", "on a flexible schedule"),
+    ],
+)
+def test_a_full_time_summer_or_a_flexible_schedule_is_the_schedule(client, words, schedule, said):
+    """ "summer full time research" searched "summer", "full time" and "research"
+    (no listing says "full time": the board's one full-time schedule is the summer's),
+    "flexible hours" the word "hours"."""
+    PublishedListingFactory(title="Research aide", schedules=[schedule])
+    PublishedListingFactory(title="Research aide, weekdays", schedules=["weekdays"])
+    response = search(client, q=f"research {words}")
+    result = response.context["result"]
+    assert [(u.name, u.value) for u in result.understood] == [("schedule", schedule)]
+    assert titles(response) == ["Research aide"]
+    text = " ".join(re.sub(r"<[^>]+>", "", response.content.decode()).split())
+    assert f"Showing listings {said} for “research”" in text
+    # "flexible" and "full time" alone stay words
+    for alone in ["flexible", "full time"]:
+        assert search(client, q=f"research {alone}").context["result"].understood == []
 
 
 @pytest.mark.parametrize("words", ["no weekends", "not on weekends", "without weekends"])
