@@ -96,10 +96,9 @@ def migration_data(transactional_db):
         for module, function in [
             ("listings.migrations.0002_seed_role_types_and_certifications", "seed"),
             ("listings.migrations.0003_moderators_group", "create_group"),
-            ("listings.migrations.0007_search_triggers_and_synonyms", "seed_synonyms"),
         ]:
             getattr(importlib.import_module(module), function)(apps, None)
-        # and the synonyms each later data migration seeds (its SYNONYMS)
+        # and the synonyms each data migration seeds (its SYNONYMS)
         for path in sorted(Path(migrations_package.__file__).parent.glob("0*.py")):
             module = importlib.import_module(f"listings.migrations.{path.stem}")
             if hasattr(module, "SYNONYMS"):

@@ -21,11 +21,9 @@ from .query import build_query, has_or, headline_query, rank_query, several_word
 from .ranking import COUNT_CAP, Headlines, bound_for, page_ids
 from .snippets import headline, snippet_of, snippet_statement, snippet_texts
 from .suggest import useful_suggestion, words_found
-from .understand import Understood, understand
+from .understand import Understood, schedule_preposition, understand
 
 PAGE_SIZE = 20
-# "listings in the evenings", "listings full-time in the summer", "on a flexible schedule"
-VALUE_PREPOSITIONS = {"evenings": "in the", "summer": "", "flexible": "on a"}
 NOTHING_LIKELY = 0.005  # share of the listings (see _likely_finds_nothing)
 SORTS = {
     "relevance": "Relevance",
@@ -73,7 +71,7 @@ class SearchPage:
         Massachusetts"), ("on", "weekends"), ("open to", "MS1 or MS2")]}: values of
         one filter joined by "or", a city and its state by a comma."""
         prepositions = {
-            "institution": "at", "level": "open to", "mode": "", "schedule": "on",
+            "institution": "at", "level": "open to", "mode": "",
             "hours_max": "of", "certs": "",
         }  # fmt: skip
         order = ("mode", "hours_max", "city", "state", "institution", "schedule", "level",
@@ -87,8 +85,8 @@ class SearchPage:
                 last = None
                 continue
             preposition = (
-                VALUE_PREPOSITIONS[each.value]
-                if each.name == "schedule" and each.value in VALUE_PREPOSITIONS
+                schedule_preposition(each.value)
+                if each.name == "schedule"
                 else prepositions.get(each.name, "in")
             )
             if last is not None and side and side[-1][0] == preposition:

@@ -85,6 +85,15 @@ LEVEL_WORDS = [
     *((spelling + who, "md_phd", "MD/PhD")
       for spelling in ("md/phd", "md-phd", "mdphd", "md phd") for who in _STUDENTS),
 ]  # fmt: skip
+# How the page says a schedule: "on weekends", "in the evenings", "full-time in the
+# summer", "on a flexible schedule"
+SCHEDULE_PREPOSITIONS = {"evenings": "in the", "summer": "", "flexible": "on a"}
+
+
+def schedule_preposition(value: str) -> str:
+    return SCHEDULE_PREPOSITIONS.get(value, "on")
+
+
 # The filters whose words can be refused ("no weekends", "not remote"), and the
 # filter that leaves those values out (listings.filters)
 REFUSED_FILTER = {"schedule": "schedule_not", "mode": "mode_not", "certs": "certs_not"}
@@ -212,8 +221,10 @@ def understand(cleaned: dict) -> list[Understood]:
         if refused and not values:  # ("weekdays, no weekends": weekdays)
             other = REFUSED_FILTER[name]
             cleaned[other] = list(dict.fromkeys([*(cleaned.get(other) or []), *refused]))
-            understood += [Understood(other, value, _refused_label(refusable, value), words, True)
-                           for value, words in refused.items()]  # fmt: skip
+            understood += [
+                Understood(other, value, _refused_label(name, refusable, value), words, True)
+                for value, words in refused.items()
+            ]
         if values:
             cleaned[name] = values[0] if name in ("city", "state") else values
     # "Boston, MA, remote": no commas left alone to search
@@ -288,14 +299,13 @@ def words_without(text: str, understood: list[Understood]) -> str:
     return " ".join(text.split())
 
 
-def _refused_label(names, value: str) -> str:
+def _refused_label(name: str, names, value: str) -> str:
     """What the page says of a refused value: "not on weekends", "not remote", "not
     requiring BLS/CPR"."""
-    if value in ("weekends", "weekdays", "evenings"):
-        return f"not {'in the' if value == 'evenings' else 'on'} {value}"
-    if value == "flexible":
-        return "not on a flexible schedule"
-    return "not " + next(label for _, each, label in names if each == value)
+    label = next(label for _, each, label in names if each == value)
+    if name == "schedule":
+        label = f"{schedule_preposition(value)} {label}".strip()
+    return f"not {label}"
 
 
 def _take_refused(cleaned: dict, names) -> list[tuple[str, str]]:
